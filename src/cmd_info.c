@@ -1,0 +1,108 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "fmt.h"
+#include "store.h"
+
+static const char help[] =
+    "usage: talot info --db FILE [--csv]\n"
+    "\n"
+    "One line per month held in the store: sensors, observed sensor-days N,\n"
+    "accesses A, sources S, A/N and S/N rounded, and the first and last\n"
+    "observed day.  --csv prints the same as CSV with exact values.\n";
+
+static void
+print_day(int32_t d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
+}
+
+int
+cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL;
+	bool csv = false;
+	struct store_month_info *v = NULL;
+	size_t n = 0;
+	struct store *s;
+	struct err e = { "" };
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'c':
+			csv = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		case ':':
+			return cmd_usage_error("info", "%s needs a value",
+			    argv[optind - 1]);
+		default:
+			return cmd_usage_error("info", "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (db == NULL)
+		return cmd_usage_error("info", "--db FILE is required");
+	if (optind < argc)
+		return cmd_usage_error("info", "unexpected argument '%s'",
+		    argv[optind]);
+	s = store_open(db, STORE_READ, &e);
+	if (s == NULL || !store_months(s, &v, &n, &e)) {
+		fprintf(stderr, "talot info: %s\n", e.msg);
+		store_close(s);
+		return EXIT_DATA;
+	}
+	if (csv)
+		printf("month,sensors,sensor_days,accesses,sources,"
+		    "accesses_per_sensor_day,sources_per_sensor_day,"
+		    "first_day,last_day\n");
+	else
+		printf("%-8s %7s %11s %15s %13s %10s %10s  %-10s  %-10s\n",
+		    "month", "sensors", "sensor-days", "accesses", "sources",
+		    "acc/N", "src/N", "first", "last");
+	for (size_t i = 0; i < n; i++) {
+		char f[16], l[16], a[FMT_INT_MAX], so[FMT_INT_MAX],
+		    nd[FMT_INT_MAX], pa[FMT_INT_MAX], ps[FMT_INT_MAX];
+		double an = v[i].sensor_days ? (double)v[i].accesses /
+		    (double)v[i].sensor_days : 0;
+		double sn = v[i].sensor_days ? (double)v[i].sources /
+		    (double)v[i].sensor_days : 0;
+
+		print_day(v[i].first_day, f, sizeof(f));
+		print_day(v[i].last_day, l, sizeof(l));
+		if (csv) {
+			printf("%04d-%02d,%d,%lld,%lld,%lld,%.4f,%.4f,%s,%s\n",
+			    v[i].month / 100, v[i].month % 100, v[i].sensors,
+			    (long long)v[i].sensor_days,
+			    (long long)v[i].accesses, (long long)v[i].sources,
+			    an, sn, f, l);
+			continue;
+		}
+		printf("%04d-%02d  %7d %11s %15s %13s %10s %10s  %s  %s\n",
+		    v[i].month / 100, v[i].month % 100, v[i].sensors,
+		    fmt_int(v[i].sensor_days, nd), fmt_int(v[i].accesses, a),
+		    fmt_int(v[i].sources, so), fmt_round_int(an, pa),
+		    fmt_round_int(sn, ps), f, l);
+	}
+	if (n == 0 && !csv)
+		printf("(the store holds no data)\n");
+	free(v);
+	store_close(s);
+	return EXIT_OK;
+}

@@ -1,0 +1,88 @@
+/* store.h — the SQLite store.  The only module that speaks SQL.
+ *
+ * Schema (user_version 1, application_id 'TALO'):
+ *   sensor(id, name)
+ *   sensor_day(day, sensor, cells, accesses, sources)       one per observed sensor-day
+ *   detail(day, sensor, proto, port, cc, accesses, sources)  the imported rows
+ *   day_port, day_country, port_day_country, month_port, month_country
+ *                                                            rollups kept in step
+ * Days are stored as YYYYMMDD integers, months as YYYYMM.  Rendering reads
+ * only sensor_day and the rollups, by primary-key ranges.
+ */
+#ifndef TALOT_STORE_H
+#define TALOT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csv.h"
+#include "err.h"
+#include "model.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+enum store_mode {
+	STORE_READ,    /* must exist; read only */
+	STORE_WRITE,   /* created (or initialised if empty) when missing */
+};
+
+/* Opens path.  A file that is not a talot store, is corrupt, or has a newer
+ * schema is refused with e set ("FILE: not a talot store …") and is not
+ * modified.  Returns an owned handle; close with store_close(). */
+struct store *store_open(const char *path, enum store_mode mode,
+    struct err *e);
+void store_close(struct store *s);
+const char *store_path(const struct store *s);
+
+/* ---- import: one transaction ---- */
+struct store_import;
+
+struct import_summary {
+	int64_t rows;              /* data rows (markers included) */
+	int64_t sensor_days;       /* sensor-days written */
+	int64_t replaced;          /* of which replaced stored ones */
+	size_t nmonths;
+	int32_t months[240];       /* YYYYMM touched (first 240) */
+};
+
+struct store_import *store_import_begin(struct store *s, struct err *e);
+/* Adds a validated row.  Returns 1 if stored, 0 for a data error in the row
+ * (message in e, without place: the caller prefixes FILE:LINE), -1 for a
+ * fatal store error (e set). */
+int store_import_row(struct store_import *im, const struct csv_row *r,
+    struct err *e);
+/* Writes rollups and commits.  false with e set: nothing was written. */
+bool store_import_commit(struct store_import *im, struct import_summary *sum,
+    struct err *e);
+/* Rolls back and frees; NULL ok.  Also frees after a commit. */
+void store_import_destroy(struct store_import *im);
+
+/* ---- reading ---- */
+struct store_month_info {
+	int32_t month;            /* YYYYMM */
+	int sensors;
+	int64_t sensor_days;
+	int64_t accesses, sources;
+	int first_day, last_day;  /* YYYYMMDD of first/last observed */
+};
+
+/* All months with data, ascending.  *out is malloc'd. */
+bool store_months(struct store *s, struct store_month_info **out, size_t *n,
+    struct err *e);
+
+/* A read snapshot: everything read between begin and end sees one state of
+ * the store, even while an import commits. */
+bool store_snapshot_begin(struct store *s, struct err *e);
+void store_snapshot_end(struct store *s);
+
+/* Fills in for month M (six months M-5..M and M's daily rollups). */
+bool store_month_input(struct store *s, month_t m, struct month_input *in,
+    struct err *e);
+/* Per day × country of one port over months from..to.  *rows malloc'd. */
+bool store_port_day_country(struct store *s, struct key port, month_t from,
+    month_t to, struct port_day_country **rows, size_t *n, struct err *e);
+
+#endif
