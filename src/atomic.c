@@ -1,0 +1,163 @@
+#include "atomic.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *d;
+
+	if (slash == NULL)
+		return strdup(".");
+	if (slash == path)
+		return strdup("/");
+	d = strndup(path, (size_t)(slash - path));
+	return d;
+}
+
+static const char *
+base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+bool
+atomic_begin(struct atomic_file *af, const char *path, struct err *e)
+{
+	char *dir = dir_of(path);
+	size_t len;
+	int fd;
+
+	memset(af, 0, sizeof(*af));
+	if (dir == NULL)
+		return err_set(e, "%s: out of memory", path);
+	len = strlen(dir) + strlen(base_of(path)) + 64;
+	af->path = strdup(path);
+	af->tmp = malloc(len);
+	if (af->path == NULL || af->tmp == NULL) {
+		free(dir);
+		atomic_abort(af);
+		return err_set(e, "%s: out of memory", path);
+	}
+	snprintf(af->tmp, len, "%s/.%s.%ld.tmp-XXXXXX", dir, base_of(path),
+	    (long)getpid());
+	free(dir);
+	/* mkstemp opens with O_CREAT|O_EXCL: a planted symlink is refused */
+	fd = mkstemp(af->tmp);
+	if (fd < 0) {
+		int er = errno;
+
+		free(af->tmp);
+		af->tmp = NULL;
+		atomic_abort(af);
+		return err_set(e, "%s: cannot write in its folder: %s", path,
+		    strerror(er));
+	}
+	fchmod(fd, 0644 & ~(mode_t)0);
+	af->fp = fdopen(fd, "wb");
+	if (af->fp == NULL) {
+		close(fd);
+		atomic_abort(af);
+		return err_set(e, "%s: %s", path, strerror(errno));
+	}
+	return true;
+}
+
+bool
+atomic_commit(struct atomic_file *af, struct err *e)
+{
+	char *dir;
+	int fd, er = 0;
+
+	if (af->fp != NULL) {
+		if (fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0)
+			er = errno;
+		if (fclose(af->fp) != 0 && er == 0)
+			er = errno;
+		af->fp = NULL;
+	} else {
+		fd = open(af->tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || fsync(fd) != 0)
+			er = errno;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (er == 0 && rename(af->tmp, af->path) != 0)
+		er = errno;
+	if (er != 0) {
+		err_set(e, "%s: %s", af->path, er == ENOSPC ?
+		    "disk full; the previous file was kept" : strerror(er));
+		atomic_abort(af);
+		return false;
+	}
+	dir = dir_of(af->path);
+	if (dir != NULL) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(dir);
+	}
+	free(af->tmp);
+	af->tmp = NULL;
+	free(af->path);
+	af->path = NULL;
+	return true;
+}
+
+void
+atomic_abort(struct atomic_file *af)
+{
+	if (af->fp != NULL)
+		fclose(af->fp);
+	if (af->tmp != NULL)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->path);
+	memset(af, 0, sizeof(*af));
+}
+
+void
+atomic_cleanup(const char *path)
+{
+	char *dir = dir_of(path);
+	const char *base = base_of(path);
+	size_t blen = strlen(base);
+	struct dirent *de;
+	DIR *d;
+
+	if (dir == NULL)
+		return;
+	d = opendir(dir);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		const char *n = de->d_name, *p;
+		char *end, full[4096];
+		long pid;
+
+		if (n[0] != '.' || strncmp(n + 1, base, blen) != 0 ||
+		    n[1 + blen] != '.')
+			continue;
+		p = n + 2 + blen;
+		pid = strtol(p, &end, 10);
+		if (end == p || strncmp(end, ".tmp-", 5) != 0 || pid <= 0)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, n);
+		unlink(full);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(dir);
+}
