@@ -1171,6 +1171,28 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 }
 
 bool
+store_month_data(struct store *s, month_t m, struct month_data *d,
+    struct err *e)
+{
+	e->msg[0] = '\0';
+	if (!load_month(s, m, d, e)) {
+		month_data_finish(d);
+		return false;
+	}
+	return true;
+}
+
+void
+month_data_finish(struct month_data *d)
+{
+	free(d->ports);
+	free(d->countries);
+	d->ports = NULL;
+	d->countries = NULL;
+	d->nports = d->ncountries = 0;
+}
+
+bool
 store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e)
 {

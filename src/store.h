@@ -78,6 +78,12 @@ bool store_months(struct store *s, struct store_month_info **out, size_t *n,
 bool store_snapshot_begin(struct store *s, struct err *e);
 void store_snapshot_end(struct store *s);
 
+/* One month's totals, sensors per day and monthly port/country sums. */
+bool store_month_data(struct store *s, month_t m, struct month_data *d,
+    struct err *e);
+/* Frees what store_month_data allocated. */
+void month_data_finish(struct month_data *d);
+
 /* Fills in for month M (six months M-5..M and M's daily rollups). */
 bool store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e);
