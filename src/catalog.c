@@ -1,0 +1,603 @@
+/* catalog.c — port and country tables loaded from editable CSV files. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "catalog.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+
+#define CSV_FIELDS_MAX 8
+#define CATALOG_FILE_MAX ((size_t)16 * 1024 * 1024)
+
+struct port_entry {
+	uint32_t key;            /* proto << 16 | port */
+	char *label;             /* owned; NULL: default label */
+	char *explanation;       /* owned; NULL: none */
+};
+
+struct catalog {
+	struct port_entry *ports;    /* sorted by key */
+	size_t nports;
+	char *country[26 * 26];      /* owned names, indexed by code */
+};
+
+/* ---- CSV reading ---------------------------------------------------------- */
+
+/* A reader over one whole file.  Fields of the current record are unquoted
+ * into `buf` and addressed by offsets, since buf may move while growing. */
+struct csv {
+	const char *where;           /* "DIR/FILE" */
+	const char *s, *end;
+	int line;                    /* line of *s */
+	char *buf;
+	size_t len, cap;
+	size_t off[CSV_FIELDS_MAX];
+	size_t nfields;              /* may exceed CSV_FIELDS_MAX: counted only */
+	int record_line;
+};
+
+static bool
+csv_putc(struct csv *r, char c, struct err *e)
+{
+	if (r->len + 1 >= r->cap) {
+		size_t ncap = r->cap == 0 ? 256 : r->cap * 2;
+		char *nb = realloc(r->buf, ncap);
+
+		if (nb == NULL)
+			return err_set(e, "%s: out of memory", r->where);
+		r->buf = nb;
+		r->cap = ncap;
+	}
+	r->buf[r->len++] = c;
+	return true;
+}
+
+static bool
+csv_field_end(struct csv *r, struct err *e)
+{
+	if (!csv_putc(r, '\0', e))
+		return false;
+	r->nfields++;
+	if (r->nfields < CSV_FIELDS_MAX)
+		r->off[r->nfields] = r->len;
+	return true;
+}
+
+static const char *
+csv_field(const struct csv *r, size_t i)
+{
+	return r->buf + r->off[i];
+}
+
+/* Reads the next record that is not blank and not a `#` comment.  Returns
+ * false with *eof set at the end, false with e set on a syntax error. */
+static bool
+csv_next(struct csv *r, bool *eof, struct err *e)
+{
+	*eof = false;
+	for (;;) {
+		if (r->s >= r->end) {
+			*eof = true;
+			return false;
+		}
+		if (*r->s == '#' || *r->s == '\n' ||
+		    (*r->s == '\r' && r->s + 1 < r->end && r->s[1] == '\n')) {
+			while (r->s < r->end && *r->s != '\n')
+				r->s++;
+			if (r->s < r->end)
+				r->s++;
+			r->line++;
+			continue;
+		}
+		break;
+	}
+	r->record_line = r->line;
+	r->len = 0;
+	r->nfields = 0;
+	r->off[0] = 0;
+	for (;;) {
+		if (r->s < r->end && *r->s == '"') {
+			r->s++;
+			for (;;) {
+				if (r->s >= r->end)
+					return err_set(e, "%s:%d: unterminated quoted "
+					    "field (a \" is missing)", r->where,
+					    r->record_line);
+				if (*r->s == '"') {
+					if (r->s + 1 < r->end && r->s[1] == '"') {
+						r->s++;
+					} else {
+						r->s++;
+						break;
+					}
+				}
+				if (*r->s == '\n')
+					r->line++;
+				if (!csv_putc(r, *r->s, e))
+					return false;
+				r->s++;
+			}
+			if (r->s < r->end && *r->s == '\r' && r->s + 1 < r->end &&
+			    r->s[1] == '\n')
+				r->s++;
+			if (r->s < r->end && *r->s != ',' && *r->s != '\n')
+				return err_set(e, "%s:%d: unexpected text after a "
+				    "closing quote (write \"\" for a quote inside a "
+				    "quoted field)", r->where, r->line);
+		} else {
+			size_t start = r->len;
+
+			while (r->s < r->end && *r->s == ' ')
+				r->s++;
+			while (r->s < r->end && *r->s != ',' && *r->s != '\n') {
+				if (*r->s == '"')
+					return err_set(e, "%s:%d: quote inside an "
+					    "unquoted field (quote the whole field "
+					    "and double the quote)", r->where, r->line);
+				if (!csv_putc(r, *r->s, e))
+					return false;
+				r->s++;
+			}
+			while (r->len > start && (r->buf[r->len - 1] == '\r' ||
+			    r->buf[r->len - 1] == ' '))
+				r->len--;
+		}
+		if (!csv_field_end(r, e))
+			return false;
+		if (r->s >= r->end)
+			return true;
+		if (*r->s == '\n') {
+			r->s++;
+			r->line++;
+			return true;
+		}
+		r->s++;     /* ',' */
+	}
+}
+
+/* Same rules as the template reader: UTF-8, no NUL. */
+static bool
+text_check(const char *where, const char *s, size_t len, struct err *e)
+{
+	int line = 1;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n;
+		uint32_t cp, min;
+
+		if (c == '\0')
+			return err_set(e, "%s:%d: NUL byte; save the file as UTF-8 "
+			    "text", where, line);
+		if (c < 0x80) {
+			if (c == '\n')
+				line++;
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1; cp = c & 0x1F; min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2; cp = c & 0x0F; min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3; cp = c & 0x07; min = 0x10000;
+		} else {
+			goto bad;
+		}
+		if (len - i <= n)
+			goto bad;
+		for (size_t k = 1; k <= n; k++) {
+			unsigned char cc = (unsigned char)s[i + k];
+
+			if ((cc & 0xC0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (cc & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto bad;
+		i += n + 1;
+	}
+	return true;
+bad:
+	return err_set(e, "%s:%d: invalid UTF-8; save the file as UTF-8",
+	    where, line);
+}
+
+/* Reads DIR/FILE whole, checks it, and opens a reader positioned after the
+ * header, which must be exactly `header`.  r->buf and *data are owned by
+ * the caller, who frees them either way. */
+static bool
+csv_open(struct csv *r, char **data, const char *path, const char *header,
+    size_t nheader, struct err *e)
+{
+	FILE *f;
+	size_t len = 0, cap = 0, n;
+	char *buf = NULL, *nb;
+	bool eof;
+	const char *s;
+
+	memset(r, 0, sizeof(*r));
+	*data = NULL;
+	r->where = path;
+	if ((f = fopen(path, "rb")) == NULL)
+		return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+	do {
+		if (cap - len < 4096) {
+			cap = cap == 0 ? 16384 : cap * 2;
+			if ((nb = realloc(buf, cap)) == NULL) {
+				free(buf);
+				fclose(f);
+				return err_set(e, "%s: out of memory", path);
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0 && len <= CATALOG_FILE_MAX);
+	if (ferror(f) || len > CATALOG_FILE_MAX) {
+		free(buf);
+		fclose(f);
+		return err_set(e, "%s: %s", path, len > CATALOG_FILE_MAX ?
+		    "file too large" : "read error");
+	}
+	fclose(f);
+	*data = buf;
+	if (!text_check(path, buf, len, e))
+		return false;
+	s = buf;
+	if (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	r->s = s;
+	r->end = buf + len;
+	r->line = 1;
+	if (!csv_next(r, &eof, e)) {
+		if (eof)
+			return err_set(e, "%s:1: empty file; expected the header "
+			    "line %s", path, header);
+		return false;
+	}
+	{
+		const char *h = header;
+		bool same = r->nfields == nheader;
+
+		for (size_t i = 0; same && i < nheader; i++) {
+			size_t hl = strcspn(h, ",");
+
+			same = strlen(csv_field(r, i)) == hl &&
+			    memcmp(csv_field(r, i), h, hl) == 0;
+			h += hl + (h[hl] == ',');
+		}
+		if (!same)
+			return err_set(e, "%s:%d: expected the header line %s",
+			    path, r->record_line, header);
+	}
+	return true;
+}
+
+static void
+csv_close(struct csv *r, char *data)
+{
+	free(r->buf);
+	free(data);
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+static char *
+join(const char *dir, const char *file)
+{
+	size_t dl = strlen(dir), fl = strlen(file);
+	bool slash = dl > 0 && dir[dl - 1] != '/';
+	char *p = malloc(dl + slash + fl + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, file, fl + 1);
+	return p;
+}
+
+static int
+proto_parse(const char *s)
+{
+	if (strcmp(s, "tcp") == 0)
+		return PROTO_TCP;
+	if (strcmp(s, "udp") == 0)
+		return PROTO_UDP;
+	if (strcmp(s, "icmp") == 0)
+		return PROTO_ICMP;
+	return -1;
+}
+
+static const char *
+proto_name(int proto)
+{
+	return proto == PROTO_TCP ? "tcp" : proto == PROTO_UDP ? "udp" : "icmp";
+}
+
+/* Decimal 0..max, digits only. */
+static bool
+port_parse(const char *s, long max, long *out)
+{
+	long v = 0;
+
+	if (*s == '\0' || strlen(s) > 5)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int
+port_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct port_entry *)a)->key;
+	uint32_t y = ((const struct port_entry *)b)->key;
+
+	return x < y ? -1 : x > y;
+}
+
+static char *
+dup_or_null(const char *s, bool *oom)
+{
+	char *d;
+
+	if (*s == '\0')
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*oom = true;
+	return d;
+}
+
+static bool
+ports_load(struct catalog *c, const char *dir, struct err *e)
+{
+	static const size_t nkeys = (size_t)3 << 16;
+	struct csv r;
+	char *data = NULL, *path = join(dir, "ports.csv");
+	int *first = NULL;          /* first line per key; 0 = unseen */
+	size_t cap = 0;
+	bool ok = false, eof;
+
+	if (path == NULL)
+		return err_set(e, "%s/ports.csv: out of memory", dir);
+	if (!csv_open(&r, &data, path, "proto,port,label,explanation", 4, e))
+		goto done;
+	if ((first = calloc(nkeys, sizeof(*first))) == NULL) {
+		err_set(e, "%s: out of memory", path);
+		goto done;
+	}
+	while (csv_next(&r, &eof, e)) {
+		struct port_entry *pe;
+		int proto, line = r.record_line;
+		long port;
+		bool oom = false;
+		uint32_t key;
+		size_t slot;
+
+		if (r.nfields != 4) {
+			err_set(e, "%s:%d: expected 4 fields "
+			    "(proto,port,label,explanation), found %zu%s", path,
+			    line, r.nfields, r.nfields > 4 ?
+			    " (quote a field that contains a comma)" : "");
+			goto done;
+		}
+		if ((proto = proto_parse(csv_field(&r, 0))) < 0) {
+			err_set(e, "%s:%d: unknown protocol '%s' (use tcp, udp "
+			    "or icmp)", path, line, csv_field(&r, 0));
+			goto done;
+		}
+		if (!port_parse(csv_field(&r, 1), proto == PROTO_ICMP ? 255 :
+		    65535, &port)) {
+			err_set(e, "%s:%d: bad %s '%s' (a number 0-%d)", path,
+			    line, proto == PROTO_ICMP ? "ICMP type" : "port",
+			    csv_field(&r, 1), proto == PROTO_ICMP ? 255 : 65535);
+			goto done;
+		}
+		key = (uint32_t)proto << 16 | (uint32_t)port;
+		slot = (size_t)(proto == PROTO_ICMP ? 0 : proto == PROTO_TCP ? 1 :
+		    2) << 16 | (size_t)port;
+		if (first[slot] != 0) {
+			err_set(e, "%s:%d: duplicate entry for %ld/%s (first on "
+			    "line %d)", path, line, port, proto_name(proto),
+			    first[slot]);
+			goto done;
+		}
+		first[slot] = line;
+		if (c->nports == cap) {
+			size_t ncap = cap == 0 ? 128 : cap * 2;
+			struct port_entry *nv = realloc(c->ports,
+			    ncap * sizeof(*nv));
+
+			if (nv == NULL) {
+				err_set(e, "%s: out of memory", path);
+				goto done;
+			}
+			c->ports = nv;
+			cap = ncap;
+		}
+		pe = &c->ports[c->nports++];
+		pe->key = key;
+		pe->label = dup_or_null(csv_field(&r, 2), &oom);
+		pe->explanation = dup_or_null(csv_field(&r, 3), &oom);
+		if (oom) {
+			err_set(e, "%s: out of memory", path);
+			goto done;
+		}
+	}
+	if (!eof)
+		goto done;
+	qsort(c->ports, c->nports, sizeof(*c->ports), port_cmp);
+	ok = true;
+done:
+	free(first);
+	csv_close(&r, data);
+	free(path);
+	return ok;
+}
+
+static bool
+countries_load(struct catalog *c, const char *dir, struct err *e)
+{
+	struct csv r;
+	char *data = NULL, *path = join(dir, "countries.csv");
+	int first[26 * 26] = { 0 };
+	bool ok = false, eof;
+
+	if (path == NULL)
+		return err_set(e, "%s/countries.csv: out of memory", dir);
+	if (!csv_open(&r, &data, path, "code,name", 2, e))
+		goto done;
+	while (csv_next(&r, &eof, e)) {
+		const char *code, *name;
+		int line = r.record_line, idx;
+
+		if (r.nfields != 2) {
+			err_set(e, "%s:%d: expected 2 fields (code,name), found "
+			    "%zu", path, line, r.nfields);
+			goto done;
+		}
+		code = csv_field(&r, 0);
+		name = csv_field(&r, 1);
+		if (strlen(code) != 2 || code[0] < 'A' || code[0] > 'Z' ||
+		    code[1] < 'A' || code[1] > 'Z') {
+			err_set(e, "%s:%d: bad country code '%s' (two upper-case "
+			    "letters, ISO 3166-1 alpha-2)", path, line, code);
+			goto done;
+		}
+		if (*name == '\0') {
+			err_set(e, "%s:%d: empty name for %s", path, line, code);
+			goto done;
+		}
+		idx = (code[0] - 'A') * 26 + (code[1] - 'A');
+		if (first[idx] != 0) {
+			err_set(e, "%s:%d: duplicate entry for %s (first on line "
+			    "%d)", path, line, code, first[idx]);
+			goto done;
+		}
+		first[idx] = line;
+		if ((c->country[idx] = strdup(name)) == NULL) {
+			err_set(e, "%s: out of memory", path);
+			goto done;
+		}
+	}
+	if (eof)
+		ok = true;
+done:
+	csv_close(&r, data);
+	free(path);
+	return ok;
+}
+
+struct catalog *
+catalog_load(const char *dir, struct err *e)
+{
+	struct catalog *c;
+
+	if (dir == NULL) {
+		err_set(e, "catalogue: no folder given");
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		err_set(e, "%s: out of memory", dir);
+		return NULL;
+	}
+	if (!ports_load(c, dir, e) || !countries_load(c, dir, e)) {
+		catalog_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+catalog_destroy(struct catalog *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->nports; i++) {
+		free(c->ports[i].label);
+		free(c->ports[i].explanation);
+	}
+	free(c->ports);
+	for (size_t i = 0; i < 26 * 26; i++)
+		free(c->country[i]);
+	free(c);
+}
+
+/* ---- lookups ---------------------------------------------------------------- */
+
+static const struct port_entry *
+port_find(const struct catalog *c, int proto, int port)
+{
+	size_t lo = 0, hi;
+	uint32_t key;
+
+	if (c == NULL || proto < 0 || proto > 255 || port < 0 || port > 65535)
+		return NULL;
+	key = (uint32_t)proto << 16 | (uint32_t)port;
+	hi = c->nports;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->ports[mid].key < key)
+			lo = mid + 1;
+		else if (c->ports[mid].key > key)
+			hi = mid;
+		else
+			return &c->ports[mid];
+	}
+	return NULL;
+}
+
+const char *
+catalog_port_label(const struct catalog *c, int proto, int port, char *buf,
+    size_t len)
+{
+	const struct port_entry *pe = port_find(c, proto, port);
+
+	if (pe != NULL && pe->label != NULL)
+		return pe->label;
+	if (buf == NULL || len == 0)
+		return NULL;
+	if (proto == PROTO_TCP || proto == PROTO_UDP)
+		snprintf(buf, len, "%d/%s", port, proto_name(proto));
+	else if (proto == PROTO_ICMP)
+		snprintf(buf, len, "ICMP type %d", port);
+	else
+		snprintf(buf, len, "%d/proto %d", port, proto);
+	return buf;
+}
+
+const char *
+catalog_port_explanation(const struct catalog *c, int proto, int port)
+{
+	const struct port_entry *pe = port_find(c, proto, port);
+
+	return pe != NULL ? pe->explanation : NULL;
+}
+
+const char *
+catalog_country_name(const struct catalog *c, const char *cc)
+{
+	if (c == NULL || cc == NULL || cc[0] < 'A' || cc[0] > 'Z' ||
+	    cc[1] < 'A' || cc[1] > 'Z' || cc[2] != '\0')
+		return NULL;
+	return c->country[(cc[0] - 'A') * 26 + (cc[1] - 'A')];
+}

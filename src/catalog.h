@@ -1,0 +1,55 @@
+/* catalog.h — the editable tables of port labels/explanations and country
+ * names (`templates/ports.csv`, `templates/countries.csv`).
+ *
+ * ports.csv:     header `proto,port,label,explanation`; proto is tcp, udp or
+ *                icmp (the ICMP type goes in port); label is what the
+ *                bulletin shows (`135/tcp`, `Ping(ICMP)`), empty for the
+ *                default; explanation is one or two sentences, may be empty.
+ * countries.csv: header `code,name`; code is an ISO 3166-1 alpha-2 code in
+ *                upper case (ZZ = unknown), name the Japanese short name.
+ *
+ * Both are UTF-8 CSV (RFC 4180 quoting; LF or CRLF).  Blank lines and lines
+ * starting with `#` are ignored.  Lookups are O(log n) for ports and O(1)
+ * for countries, and need no locking (the catalogue is read-only once
+ * loaded).
+ */
+#ifndef TALOT_CATALOG_H
+#define TALOT_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct catalog;  /* opaque: ports + countries */
+
+/* Reads DIR/ports.csv and DIR/countries.csv.  Returns a catalogue owned by
+ * the caller (free with catalog_destroy()), or NULL with e set to
+ * "DIR/ports.csv:LINE: message" (malformed line, duplicate entry, bad proto
+ * or port, bad country code, invalid UTF-8) or "DIR/FILE: cannot open: …". */
+struct catalog *catalog_load(const char *dir, struct err *e);
+
+/* Frees c; NULL is accepted. */
+void catalog_destroy(struct catalog *c);
+
+/* proto is the IP protocol number: 1 icmp, 6 tcp, 17 udp. */
+
+/* The label to show for a port: the catalogue's label (owned by c, valid
+ * until catalog_destroy()), else a default written into buf and returned:
+ * "135/tcp", "53/udp", "ICMP type 13", "47/proto 47"-style for other
+ * protocols.  c may be NULL (defaults only).  Returns NULL only when buf is
+ * NULL or len is 0 and the port is not in the catalogue; a default that does
+ * not fit is truncated. */
+const char *catalog_port_label(const struct catalog *c, int proto, int port,
+    char *buf, size_t len);
+
+/* The catalogue's explanation of a port (owned by c, valid until
+ * catalog_destroy()), or NULL if the port is not catalogued or has none. */
+const char *catalog_port_explanation(const struct catalog *c, int proto,
+    int port);
+
+/* The Japanese name of the country with upper-case alpha-2 code cc (owned by
+ * c, valid until catalog_destroy()), or NULL for an unknown code. */
+const char *catalog_country_name(const struct catalog *c, const char *cc);
+
+#endif

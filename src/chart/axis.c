@@ -1,0 +1,284 @@
+/* axis.c — nice 1-2-5 ticks, number formatting, value and category axes. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chart_internal.h"
+
+struct chart_ticks
+chart_ticks_nice_min(double lo, double hi, size_t target, double min_step)
+{
+	static const double mult[] = { 1, 2, 5 };
+	struct chart_ticks best = { 0, 1, 1, 2 };
+	double raw, mag, best_score = INFINITY, best_span = INFINITY;
+
+	if (!isfinite(lo))
+		lo = 0;
+	if (!isfinite(hi))
+		hi = 0;
+	if (lo > hi) {
+		double tmp = lo;
+		lo = hi;
+		hi = tmp;
+	}
+	if (target < 2)
+		target = 2;
+	if (!(min_step > 0) || !isfinite(min_step))
+		min_step = 0;
+	if (lo == hi) {
+		if (lo == 0)
+			hi = 1;
+		else if (lo > 0)
+			lo = 0;
+		else
+			hi = 0;
+	}
+	raw = (hi - lo) / (double)(target - 1);
+	mag = pow(10, floor(log10(raw)));
+	for (int e = -1; e <= 2; e++) {
+		for (size_t k = 0; k < 3; k++) {
+			double s = mult[k] * mag * pow(10, e);
+			double mn, mx, n, score;
+
+			if (s < min_step)
+				continue;
+			mn = floor(lo / s + 1e-9) * s;
+			mx = ceil(hi / s - 1e-9) * s;
+			n = round((mx - mn) / s) + 1;
+			score = fabs(n - (double)target);
+			if (score < best_score ||
+			    (score == best_score && mx - mn < best_span)) {
+				best_score = score;
+				best_span = mx - mn;
+				best = (struct chart_ticks){ mn, mx, s, (size_t)n };
+			}
+		}
+	}
+	if (best_score == INFINITY) {
+		/* min_step larger than every candidate: one step covers it */
+		double s = min_step;
+
+		best.min = floor(lo / s + 1e-9) * s;
+		best.max = ceil(hi / s - 1e-9) * s;
+		if (best.max <= best.min)
+			best.max = best.min + s;
+		best.step = s;
+		best.n = (size_t)round((best.max - best.min) / s) + 1;
+	}
+	return best;
+}
+
+struct chart_ticks
+chart_ticks_nice(double lo, double hi, size_t target)
+{
+	return chart_ticks_nice_min(lo, hi, target, 0);
+}
+
+int
+chart_ticks_decimals(const struct chart_ticks *tk)
+{
+	double d;
+
+	if (!(tk->step > 0) || tk->step >= 1)
+		return 0;
+	d = ceil(-log10(tk->step) - 1e-9);
+	return d > 9 ? 9 : (int)d;
+}
+
+char *
+chart_format_number(double v, int decimals, char *buf, size_t len)
+{
+	char digits[400], out[560];
+	size_t int_len, o = 0;
+	bool nonzero;
+
+	if (buf == NULL || len == 0)
+		return buf;
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (isinf(v)) {
+		snprintf(buf, len, "%s", v < 0 ? "-∞" : "∞");
+		return buf;
+	}
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 9)
+		decimals = 9;
+	snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+	nonzero = strspn(digits, "0.") != strlen(digits);
+	if (v < 0 && nonzero)
+		out[o++] = '-';
+	int_len = strcspn(digits, ".");
+	for (size_t i = 0; i < int_len; i++) {
+		if (i > 0 && (int_len - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	snprintf(out + o, sizeof out - o, "%s", digits + int_len);
+	snprintf(buf, len, "%s", out);
+	return buf;
+}
+
+bool
+chart_values_integer(const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(v[i]) && v[i] != floor(v[i]))
+			return false;
+	return true;
+}
+
+/* Tick label i of a, with its suffix. */
+static void
+tick_label(const struct chart_axis *a, size_t i, char *buf, size_t len)
+{
+	double v = a->tk.min + (double)i * a->tk.step;
+	char num[128];
+
+	if (fabs(v) < a->tk.step * 1e-9)
+		v = 0;
+	chart_format_number(v, a->decimals, num, sizeof num);
+	snprintf(buf, len, "%s%s", num, a->suffix != NULL ? a->suffix : "");
+}
+
+void
+chart_axis_init_ticks(struct chart_axis *a, struct chart_text *t,
+		struct chart_ticks tk, const char *suffix)
+{
+	char buf[160];
+
+	memset(a, 0, sizeof *a);
+	a->tk = tk;
+	a->decimals = chart_ticks_decimals(&tk);
+	a->suffix = suffix;
+	for (size_t i = 0; i < tk.n; i++) {
+		double w, h;
+
+		tick_label(a, i, buf, sizeof buf);
+		chart_text_size(t, buf, 1, &w, &h);
+		if (w > a->label_w)
+			a->label_w = w;
+		if (h > a->label_h)
+			a->label_h = h;
+	}
+}
+
+void
+chart_axis_init(struct chart_axis *a, struct chart_text *t, double lo,
+		double hi, bool integer, size_t target, const char *suffix)
+{
+	chart_axis_init_ticks(a, t,
+	    chart_ticks_nice_min(lo, hi, target, integer ? 1 : 0), suffix);
+}
+
+double
+chart_axis_map(const struct chart_axis *a, double v, double top, double bottom)
+{
+	double span = a->tk.max - a->tk.min;
+
+	if (!(span > 0))
+		return bottom;
+	return bottom - (v - a->tk.min) / span * (bottom - top);
+}
+
+double
+chart_axis_gap(const struct chart_text *t)
+{
+	return t->size * 0.5;
+}
+
+void
+chart_axis_draw_grid(struct chart_text *t, const struct chart_axis *a,
+		double left, double right, double top, double bottom)
+{
+	cairo_t *cr = t->cr;
+
+	cairo_save(cr);
+	chart_set_rgb(cr, t->st->grid_color);
+	cairo_set_line_width(cr, t->st->line_width * 0.7);
+	for (size_t i = 0; i < a->tk.n; i++) {
+		double y = chart_axis_map(a,
+		    a->tk.min + (double)i * a->tk.step, top, bottom);
+
+		if (fabs(y - bottom) < 0.01)
+			continue;       /* the baseline is the x axis */
+		cairo_move_to(cr, left, y);
+		cairo_line_to(cr, right, y);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+}
+
+void
+chart_axis_draw_labels(struct chart_text *t, const struct chart_axis *a,
+		double x, double top, double bottom, bool right)
+{
+	char buf[160];
+	double gap = chart_axis_gap(t);
+
+	for (size_t i = 0; i < a->tk.n; i++) {
+		double y = chart_axis_map(a,
+		    a->tk.min + (double)i * a->tk.step, top, bottom);
+
+		tick_label(a, i, buf, sizeof buf);
+		if (right)
+			chart_text_draw(t, buf, 1, x + gap, y, 0, 0.5, 0,
+			    t->st->text_color);
+		else
+			chart_text_draw(t, buf, 1, x - gap, y, 1, 0.5, 0,
+			    t->st->text_color);
+	}
+	cairo_save(t->cr);
+	chart_set_rgb(t->cr, t->st->axis_color);
+	cairo_set_line_width(t->cr, t->st->line_width);
+	cairo_move_to(t->cr, x, top);
+	cairo_line_to(t->cr, x, bottom);
+	cairo_stroke(t->cr);
+	cairo_restore(t->cr);
+}
+
+size_t
+chart_axis_categories_every(struct chart_text *t, const char *const *cats,
+		size_t ncat, double slot)
+{
+	static const size_t steps[] = { 1, 2, 3, 5, 7, 10, 14, 20, 30, 50 };
+	double maxw = 0, need;
+
+	for (size_t i = 0; i < ncat; i++) {
+		double w;
+
+		chart_text_size(t, cats[i], 1, &w, NULL);
+		if (w > maxw)
+			maxw = w;
+	}
+	need = maxw + t->size * 0.8;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if ((double)steps[i] * slot >= need)
+			return steps[i];
+	for (size_t k = 100;; k *= 10)
+		for (size_t m = 1; m <= 5; m = m == 1 ? 2 : m + 3)
+			if ((double)(k * m) * slot >= need || k * m >= ncat)
+				return k * m;
+}
+
+void
+chart_axis_draw_categories(struct chart_text *t, const char *const *cats,
+		size_t ncat, double left, double slot, double y, size_t every,
+		double xmin, double xmax)
+{
+	if (every == 0)
+		every = 1;
+	for (size_t i = 0; i < ncat; i += every) {
+		double cx = left + ((double)i + 0.5) * slot, w;
+
+		chart_text_size(t, cats[i], 1, &w, NULL);
+		if (cx + w / 2 > xmax)
+			cx = xmax - w / 2;
+		if (cx - w / 2 < xmin)
+			cx = xmin + w / 2;
+		chart_text_draw(t, cats[i], 1, cx, y, 0.5, 0, xmax - xmin,
+		    t->st->text_color);
+	}
+}

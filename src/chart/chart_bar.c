@@ -1,0 +1,227 @@
+/* chart_bar.c — stacked and 100 %-stacked column charts.
+ *
+ * Layout, outside in: legend (right or below), y-axis title above the
+ * axis, tick labels left of the plot, category labels (thinned so that
+ * none overlaps) and the x title under it.  Columns take 70 % of their
+ * slot, stacked bottom to top in series order with a hairline of white
+ * between components.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "chart_internal.h"
+
+static bool
+bar_valid(const struct chart_bar *c, const struct chart_style *st,
+		const cairo_t *cr, double w, double h)
+{
+	if (c == NULL || st == NULL || cr == NULL)
+		return false;
+	if (!(w > 0) || !(h > 0) || !isfinite(w) || !isfinite(h))
+		return false;
+	if (c->ncat > 0 && c->categories == NULL)
+		return false;
+	if (c->nseries > 0 && c->series == NULL)
+		return false;
+	if (c->nseparators > 0 && c->separators == NULL)
+		return false;
+	if (c->mode != CHART_BAR_STACKED && c->mode != CHART_BAR_PERCENT)
+		return false;
+	for (size_t j = 0; j < c->nseries && c->ncat > 0; j++)
+		if (c->series[j].values == NULL)
+			return false;
+	return true;
+}
+
+static double
+bar_value(const struct chart_bar *c, size_t j, size_t i)
+{
+	double v = c->series[j].values[i];
+
+	return isfinite(v) && v > 0 ? v : 0;
+}
+
+/* The stacked components of column i, each bottom to top. */
+static void
+draw_column(const struct chart_bar *c, struct chart_text *t,
+		const struct chart_axis *ax, size_t i, double total,
+		double bx, double bw, double top, double bottom)
+{
+	cairo_t *cr = t->cr;
+	double cum = 0, scale = 1;
+
+	if (c->mode == CHART_BAR_PERCENT) {
+		if (!(total > 0))
+			return;
+		scale = 100 / total;
+	}
+	for (size_t j = 0; j < c->nseries; j++) {
+		double v = bar_value(c, j, i) * scale, y0, y1;
+
+		if (v <= 0)
+			continue;
+		y0 = chart_axis_map(ax, cum, top, bottom);
+		y1 = chart_axis_map(ax, cum + v, top, bottom);
+		chart_set_rgb(cr, c->series[j].color);
+		cairo_rectangle(cr, bx, y1, bw, y0 - y1);
+		cairo_fill(cr);
+		cum += v;
+	}
+	/* hairlines between components, only where both are visible */
+	cum = 0;
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_set_line_width(cr, 0.35);
+	for (size_t j = 0; j + 1 < c->nseries; j++) {
+		double y;
+
+		cum += bar_value(c, j, i) * scale;
+		y = chart_axis_map(ax, cum, top, bottom);
+		if (bottom - y < 0.8 || y - chart_axis_map(ax, total * scale,
+		    top, bottom) < 0.8)
+			continue;
+		cairo_move_to(cr, bx, y);
+		cairo_line_to(cr, bx + bw, y);
+	}
+	cairo_stroke(cr);
+}
+
+bool
+chart_bar_draw(const struct chart_bar *c, struct chart_style *st,
+		cairo_t *cr, double x, double y, double w, double h)
+{
+	struct chart_text t;
+	struct chart_legend lg;
+	struct chart_legend_item *items = NULL;
+	struct chart_axis ax;
+	double *totals = NULL, area[4], line_h, hi = 0, slot, bw, gap;
+	double top, bottom, left, right, title_h;
+	bool integer = true, ok = false;
+	size_t every;
+
+	if (!bar_valid(c, st, cr, w, h))
+		return false;
+	if (c->nseries > 0 &&
+	    (items = calloc(c->nseries, sizeof *items)) == NULL)
+		return false;
+	if (c->ncat > 0 && (totals = calloc(c->ncat, sizeof *totals)) == NULL)
+		goto err_totals;
+	cairo_save(cr);
+	cairo_new_path(cr);
+	cairo_rectangle(cr, x, y, w, h);
+	cairo_clip(cr);
+	if (!chart_text_begin(&t, st, cr))
+		goto err_text;
+
+	/* inset so that strokes on the edges stay inside */
+	x += 2;
+	y += 2;
+	w = w > 4 ? w - 4 : 0;
+	h = h > 4 ? h - 4 : 0;
+	line_h = chart_text_line_height(&t, 1);
+	gap = chart_axis_gap(&t);
+
+	for (size_t i = 0; i < c->ncat; i++) {
+		for (size_t j = 0; j < c->nseries; j++)
+			totals[i] += bar_value(c, j, i);
+		if (totals[i] > hi)
+			hi = totals[i];
+	}
+	for (size_t j = 0; j < c->nseries; j++)
+		if (!chart_values_integer(c->series[j].values, c->ncat))
+			integer = false;
+
+	/* legend: top component first when beside the plot, as stacked */
+	for (size_t j = 0; j < c->nseries; j++) {
+		items[j].label = c->series[c->nseries - 1 - j].label;
+		items[j].color = c->series[c->nseries - 1 - j].color;
+		items[j].mark = CHART_MARK_BOX;
+	}
+	chart_legend_place(&lg, &t, items, c->nseries, x, y, w, h, 0.3, area);
+	if (!lg.right)
+		for (size_t j = 0; j < c->nseries; j++) {
+			items[j].label = c->series[j].label;
+			items[j].color = c->series[j].color;
+		}
+
+	if (c->mode == CHART_BAR_PERCENT)
+		chart_axis_init_ticks(&ax, &t,
+		    (struct chart_ticks){ 0, 100, 20, 6 }, "%");
+	else
+		chart_axis_init(&ax, &t, 0, hi, integer, 6, NULL);
+
+	title_h = c->y_label != NULL ? line_h * 1.5 : 0;
+	top = area[1] + title_h + ax.label_h / 2;
+	bottom = area[1] + area[3] - line_h - gap * 0.6;
+	if (c->x_label != NULL)
+		bottom -= line_h * 1.4;
+	left = area[0] + ax.label_w + gap;
+	right = area[0] + area[2] - (lg.right ? 0 : gap);
+	if (bottom < top + 1)
+		bottom = top + 1;
+	if (right < left + 1)
+		right = left + 1;
+	slot = (right - left) / (double)(c->ncat > 0 ? c->ncat : 1);
+	bw = fmin(slot * 0.7, t.size * 6);
+	every = c->label_every > 0 ? c->label_every :
+	    chart_axis_categories_every(&t, c->categories, c->ncat, slot);
+
+	chart_axis_draw_grid(&t, &ax, left, right, top, bottom);
+
+	cairo_save(cr);
+	for (size_t i = 0; i < c->ncat; i++)
+		draw_column(c, &t, &ax, i, totals[i],
+		    left + ((double)i + 0.5) * slot - bw / 2, bw, top, bottom);
+	cairo_restore(cr);
+
+	cairo_save(cr);
+	chart_set_rgb(cr, st->axis_color);
+	cairo_set_line_width(cr, st->line_width * 0.8);
+	{
+		static const double dash[] = { 2, 1.5 };
+
+		cairo_set_dash(cr, dash, 2, 0);
+	}
+	for (size_t k = 0; k < c->nseparators; k++) {
+		double sx = left + (c->separators[k] + 1) * slot;
+
+		if (!isfinite(sx) || sx <= left || sx >= right)
+			continue;
+		cairo_move_to(cr, sx, top);
+		cairo_line_to(cr, sx, bottom);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+
+	/* x axis (baseline), y axis and labels */
+	cairo_save(cr);
+	chart_set_rgb(cr, st->axis_color);
+	cairo_set_line_width(cr, st->line_width);
+	cairo_move_to(cr, left, bottom);
+	cairo_line_to(cr, right, bottom);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+	chart_axis_draw_labels(&t, &ax, left, top, bottom, false);
+	chart_axis_draw_categories(&t, c->categories, c->ncat, left, slot,
+	    bottom + gap * 0.6, every, area[0], area[0] + area[2]);
+
+	if (c->y_label != NULL)
+		chart_text_draw(&t, c->y_label, 1, area[0], area[1], 0, 0,
+		    area[2], st->text_color);
+	if (c->x_label != NULL)
+		chart_text_draw(&t, c->x_label, 1, (left + right) / 2,
+		    area[1] + area[3], 0.5, 1, area[2], st->text_color);
+	if (c->ncat == 0 || c->nseries == 0)
+		chart_text_draw(&t, st->empty_text, 1.2, (left + right) / 2,
+		    (top + bottom) / 2, 0.5, 0.5, right - left,
+		    st->text_color);
+	chart_legend_draw(&lg, &t);
+	ok = true;
+
+	chart_text_end(&t);
+err_text:
+	cairo_restore(cr);
+	free(totals);
+err_totals:
+	free(items);
+	return ok;
+}

@@ -1,0 +1,300 @@
+/* chart_line.c — line charts over categories, optionally with a second
+ * value axis on the right.
+ *
+ * Points sit at the centres of the category slots (as columns would), so a
+ * line chart lines up with a column chart of the same categories.  NAN
+ * values break the line.  With two axes, each axis title starts with the
+ * line-and-marker sample of its series so the reader knows which is which.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "chart_internal.h"
+
+static const enum chart_mark marks[] = {
+	CHART_MARK_CIRCLE, CHART_MARK_SQUARE, CHART_MARK_TRIANGLE,
+	CHART_MARK_DIAMOND,
+};
+
+static bool
+line_valid(const struct chart_line *c, const struct chart_style *st,
+		const cairo_t *cr, double w, double h)
+{
+	if (c == NULL || st == NULL || cr == NULL)
+		return false;
+	if (!(w > 0) || !(h > 0) || !isfinite(w) || !isfinite(h))
+		return false;
+	if (c->ncat > 0 && c->categories == NULL)
+		return false;
+	if (c->nseries > 0 && c->series == NULL)
+		return false;
+	for (size_t j = 0; j < c->nseries && c->ncat > 0; j++)
+		if (c->series[j].values == NULL)
+			return false;
+	return true;
+}
+
+static bool
+on_right(const struct chart_line *c, size_t j)
+{
+	return c->y2_label != NULL && c->nseries >= 2 && j == 1;
+}
+
+/* Axis for the series on one side. */
+static void
+side_axis(const struct chart_line *c, struct chart_text *t, bool right,
+		struct chart_axis *ax)
+{
+	double lo = 0, hi = 0;
+	bool integer = true;
+
+	for (size_t j = 0; j < c->nseries; j++) {
+		if (on_right(c, j) != right)
+			continue;
+		for (size_t i = 0; i < c->ncat; i++) {
+			double v = c->series[j].values[i];
+
+			if (!isfinite(v))
+				continue;
+			lo = fmin(lo, v);
+			hi = fmax(hi, v);
+		}
+		if (!chart_values_integer(c->series[j].values, c->ncat))
+			integer = false;
+	}
+	chart_axis_init(ax, t, lo, hi, integer, 6, NULL);
+}
+
+/* Line and marker sample of series j, width sw, centred vertically at y. */
+static void
+draw_sample(const struct chart_line *c, struct chart_text *t, size_t j,
+		double x, double y, double sw)
+{
+	cairo_t *cr = t->cr;
+
+	cairo_save(cr);
+	chart_set_rgb(cr, c->series[j].color);
+	cairo_set_line_width(cr, t->size * 0.2);
+	cairo_move_to(cr, x, y);
+	cairo_line_to(cr, x + sw, y);
+	cairo_stroke(cr);
+	if (c->markers)
+		chart_mark_draw(cr, marks[j % 4], x + sw / 2, y,
+		    t->size * 0.3, c->series[j].color);
+	cairo_restore(cr);
+}
+
+static void
+draw_series(const struct chart_line *c, struct chart_text *t, size_t j,
+		const struct chart_axis *ax, double left, double slot,
+		double top, double bottom)
+{
+	cairo_t *cr = t->cr;
+	const double *v = c->series[j].values;
+	bool pen = false;
+
+	cairo_save(cr);
+	chart_set_rgb(cr, c->series[j].color);
+	cairo_set_line_width(cr, t->size * 0.2);
+	cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+	for (size_t i = 0; i < c->ncat; i++) {
+		double px = left + ((double)i + 0.5) * slot;
+		double py = chart_axis_map(ax, v[i], top, bottom);
+
+		if (!isfinite(v[i])) {
+			pen = false;
+			continue;
+		}
+		if (pen)
+			cairo_line_to(cr, px, py);
+		else
+			cairo_move_to(cr, px, py);
+		pen = true;
+	}
+	cairo_stroke(cr);
+	for (size_t i = 0; i < c->ncat; i++) {
+		double px = left + ((double)i + 0.5) * slot;
+		double py = chart_axis_map(ax, v[i], top, bottom);
+		bool alone = (i == 0 || !isfinite(v[i - 1])) &&
+		    (i + 1 == c->ncat || !isfinite(v[i + 1]));
+
+		if (!isfinite(v[i]))
+			continue;
+		if (c->markers)
+			chart_mark_draw(cr, marks[j % 4], px, py,
+			    t->size * 0.3, c->series[j].color);
+		else if (alone)
+			chart_mark_draw(cr, CHART_MARK_CIRCLE, px, py,
+			    t->size * 0.2, c->series[j].color);
+	}
+	cairo_restore(cr);
+}
+
+/* Value labels above each point, in the series' colour; below the point
+ * when above would run into the axis title, or onto the label of an
+ * earlier series at the same category. */
+static void
+draw_values(const struct chart_line *c, struct chart_text *t,
+		const struct chart_axis *axl, const struct chart_axis *axr,
+		double left, double slot, double top, double bottom,
+		double ceiling)
+{
+	double off = t->size * 0.45;
+
+	for (size_t i = 0; i < c->ncat; i++) {
+		double px = left + ((double)i + 0.5) * slot;
+		double prev_y = 0, prev_h = 0;
+		bool have_prev = false;
+
+		for (size_t j = 0; j < c->nseries; j++) {
+			const struct chart_axis *ax = on_right(c, j) ? axr : axl;
+			struct chart_rgb col = c->series[j].color;
+			double v = c->series[j].values[i], py, tw, th, ty;
+			char buf[64];
+
+			if (!isfinite(v))
+				continue;
+			chart_format_number(v, v == floor(v) ? 0 : 1, buf,
+			    sizeof buf);
+			chart_text_size(t, buf, 0.9, &tw, &th);
+			py = chart_axis_map(ax, v, top, bottom);
+			ty = py - off - th;
+			if (ty < ceiling || (have_prev && ty < prev_y + prev_h &&
+			    ty + th > prev_y))
+				ty = py + off;
+			if (ty + th > bottom)
+				ty = py - off - th;
+			if (chart_rgb_luminance(col) > 0.75)
+				col = t->st->text_color;
+			t->halo = true;
+			chart_text_draw(t, buf, 0.9, px, ty, 0.5, 0, 0, col);
+			t->halo = false;
+			prev_y = ty;
+			prev_h = th;
+			have_prev = true;
+		}
+	}
+}
+
+bool
+chart_line_draw(const struct chart_line *c, struct chart_style *st,
+		cairo_t *cr, double x, double y, double w, double h)
+{
+	struct chart_text t;
+	struct chart_legend lg;
+	struct chart_legend_item *items = NULL;
+	struct chart_axis axl, axr;
+	double area[4], line_h, gap, title_h, top, bottom, left, right, slot;
+	double sw, ceiling;
+	bool dual, ok = false;
+	size_t every;
+
+	if (!line_valid(c, st, cr, w, h))
+		return false;
+	if (c->nseries > 0 &&
+	    (items = calloc(c->nseries, sizeof *items)) == NULL)
+		return false;
+	cairo_save(cr);
+	cairo_new_path(cr);
+	cairo_rectangle(cr, x, y, w, h);
+	cairo_clip(cr);
+	if (!chart_text_begin(&t, st, cr))
+		goto err_text;
+	x += 2;
+	y += 2;
+	w = w > 4 ? w - 4 : 0;
+	h = h > 4 ? h - 4 : 0;
+	dual = c->y2_label != NULL && c->nseries >= 2;
+	line_h = chart_text_line_height(&t, 1);
+	gap = chart_axis_gap(&t);
+	sw = t.size * 2;
+
+	for (size_t j = 0; j < c->nseries; j++) {
+		items[j].label = c->series[j].label;
+		items[j].color = c->series[j].color;
+		items[j].mark = c->markers ? marks[j % 4] : CHART_MARK_LINE;
+	}
+	chart_legend_place(&lg, &t, items, c->nseries, x, y, w, h, 0.28, area);
+
+	side_axis(c, &t, false, &axl);
+	if (dual)
+		side_axis(c, &t, true, &axr);
+	else
+		axr = axl;
+
+	title_h = c->y_label != NULL || dual ? line_h * 1.5 : 0;
+	ceiling = area[1] + title_h;
+	top = ceiling + axl.label_h / 2;
+	if (c->value_labels)
+		top += line_h * 0.6;
+	bottom = area[1] + area[3] - line_h - gap * 0.6;
+	left = area[0] + axl.label_w + gap;
+	right = area[0] + area[2] - (dual ? axr.label_w + gap : gap);
+	if (bottom < top + 1)
+		bottom = top + 1;
+	if (right < left + 1)
+		right = left + 1;
+	slot = (right - left) / (double)(c->ncat > 0 ? c->ncat : 1);
+	every = c->label_every > 0 ? c->label_every :
+	    chart_axis_categories_every(&t, c->categories, c->ncat, slot);
+
+	chart_axis_draw_grid(&t, &axl, left, right, top, bottom);
+	cairo_save(cr);
+	chart_set_rgb(cr, st->axis_color);
+	cairo_set_line_width(cr, st->line_width);
+	cairo_move_to(cr, left, bottom);
+	cairo_line_to(cr, right, bottom);
+	cairo_stroke(cr);
+	/* small ticks at the labelled categories */
+	cairo_set_line_width(cr, st->line_width * 0.8);
+	for (size_t i = 0; i < c->ncat; i += every ? every : 1) {
+		cairo_move_to(cr, left + ((double)i + 0.5) * slot, bottom);
+		cairo_line_to(cr, left + ((double)i + 0.5) * slot,
+		    bottom + gap * 0.4);
+	}
+	cairo_stroke(cr);
+	cairo_restore(cr);
+	chart_axis_draw_labels(&t, &axl, left, top, bottom, false);
+	if (dual)
+		chart_axis_draw_labels(&t, &axr, right, top, bottom, true);
+	chart_axis_draw_categories(&t, c->categories, c->ncat, left, slot,
+	    bottom + gap * 0.8, every, area[0], area[0] + area[2]);
+
+	for (size_t j = c->nseries; j-- > 0;)
+		draw_series(c, &t, j, on_right(c, j) ? &axr : &axl, left, slot,
+		    top, bottom);
+	if (c->value_labels)
+		draw_values(c, &t, &axl, &axr, left, slot, top, bottom,
+		    ceiling);
+
+	if (dual) {
+		double tw;
+
+		draw_sample(c, &t, 0, area[0], area[1] + line_h / 2, sw);
+		chart_text_draw(&t, c->y_label, 1, area[0] + sw + gap,
+		    area[1], 0, 0, (right - left) / 2, st->text_color);
+		chart_text_size(&t, c->y2_label, 1, &tw, NULL);
+		if (tw > (right - left) / 2)
+			tw = (right - left) / 2;
+		draw_sample(c, &t, 1, area[0] + area[2] - tw - gap - sw,
+		    area[1] + line_h / 2, sw);
+		chart_text_draw(&t, c->y2_label, 1, area[0] + area[2], area[1],
+		    1, 0, (right - left) / 2, st->text_color);
+	} else if (c->y_label != NULL) {
+		chart_text_draw(&t, c->y_label, 1, area[0], area[1], 0, 0,
+		    area[2], st->text_color);
+	}
+	if (c->ncat == 0 || c->nseries == 0)
+		chart_text_draw(&t, st->empty_text, 1.2, (left + right) / 2,
+		    (top + bottom) / 2, 0.5, 0.5, right - left,
+		    st->text_color);
+	chart_legend_draw(&lg, &t);
+	ok = true;
+
+	chart_text_end(&t);
+err_text:
+	cairo_restore(cr);
+	free(items);
+	return ok;
+}

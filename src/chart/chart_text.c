@@ -1,0 +1,183 @@
+/* chart_text.c — pango text for charts.
+ *
+ * One PangoContext per chart (or the caller's), with hint metrics off,
+ * hint style none and glyph positions unrounded, so that text measured for
+ * layout is exactly the text drawn, on PDF as on an image.  The language
+ * is set on the context and on every layout's attributes so that Han text
+ * takes Japanese glyph shapes.  Every drawn layout adds its unknown glyphs
+ * to the style.
+ */
+#include <string.h>
+
+#include "chart_internal.h"
+
+bool
+chart_text_begin(struct chart_text *t, struct chart_style *st, cairo_t *cr)
+{
+	cairo_font_options_t *opts;
+	PangoLanguage *lang;
+
+	memset(t, 0, sizeof *t);
+	t->st = st;
+	t->cr = cr;
+	t->size = st->font_size > 0 ? st->font_size : 7.5;
+	if (st->pango != NULL)
+		t->ctx = g_object_ref(st->pango);
+	else
+		t->ctx = pango_cairo_create_context(cr);
+	if (t->ctx == NULL)
+		return false;
+	pango_cairo_update_context(cr, t->ctx);
+
+	opts = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(opts, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(opts, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(t->ctx, opts);
+	cairo_font_options_destroy(opts);
+	pango_context_set_round_glyph_positions(t->ctx, FALSE);
+
+	lang = pango_language_from_string(st->language != NULL ?
+	    st->language : "ja");
+	pango_context_set_language(t->ctx, lang);
+	t->attrs = pango_attr_list_new();
+	pango_attr_list_insert(t->attrs, pango_attr_language_new(lang));
+
+	t->font = pango_font_description_new();
+	pango_font_description_set_family(t->font, st->font_family != NULL ?
+	    st->font_family : "sans-serif");
+	return true;
+}
+
+void
+chart_text_end(struct chart_text *t)
+{
+	if (t->font != NULL)
+		pango_font_description_free(t->font);
+	if (t->attrs != NULL)
+		pango_attr_list_unref(t->attrs);
+	if (t->ctx != NULL)
+		g_object_unref(t->ctx);
+	memset(t, 0, sizeof *t);
+}
+
+/* A new layout of s; the caller unrefs it. */
+static PangoLayout *
+layout_new(struct chart_text *t, const char *s, double scale)
+{
+	PangoLayout *l;
+
+	l = pango_layout_new(t->ctx);
+	pango_font_description_set_absolute_size(t->font,
+	    t->size * scale * PANGO_SCALE);
+	pango_layout_set_font_description(l, t->font);
+	pango_layout_set_attributes(l, t->attrs);
+	pango_layout_set_text(l, s != NULL ? s : "", -1);
+	return l;
+}
+
+void
+chart_text_size(struct chart_text *t, const char *s, double scale,
+		double *w, double *h)
+{
+	PangoLayout *l;
+	PangoRectangle log;
+
+	l = layout_new(t, s, scale);
+	pango_layout_get_extents(l, NULL, &log);
+	if (w != NULL)
+		*w = (double)log.width / PANGO_SCALE;
+	if (h != NULL)
+		*h = (double)log.height / PANGO_SCALE;
+	g_object_unref(l);
+}
+
+double
+chart_text_line_height(struct chart_text *t, double scale)
+{
+	double h;
+
+	chart_text_size(t, "0あ", scale, NULL, &h);
+	return h;
+}
+
+/* Records the first character that came out as an unknown glyph. */
+static void
+note_unknown(struct chart_text *t, PangoLayout *l)
+{
+	int n = pango_layout_get_unknown_glyphs_count(l);
+	PangoLayoutIter *it;
+	const char *text;
+
+	if (n <= 0)
+		return;
+	t->st->unknown_glyphs += (size_t)n;
+	if (t->st->first_unknown[0] != '\0')
+		return;
+	text = pango_layout_get_text(l);
+	it = pango_layout_get_iter(l);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+
+		if (run == NULL)
+			continue;
+		for (int i = 0; i < run->glyphs->num_glyphs; i++) {
+			const char *p, *q;
+			size_t len;
+
+			if (!(run->glyphs->glyphs[i].glyph &
+			    PANGO_GLYPH_UNKNOWN_FLAG))
+				continue;
+			p = text + run->item->offset +
+			    run->glyphs->log_clusters[i];
+			q = g_utf8_next_char(p);
+			len = (size_t)(q - p);
+			if (len >= sizeof t->st->first_unknown)
+				len = sizeof t->st->first_unknown - 1;
+			memcpy(t->st->first_unknown, p, len);
+			t->st->first_unknown[len] = '\0';
+			pango_layout_iter_free(it);
+			return;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+}
+
+void
+chart_text_draw(struct chart_text *t, const char *s, double scale,
+		double x, double y, double ax, double ay, double max_w,
+		struct chart_rgb color)
+{
+	PangoLayout *l;
+	PangoRectangle log;
+	double w, h;
+
+	if (s == NULL || s[0] == '\0')
+		return;
+	l = layout_new(t, s, scale);
+	pango_layout_get_extents(l, NULL, &log);
+	if (max_w > 0 && (double)log.width / PANGO_SCALE > max_w) {
+		pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
+		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+		pango_layout_get_extents(l, NULL, &log);
+	}
+	w = (double)log.width / PANGO_SCALE;
+	h = (double)log.height / PANGO_SCALE;
+	note_unknown(t, l);
+	chart_set_rgb(t->cr, color);
+	x -= ax * w + (double)log.x / PANGO_SCALE;
+	y -= ay * h + (double)log.y / PANGO_SCALE;
+	if (t->halo) {
+		cairo_save(t->cr);
+		cairo_move_to(t->cr, x, y);
+		pango_cairo_layout_path(t->cr, l);
+		cairo_set_source_rgb(t->cr, 1, 1, 1);
+		cairo_set_line_width(t->cr, t->size * 0.3);
+		cairo_set_line_join(t->cr, CAIRO_LINE_JOIN_ROUND);
+		cairo_stroke(t->cr);
+		cairo_restore(t->cr);
+	}
+	cairo_move_to(t->cr, x, y);
+	pango_cairo_show_layout(t->cr, l);
+	cairo_new_path(t->cr);
+	g_object_unref(l);
+}

@@ -1,0 +1,347 @@
+/* test_catalog.c — the port and country tables: the real files, lookups,
+ * CSV quoting, and the bad fixtures with their FILE:LINE errors. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "catalog.h"
+
+#define ICMP 1
+#define TCP 6
+#define UDP 17
+
+/* ISO 3166-1 alpha-2, all 249 officially assigned codes (from the
+ * iso-codes package, kept here independently of templates/countries.csv). */
+static const char iso_codes[] =
+	"AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE "
+	"BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD "
+	"CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
+	"DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF "
+	"GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU "
+	"ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
+	"KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME "
+	"MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA "
+	"NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+	"PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI "
+	"SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK "
+	"TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
+	"VN VU WF WS YE YT ZA ZM ZW ";
+
+static char *
+path2(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 2;
+	char *p = malloc(n);
+
+	assert_non_null(p);
+	snprintf(p, n, "%s/%s", a, b);
+	return p;
+}
+
+static struct catalog *
+load_real(void)
+{
+	const char *src = getenv("TALOT_SRCDIR");
+	char *dir = path2(src != NULL ? src : ".", "templates");
+	struct err e = { "" };
+	struct catalog *c = catalog_load(dir, &e);
+
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	free(dir);
+	return c;
+}
+
+static void
+test_real_ports(void **state)
+{
+	struct catalog *c = load_real();
+	static const struct { int proto, port; const char *label; } seed[] = {
+		{ TCP, 135, "135/tcp" }, { UDP, 1026, "1026/udp" },
+		{ UDP, 1027, "1027/udp" }, { TCP, 445, "445/tcp" },
+		{ ICMP, 8, "Ping(ICMP)" }, { TCP, 1433, "1433/tcp" },
+		{ TCP, 139, "139/tcp" }, { TCP, 2967, "2967/tcp" },
+		{ TCP, 5900, "5900/tcp" }, { TCP, 22, "22/tcp" },
+	};
+	static const struct { int proto, port; } more[] = {
+		{ TCP, 23 }, { TCP, 25 }, { TCP, 80 }, { TCP, 443 },
+		{ TCP, 3389 }, { UDP, 1434 }, { UDP, 137 }, { TCP, 8080 },
+		{ TCP, 3306 }, { TCP, 4899 }, { TCP, 6000 }, { UDP, 5060 },
+		{ UDP, 53 }, { UDP, 161 }, { UDP, 1900 }, { TCP, 2745 },
+		{ TCP, 6129 }, { TCP, 10000 }, { TCP, 5554 }, { TCP, 9988 },
+		{ TCP, 27374 }, { TCP, 1080 }, { TCP, 3128 }, { TCP, 8000 },
+		{ TCP, 111 }, { TCP, 21 }, { TCP, 42 }, { TCP, 4444 },
+		{ TCP, 1023 }, { TCP, 5000 }, { TCP, 6346 }, { ICMP, 0 },
+		{ ICMP, 3 }, { ICMP, 11 },
+	};
+	char buf[32];
+	size_t n = 0;
+	const int protos[] = { ICMP, TCP, UDP };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(seed) / sizeof(seed[0]); i++) {
+		const char *x = catalog_port_explanation(c, seed[i].proto,
+		    seed[i].port);
+
+		assert_non_null(x);
+		assert_true(strlen(x) > 20);
+		assert_string_equal(catalog_port_label(c, seed[i].proto,
+		    seed[i].port, buf, sizeof(buf)), seed[i].label);
+	}
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		if (catalog_port_explanation(c, more[i].proto, more[i].port) ==
+		    NULL)
+			fail_msg("no explanation for %d/%d", more[i].port,
+			    more[i].proto);
+	/* Every protocol and port: at least 40 catalogued, and the loop is
+	 * a cheap check that lookups are fast. */
+	for (int k = 0; k < 3; k++)
+		for (int port = 0; port <= 65535; port++)
+			n += catalog_port_explanation(c, protos[k], port) != NULL;
+	assert_true(n >= 40);
+	/* The field quoted with doubled quotes in ports.csv. */
+	assert_non_null(strstr(catalog_port_explanation(c, UDP, 31337),
+	    "\"エリート\""));
+	catalog_destroy(c);
+}
+
+static void
+test_labels_default(void **state)
+{
+	struct catalog *c = load_real();
+	char buf[32], small[4];
+
+	(void)state;
+	assert_string_equal(catalog_port_label(c, TCP, 60001, buf, sizeof(buf)),
+	    "60001/tcp");
+	assert_string_equal(catalog_port_label(c, UDP, 40000, buf, sizeof(buf)),
+	    "40000/udp");
+	assert_string_equal(catalog_port_label(c, ICMP, 13, buf, sizeof(buf)),
+	    "ICMP type 13");
+	assert_string_equal(catalog_port_label(c, 47, 0, buf, sizeof(buf)),
+	    "0/proto 47");
+	assert_string_equal(catalog_port_label(NULL, TCP, 135, buf,
+	    sizeof(buf)), "135/tcp");
+	assert_string_equal(catalog_port_label(c, TCP, 12346, small,
+	    sizeof(small)), "123");
+	assert_null(catalog_port_label(c, TCP, 60001, NULL, 0));
+	/* A catalogued label needs no buffer. */
+	assert_string_equal(catalog_port_label(c, ICMP, 8, NULL, 0),
+	    "Ping(ICMP)");
+	assert_null(catalog_port_explanation(c, TCP, 60001));
+	assert_null(catalog_port_explanation(c, TCP, -1));
+	assert_null(catalog_port_explanation(c, TCP, 70000));
+	assert_null(catalog_port_explanation(NULL, TCP, 135));
+	catalog_destroy(c);
+}
+
+static void
+test_real_countries(void **state)
+{
+	struct catalog *c = load_real();
+	static const char *const names[][2] = {
+		{ "CN", "中国" }, { "US", "米国" }, { "KR", "韓国" },
+		{ "TW", "台湾" }, { "JP", "日本" }, { "RU", "ロシア" },
+		{ "BR", "ブラジル" }, { "NL", "オランダ" }, { "DE", "ドイツ" },
+		{ "GB", "英国" }, { "FR", "フランス" }, { "HK", "香港" },
+		{ "ZZ", "不明" }, { "EU", "欧州連合" },
+		{ "AP", "アジア太平洋地域" },
+	};
+	int n = 0;
+
+	(void)state;
+	for (const char *p = iso_codes; *p; p += 3) {
+		char cc[3] = { p[0], p[1], '\0' };
+		const char *name = catalog_country_name(c, cc);
+
+		if (name == NULL || *name == '\0')
+			fail_msg("no name for %s", cc);
+		n++;
+	}
+	assert_int_equal(n, 249);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		assert_string_equal(catalog_country_name(c, names[i][0]),
+		    names[i][1]);
+	assert_null(catalog_country_name(c, "XX"));
+	assert_null(catalog_country_name(c, "cn"));
+	assert_null(catalog_country_name(c, "CNN"));
+	assert_null(catalog_country_name(c, "C"));
+	assert_null(catalog_country_name(c, ""));
+	assert_null(catalog_country_name(c, NULL));
+	assert_null(catalog_country_name(NULL, "CN"));
+	catalog_destroy(c);
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char *p = path2(dir, name);
+	FILE *f = fopen(p, "wb");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+static void
+rm(const char *dir, const char *name)
+{
+	char *p = path2(dir, name);
+
+	unlink(p);
+	free(p);
+}
+
+/* BOM, CRLF, comments, blank lines, quoting with commas, quotes and line
+ * breaks, empty label and empty explanation. */
+static void
+test_csv_forms(void **state)
+{
+	char dir[] = "/tmp/talot-cat-XXXXXX";
+	struct catalog *c;
+	struct err e = { "" };
+	char buf[32];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "ports.csv", "\xEF\xBB\xBFproto,port,label,explanation\r\n"
+	    "# comment, with \"quotes\"\r\n"
+	    "\r\n"
+	    "tcp,80,HTTP,\"Web, \"\"quoted\"\", and\r\nmore\"\r\n"
+	    "udp,53,,\r\n"
+	    "icmp , 8 ,Ping(ICMP), plain \r\n"
+	    "tcp,1,,\"\"\r\n"
+	    "tcp,2,x,y");
+	put(dir, "countries.csv", "code,name\nJP,日本\n\"CN\",\"中国\"\n");
+	c = catalog_load(dir, &e);
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	assert_string_equal(catalog_port_label(c, TCP, 80, buf, sizeof(buf)),
+	    "HTTP");
+	assert_string_equal(catalog_port_explanation(c, TCP, 80),
+	    "Web, \"quoted\", and\r\nmore");
+	assert_string_equal(catalog_port_label(c, UDP, 53, buf, sizeof(buf)),
+	    "53/udp");
+	assert_null(catalog_port_explanation(c, UDP, 53));
+	assert_string_equal(catalog_port_label(c, ICMP, 8, buf, sizeof(buf)),
+	    "Ping(ICMP)");
+	assert_string_equal(catalog_port_explanation(c, ICMP, 8), "plain");
+	assert_null(catalog_port_explanation(c, TCP, 1));
+	assert_string_equal(catalog_port_explanation(c, TCP, 2), "y");
+	assert_string_equal(catalog_country_name(c, "CN"), "中国");
+	assert_string_equal(catalog_country_name(c, "JP"), "日本");
+	catalog_destroy(c);
+	/* A folder without the files. */
+	rm(dir, "ports.csv");
+	assert_null(catalog_load(dir, &e));
+	{
+		char *want = path2(dir, "ports.csv: cannot open: No such file or "
+		    "directory");
+
+		assert_string_equal(e.msg, want);
+		free(want);
+	}
+	rm(dir, "countries.csv");
+	rmdir(dir);
+	catalog_destroy(NULL);
+}
+
+struct bad_case {
+	const char *dir;
+	const char *file;
+	int line;             /* 0: none */
+	const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "ports-header", "ports.csv", 1, "expected the header line "
+	    "proto,port,label,explanation" },
+	{ "ports-empty", "ports.csv", 1, "empty file; expected the header line "
+	    "proto,port,label,explanation" },
+	{ "ports-fields", "ports.csv", 3, "expected 4 fields "
+	    "(proto,port,label,explanation), found 3" },
+	{ "ports-extra-comma", "ports.csv", 2, "expected 4 fields "
+	    "(proto,port,label,explanation), found 5 (quote a field that "
+	    "contains a comma)" },
+	{ "ports-proto", "ports.csv", 4, "unknown protocol 'sctp' (use tcp, udp "
+	    "or icmp)" },
+	{ "ports-port", "ports.csv", 3, "bad port '65536' (a number 0-65535)" },
+	{ "ports-icmp", "ports.csv", 4, "bad ICMP type '256' (a number 0-255)" },
+	{ "ports-port-text", "ports.csv", 2, "bad port '8o' (a number "
+	    "0-65535)" },
+	{ "ports-dup", "ports.csv", 5, "duplicate entry for 135/tcp (first on "
+	    "line 2)" },
+	{ "ports-quote", "ports.csv", 3, "unterminated quoted field (a \" is "
+	    "missing)" },
+	{ "ports-quote-junk", "ports.csv", 2, "unexpected text after a closing "
+	    "quote (write \"\" for a quote inside a quoted field)" },
+	{ "ports-quote-inside", "ports.csv", 2, "quote inside an unquoted field "
+	    "(quote the whole field and double the quote)" },
+	{ "ports-utf8", "ports.csv", 3, "invalid UTF-8; save the file as "
+	    "UTF-8" },
+	{ "countries-code", "countries.csv", 2, "bad country code 'cn' (two "
+	    "upper-case letters, ISO 3166-1 alpha-2)" },
+	{ "countries-dup", "countries.csv", 4, "duplicate entry for CN (first "
+	    "on line 2)" },
+	{ "countries-empty", "countries.csv", 3, "empty name for JP" },
+	{ "countries-header", "countries.csv", 1, "expected the header line "
+	    "code,name" },
+	{ "countries-fields", "countries.csv", 3, "expected 2 fields "
+	    "(code,name), found 3" },
+	{ "countries-missing", "countries.csv", 0, "cannot open: No such file "
+	    "or directory" },
+};
+
+static void
+test_bad_fixtures(void **state)
+{
+	const char *src = getenv("TALOT_SRCDIR");
+	char *base = path2(src != NULL ? src : ".", "tests/data/catalog-bad");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *bc = &bad_cases[i];
+		char *dir = path2(base, bc->dir);
+		struct err e = { "" };
+		struct catalog *c = catalog_load(dir, &e);
+		char want[2048];
+
+		if (bc->line > 0)
+			snprintf(want, sizeof(want), "%s/%s:%d: %s", dir, bc->file,
+			    bc->line, bc->msg);
+		else
+			snprintf(want, sizeof(want), "%s/%s: %s", dir, bc->file,
+			    bc->msg);
+		if (c != NULL)
+			fail_msg("%s: expected an error", bc->dir);
+		if (strcmp(e.msg, want) != 0)
+			fail_msg("%s:\n got  %s\n want %s", bc->dir, e.msg, want);
+		free(dir);
+	}
+	free(base);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_ports),
+		cmocka_unit_test(test_labels_default),
+		cmocka_unit_test(test_real_countries),
+		cmocka_unit_test(test_csv_forms),
+		cmocka_unit_test(test_bad_fixtures),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
