@@ -1,21 +1,345 @@
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "atomic.h"
 #include "cmd.h"
+#include "render.h"
+
+static const char help[] =
+    "usage: talot render --db FILE --month YYYY-MM [--to YYYY-MM] [--out DIR]\n"
+    "                    [--format pdf,xlsx] [--jobs N] [--template DIR]\n"
+    "                    [--notes FILE.md]\n"
+    "\n"
+    "Renders the monthly bulletin of YYYY-MM as DIR/talot-YYYY-MM.pdf and\n"
+    "DIR/talot-YYYY-MM.xlsx (written atomically; DIR defaults to '.').\n"
+    "  --to YYYY-MM     render every month from --month to this one\n"
+    "  --format LIST    pdf, xlsx or pdf,xlsx (the default)\n"
+    "  --jobs N         months rendered at once (default: the number of cores)\n"
+    "  --template DIR   template folder (bulletin.md, ports.csv, countries.csv …)\n"
+    "  --notes FILE.md  analyst commentary (Markdown) for section 2\n"
+    "SOURCE_DATE_EPOCH, when set, dates the documents: the same store, template\n"
+    "and date give byte-identical files.\n";
+
+static char *
+read_notes(const char *path, struct err *e)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (fp == NULL) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(1024 * 1024 + 1);
+	if (buf == NULL) {
+		fclose(fp);
+		err_set(e, "%s: out of memory", path);
+		return NULL;
+	}
+	n = fread(buf, 1, 1024 * 1024 + 1, fp);
+	if (ferror(fp) || n > 1024 * 1024) {
+		err_set(e, ferror(fp) ? "%s: read error" :
+		    "%s: larger than 1 MiB", path);
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n) != NULL) {
+		err_set(e, "%s: holds a NUL byte", path);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static bool
+parse_formats(const char *s, int *out)
+{
+	char tmp[64], *tok, *save = NULL;
+
+	*out = 0;
+	if (strlen(s) >= sizeof(tmp))
+		return false;
+	strcpy(tmp, s);
+	for (tok = strtok_r(tmp, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "pdf") == 0)
+			*out |= RENDER_PDF;
+		else if (strcmp(tok, "xlsx") == 0)
+			*out |= RENDER_XLSX;
+		else
+			return false;
+	}
+	return *out != 0;
+}
+
+static void
+print_warnings(struct diag *d)
+{
+	diag_print_warnings(d, "talot render: ");
+}
+
+static int
+one_month(const struct render_job *j, month_t m)
+{
+	struct diag d;
+	struct err e = { "" };
+	bool ok;
+
+	diag_init(&d, DIAG_CAP_DEFAULT);
+	ok = render_month(j, m, &d, &e);
+	print_warnings(&d);
+	diag_finish(&d);
+	if (!ok) {
+		fprintf(stderr, "talot render: %04d-%02d: %s\n", month_year(m),
+		    month_mon(m), e.msg);
+		return EXIT_DATA;
+	}
+	return EXIT_OK;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static int
+batch(const struct render_job *j, month_t from, month_t to, int jobs)
+{
+	int total = to - from + 1, done = 0, failed = 0, running = 0;
+	month_t next = from;
+	pid_t *pids = calloc((size_t)total, sizeof(*pids));
+	bool tty = isatty(STDERR_FILENO);
+	struct timespec t0, t1;
+	struct sigaction sa;
+
+	if (pids == NULL) {
+		fprintf(stderr, "talot render: out of memory\n");
+		return EXIT_DATA;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (done < total) {
+		int status;
+		pid_t pid;
+
+		while (!interrupted && running < jobs && next <= to) {
+			pid = fork();
+			if (pid < 0) {
+				fprintf(stderr, "talot render: fork: %s\n",
+				    strerror(errno));
+				break;
+			}
+			if (pid == 0) {
+				signal(SIGINT, SIG_DFL);
+				signal(SIGTERM, SIG_DFL);
+				_exit(one_month(j, next));
+			}
+			pids[next - from] = pid;
+			next++;
+			running++;
+		}
+		if (running == 0)
+			break;
+		pid = wait(&status);
+		if (pid < 0) {
+			if (errno == EINTR) {
+				/* pass the interrupt to the workers */
+				for (int i = 0; i < total; i++)
+					if (pids[i] > 0)
+						kill(pids[i], SIGTERM);
+				continue;
+			}
+			break;
+		}
+		running--;
+		done++;
+		for (int i = 0; i < total; i++) {
+			if (pids[i] != pid)
+				continue;
+			pids[i] = 0;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				failed++;
+				if (!WIFEXITED(status))
+					fprintf(stderr, "talot render: %04d-%02d: worker killed by signal %d\n",
+					    month_year(from + i), month_mon(from + i),
+					    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+			}
+			if (tty) {
+				clock_gettime(CLOCK_MONOTONIC, &t1);
+				fprintf(stderr, "\r[%d/%d] %04d-%02d  %.1f s ", done,
+				    total, month_year(from + i), month_mon(from + i),
+				    (double)(t1.tv_sec - t0.tv_sec) +
+				    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+			}
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\n");
+	free(pids);
+	if (interrupted) {
+		fprintf(stderr, "talot render: interrupted: %d of %d months done\n",
+		    done - failed, total);
+		return 130;
+	}
+	fprintf(stderr, "talot render: %d month%s written, %d failed\n",
+	    done - failed, done - failed == 1 ? "" : "s", failed + (total - done));
+	return failed || done < total ? EXIT_DATA : EXIT_OK;
+}
 
 int
 cmd_render(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "talot render: not built yet\n");
-	return EXIT_DATA;
-}
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "month", required_argument, NULL, 'm' },
+		{ "to", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "template", required_argument, NULL, 'T' },
+		{ "notes", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *mon = NULL, *to = NULL, *notes = NULL,
+	    *tdir = NULL;
+	struct render_job j;
+	struct settings set;
+	struct catalog *cat = NULL;
+	struct err e = { "" };
+	char *notes_md = NULL;
+	month_t from, until;
+	struct stat sb;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int c, rc;
 
-int
-cmd_export(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "talot export: not built yet\n");
-	return EXIT_DATA;
+	memset(&j, 0, sizeof(j));
+	j.out_dir = ".";
+	j.formats = RENDER_PDF | RENDER_XLSX;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'm':
+			mon = optarg;
+			break;
+		case 't':
+			to = optarg;
+			break;
+		case 'o':
+			j.out_dir = optarg;
+			break;
+		case 'f':
+			if (!parse_formats(optarg, &j.formats))
+				return cmd_usage_error("render",
+				    "--format takes pdf, xlsx or pdf,xlsx, not '%s'",
+				    optarg);
+			break;
+		case 'j':
+			jobs = strtol(optarg, &end, 10);
+			if (*end != '\0' || jobs < 1 || jobs > 256)
+				return cmd_usage_error("render",
+				    "--jobs takes a number 1-256, not '%s'", optarg);
+			break;
+		case 'T':
+			tdir = optarg;
+			break;
+		case 'n':
+			notes = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		case ':':
+			return cmd_usage_error("render", "%s needs a value",
+			    argv[optind - 1]);
+		default:
+			return cmd_usage_error("render", "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("render", "unexpected argument '%s'",
+		    argv[optind]);
+	if (db == NULL)
+		return cmd_usage_error("render", "--db FILE is required");
+	if (mon == NULL)
+		return cmd_usage_error("render", "--month YYYY-MM is required");
+	if (!month_parse(mon, &from))
+		return cmd_usage_error("render", "--month '%s' is not YYYY-MM",
+		    mon);
+	until = from;
+	if (to != NULL && !month_parse(to, &until))
+		return cmd_usage_error("render", "--to '%s' is not YYYY-MM", to);
+	if (until < from)
+		return cmd_usage_error("render",
+		    "--to %s is before --month %s (the range is backwards)", to,
+		    mon);
+	if (until - from >= 1200)
+		return cmd_usage_error("render", "a range of more than 100 years");
+	if (stat(j.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "talot render: %s: no such folder\n", j.out_dir);
+		return EXIT_DATA;
+	}
+	if (access(j.out_dir, W_OK) != 0) {
+		fprintf(stderr, "talot render: %s: folder cannot be written (%s)\n",
+		    j.out_dir, strerror(errno));
+		return EXIT_DATA;
+	}
+	j.db = db;
+	j.template_dir = render_template_dir(tdir);
+	if (!settings_load(j.template_dir, &set, &e) ||
+	    (cat = catalog_load(j.template_dir, &e)) == NULL ||
+	    (notes != NULL && (notes_md = read_notes(notes, &e)) == NULL)) {
+		fprintf(stderr, "talot render: %s\n", e.msg);
+		catalog_destroy(cat);
+		return EXIT_DATA;
+	}
+	j.settings = &set;
+	j.cat = cat;
+	j.notes_md = notes_md;
+	j.notes_name = notes;
+	j.date = render_date();
+	for (month_t m = from; m <= until; m++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j.out_dir,
+		    month_year(m), month_mon(m));
+		atomic_cleanup(path);
+		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx", j.out_dir,
+		    month_year(m), month_mon(m));
+		atomic_cleanup(path);
+	}
+	render_fonts_init();
+	if (from == until)
+		rc = one_month(&j, from);
+	else
+		rc = batch(&j, from, until, (int)jobs);
+	catalog_destroy(cat);
+	free(notes_md);
+	return rc;
 }

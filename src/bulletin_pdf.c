@@ -1,0 +1,871 @@
+/* bulletin_pdf.c — the bulletin as an A4 PDF: the expanded template parsed
+ * with cmark, typeset with pango, figures from the chart module. */
+#include "bulletin_pdf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <cmark.h>
+
+#include "atomic.h"
+#include "chart.h"
+#include "config.h"
+#include "fmt.h"
+#include "labels.h"
+#include "text.h"
+
+#define PAGE_W 595.276
+#define PAGE_H 841.890
+#define MARGIN_X 62.0
+#define MARGIN_TOP 72.0
+#define MARGIN_BOTTOM 70.0
+#define CONTENT_W (PAGE_W - 2 * MARGIN_X)
+#define BODY_SIZE 9.6
+#define CHART_H 215.0
+#define PIE_H 190.0
+
+struct pdf {
+	const struct month_model *m;
+	const struct catalog *cat;
+	const struct bulletin_opts *o;
+	struct diag *warn;
+	struct err *e;
+	cairo_surface_t *surf;
+	cairo_t *cr;
+	struct text *t;
+	double y;            /* next free y on the page */
+	int page;            /* 1-based, 0 before the first page */
+	int outline_sec;     /* outline id of the current section */
+	bool failed;
+	char header[256];
+};
+
+static double
+bottom(void)
+{
+	return PAGE_H - MARGIN_BOTTOM;
+}
+
+static bool
+draw_text_at(struct pdf *p, const char *markup, double size, double x,
+    double y, double w, PangoAlignment al, const struct chart_rgb *col)
+{
+	PangoLayout *l = text_layout(p->t, markup, size, w, al, p->e);
+
+	if (l == NULL)
+		return false;
+	cairo_save(p->cr);
+	if (col)
+		cairo_set_source_rgb(p->cr, col->r, col->g, col->b);
+	else
+		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_show_layout(p->cr, l);
+	cairo_restore(p->cr);
+	g_object_unref(l);
+	return true;
+}
+
+static void
+page_finish(struct pdf *p)
+{
+	char num[32];
+	struct chart_rgb grey = { 0.35, 0.35, 0.35 };
+
+	if (p->page == 0)
+		return;
+	snprintf(num, sizeof(num), "- %d -", p->page);
+	draw_text_at(p, num, 8.5, MARGIN_X, PAGE_H - 44, CONTENT_W,
+	    PANGO_ALIGN_CENTER, &grey);
+	cairo_show_page(p->cr);
+}
+
+static bool
+page_new(struct pdf *p)
+{
+	struct chart_rgb grey = { 0.35, 0.35, 0.35 };
+	struct buf b = { 0 };
+
+	page_finish(p);
+	p->page++;
+	pango_cairo_update_context(p->cr, text_context(p->t));
+	buf_add_text(&b, p->header);
+	if (!draw_text_at(p, b.s ? b.s : "", 8, MARGIN_X, 38, CONTENT_W,
+	    PANGO_ALIGN_LEFT, &grey)) {
+		buf_free(&b);
+		return false;
+	}
+	buf_free(&b);
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
+	cairo_set_line_width(p->cr, 0.5);
+	cairo_move_to(p->cr, MARGIN_X, 54);
+	cairo_line_to(p->cr, PAGE_W - MARGIN_X, 54);
+	cairo_stroke(p->cr);
+	cairo_restore(p->cr);
+	p->y = MARGIN_TOP;
+	return true;
+}
+
+/* Makes room for h points, starting a new page if needed. */
+static bool
+need(struct pdf *p, double h)
+{
+	if (p->page == 0 || (p->y + h > bottom() && p->y > MARGIN_TOP + 1))
+		return page_new(p);
+	return true;
+}
+
+/* Draws a layout line by line, breaking across pages. */
+static bool
+flow_layout(struct pdf *p, PangoLayout *l, double x)
+{
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	double y0 = p->y, shift = 0;
+
+	do {
+		PangoRectangle lr;
+		double top, h, base;
+
+		pango_layout_iter_get_line_extents(it, NULL, &lr);
+		top = (double)lr.y / PANGO_SCALE;
+		h = (double)lr.height / PANGO_SCALE;
+		base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
+		if (y0 + top - shift + h > bottom()) {
+			if (!page_new(p)) {
+				pango_layout_iter_free(it);
+				return false;
+			}
+			y0 = p->y;
+			shift = top;
+		}
+		cairo_move_to(p->cr, x + (double)lr.x / PANGO_SCALE,
+		    y0 + base - shift);
+		pango_cairo_show_layout_line(p->cr,
+		    pango_layout_iter_get_line_readonly(it));
+		p->y = y0 + top - shift + h;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	return true;
+}
+
+static bool
+paragraph(struct pdf *p, const char *markup, double size, double indent,
+    double after)
+{
+	PangoLayout *l = text_layout(p->t, markup, size, CONTENT_W - indent,
+	    PANGO_ALIGN_LEFT, p->e);
+
+	if (l == NULL)
+		return false;
+	if (!need(p, 2 * size)) {
+		g_object_unref(l);
+		return false;
+	}
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	if (!flow_layout(p, l, MARGIN_X + indent)) {
+		cairo_restore(p->cr);
+		g_object_unref(l);
+		return false;
+	}
+	cairo_restore(p->cr);
+	g_object_unref(l);
+	p->y += after;
+	return true;
+}
+
+/* ---- inline Markdown to pango markup ---- */
+
+static void
+inlines(cmark_node *n, struct buf *b)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c != NULL;
+	    c = cmark_node_next(c)) {
+		switch (cmark_node_get_type(c)) {
+		case CMARK_NODE_TEXT:
+			buf_add_text(b, cmark_node_get_literal(c));
+			break;
+		case CMARK_NODE_CODE:
+			buf_adds(b, "<tt>");
+			buf_add_text(b, cmark_node_get_literal(c));
+			buf_adds(b, "</tt>");
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			break;
+		case CMARK_NODE_LINEBREAK:
+			buf_adds(b, "\n");
+			break;
+		case CMARK_NODE_STRONG:
+			buf_adds(b, "<b>");
+			inlines(c, b);
+			buf_adds(b, "</b>");
+			break;
+		case CMARK_NODE_EMPH:
+			buf_adds(b, "<span foreground=\"#8a2a0a\">");
+			inlines(c, b);
+			buf_adds(b, "</span>");
+			break;
+		case CMARK_NODE_LINK:
+			buf_adds(b, "<span foreground=\"#0b4f8a\" underline=\"single\">");
+			inlines(c, b);
+			buf_adds(b, "</span>");
+			break;
+		case CMARK_NODE_IMAGE:
+			inlines(c, b);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+plain_text(cmark_node *n, struct buf *b)
+{
+	for (cmark_node *c = cmark_node_first_child(n); c != NULL;
+	    c = cmark_node_next(c)) {
+		if (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
+		    cmark_node_get_type(c) == CMARK_NODE_CODE)
+			buf_adds(b, cmark_node_get_literal(c));
+		else
+			plain_text(c, b);
+	}
+}
+
+/* ---- figures ---- */
+
+static void
+day_labels(const char **cats, char (*store)[16], month_t mon, int ndays,
+    size_t off)
+{
+	for (int d = 1; d <= ndays; d++) {
+		snprintf(store[off + (size_t)d - 1], 16, "%d/%d", month_mon(mon), d);
+		cats[off + (size_t)d - 1] = store[off + (size_t)d - 1];
+	}
+}
+
+static bool
+check_chart(struct pdf *p, struct chart_style *st)
+{
+	if (st->unknown_glyphs > 0)
+		return err_set(p->e, "glyph missing from the fonts for '%s' in a chart label",
+		    st->first_unknown);
+	return true;
+}
+
+static void
+style_init(struct pdf *p, struct chart_style *st)
+{
+	chart_style_defaults(st);
+	st->pango = text_context(p->t);
+	st->font_family = p->o->settings->font;
+	st->font_size = 7.2;
+}
+
+static bool
+fig_daily(struct pdf *p, const struct breakdown *b, const char *ylab,
+    double x, double y, double w, double h)
+{
+	const char *cats[31];
+	char store[31][16];
+	char labels[MODEL_TOP + 1][LABEL_MAX];
+	struct chart_series ser[MODEL_TOP + 1];
+	struct chart_style st;
+	struct chart_bar bar;
+
+	day_labels(cats, store, p->m->month, b->ndays, 0);
+	for (size_t i = 0; i < b->nkeys; i++) {
+		ser[i].label = label_key(p->cat, &b->keys[i], labels[i],
+		    sizeof(labels[i]), p->warn);
+		ser[i].color = label_color(p->m, &b->keys[i]);
+		ser[i].values = b->daily + i * (size_t)b->ndays;
+	}
+	memset(&bar, 0, sizeof(bar));
+	bar.mode = CHART_BAR_STACKED;
+	bar.categories = cats;
+	bar.ncat = (size_t)b->ndays;
+	bar.series = ser;
+	bar.nseries = b->nkeys;
+	bar.y_label = ylab;
+	style_init(p, &st);
+	return chart_bar_draw(&bar, &st, p->cr, x, y, w, h) &&
+	    check_chart(p, &st);
+}
+
+static bool
+fig_pie(struct pdf *p, const struct breakdown *b, double x, double y,
+    double w, double h)
+{
+	const char *labels[MODEL_TOP + 1];
+	char store[MODEL_TOP + 1][LABEL_MAX];
+	double vals[MODEL_TOP + 1];
+	struct chart_rgb cols[MODEL_TOP + 1];
+	struct chart_style st;
+	struct chart_pie pie;
+
+	for (size_t i = 0; i < b->nkeys; i++) {
+		labels[i] = label_key(p->cat, &b->keys[i], store[i],
+		    sizeof(store[i]), p->warn);
+		vals[i] = (double)b->totals[i];
+		cols[i] = label_color(p->m, &b->keys[i]);
+	}
+	memset(&pie, 0, sizeof(pie));
+	pie.labels = labels;
+	pie.values = vals;
+	pie.colors = cols;
+	pie.n = b->nkeys;
+	pie.decimals = 1;
+	style_init(p, &st);
+	return chart_pie_draw(&pie, &st, p->cr, x, y, w, h) &&
+	    check_chart(p, &st);
+}
+
+static bool
+fig_six(struct pdf *p, const struct six_shares *t, double x, double y,
+    double w, double h)
+{
+	const char *cats[MODEL_MONTHS];
+	char cstore[MODEL_MONTHS][32];
+	char labels[MODEL_TOP + 1][LABEL_MAX];
+	double vals[MODEL_TOP + 1][MODEL_MONTHS];
+	struct chart_series ser[MODEL_TOP + 1];
+	struct chart_style st;
+	struct chart_bar bar;
+
+	for (int i = 0; i < MODEL_MONTHS; i++)
+		cats[i] = label_month(p->m->six[i].month, cstore[i],
+		    sizeof(cstore[i]));
+	for (size_t k = 0; k < t->nkeys; k++) {
+		for (int i = 0; i < MODEL_MONTHS; i++)
+			vals[k][i] = t->shares[i][k] * 100.0;
+		ser[k].label = label_key(p->cat, &t->keys[k], labels[k],
+		    sizeof(labels[k]), p->warn);
+		ser[k].color = label_color(p->m, &t->keys[k]);
+		ser[k].values = vals[k];
+	}
+	memset(&bar, 0, sizeof(bar));
+	bar.mode = CHART_BAR_PERCENT;
+	bar.categories = cats;
+	bar.ncat = MODEL_MONTHS;
+	bar.series = ser;
+	bar.nseries = t->nkeys;
+	bar.y_label = "比率(%)";
+	style_init(p, &st);
+	return chart_bar_draw(&bar, &st, p->cr, x, y, w, h) &&
+	    check_chart(p, &st);
+}
+
+static bool
+fig_trend(struct pdf *p, double x, double y, double w, double h)
+{
+	const char *cats[MODEL_MONTHS];
+	char cstore[MODEL_MONTHS][32];
+	double acc[MODEL_MONTHS], src[MODEL_MONTHS];
+	struct chart_series ser[2];
+	struct chart_style st;
+	struct chart_line line;
+
+	for (int i = 0; i < MODEL_MONTHS; i++) {
+		const struct month_summary *s = &p->m->six[i];
+
+		cats[i] = label_month(s->month, cstore[i], sizeof(cstore[i]));
+		acc[i] = s->has_data ? s->accesses_per_sensor_day : NAN;
+		src[i] = s->has_data ? s->sources_per_sensor_day : NAN;
+	}
+	ser[0].label = "アクセス数";
+	ser[0].color = chart_palette(0);
+	ser[0].values = acc;
+	ser[1].label = "発信元数";
+	ser[1].color = chart_palette(1);
+	ser[1].values = src;
+	memset(&line, 0, sizeof(line));
+	line.categories = cats;
+	line.ncat = MODEL_MONTHS;
+	line.series = ser;
+	line.nseries = 2;
+	line.y_label = "アクセス数(件/観測点・日)";
+	line.y2_label = "発信元数(/観測点・日)";
+	line.markers = true;
+	line.value_labels = true;
+	style_init(p, &st);
+	return chart_line_draw(&line, &st, p->cr, x, y, w, h) &&
+	    check_chart(p, &st);
+}
+
+static bool
+fig_notable(struct pdf *p, const struct notable *n, double x, double y,
+    double w, double h)
+{
+	size_t ncat = (size_t)(n->ndays_prev + n->ndays_cur);
+	const char **cats = calloc(ncat, sizeof(*cats));
+	char (*store)[16] = calloc(ncat, sizeof(*store));
+	char labels[MODEL_NOTABLE_CC + 1][LABEL_MAX];
+	struct chart_series ser[MODEL_NOTABLE_CC + 1];
+	double sep = (double)n->ndays_prev - 1;
+	struct chart_style st;
+	struct chart_bar bar;
+	bool ok;
+
+	if (cats == NULL || store == NULL) {
+		free(cats);
+		free(store);
+		return err_set(p->e, "out of memory");
+	}
+	day_labels(cats, store, p->m->month - 1, n->ndays_prev, 0);
+	day_labels(cats, store, p->m->month, n->ndays_cur,
+	    (size_t)n->ndays_prev);
+	for (size_t i = 0; i < n->ncc; i++) {
+		ser[i].label = label_key(p->cat, &n->cc[i], labels[i],
+		    sizeof(labels[i]), p->warn);
+		ser[i].color = label_color(p->m, &n->cc[i]);
+		ser[i].values = n->daily + i * ncat;
+	}
+	memset(&bar, 0, sizeof(bar));
+	bar.mode = CHART_BAR_STACKED;
+	bar.categories = cats;
+	bar.ncat = ncat;
+	bar.series = ser;
+	bar.nseries = n->ncc;
+	bar.y_label = "アクセス数(件/観測点)";
+	bar.separators = &sep;
+	bar.nseparators = 1;
+	style_init(p, &st);
+	ok = chart_bar_draw(&bar, &st, p->cr, x, y, w, h) &&
+	    check_chart(p, &st);
+	free(cats);
+	free(store);
+	return ok;
+}
+
+/* Draws figure id into (x, y, w, h); *h_out is the height it needs. */
+static bool
+figure_draw(struct pdf *p, const char *id, double x, double y, double w,
+    bool measure, double *h_out)
+{
+	const struct month_model *m = p->m;
+	bool pie = strncmp(id, "fig-2.3.", 8) == 0 ||
+	    strcmp(id, "fig-2.4.2") == 0 || strcmp(id, "fig-2.4.4") == 0;
+	double h = pie ? PIE_H : strcmp(id, "fig-1.1") == 0 ? 190.0 : CHART_H;
+
+	*h_out = h;
+	if (measure)
+		return true;
+	if (strcmp(id, "fig-1.1") == 0)
+		return fig_trend(p, x, y, w, h);
+	if (strcmp(id, "fig-2.2.1") == 0)
+		return fig_daily(p, &m->ports_acc, "アクセス数(件/観測点)", x, y, w, h);
+	if (strcmp(id, "fig-2.2.2") == 0)
+		return fig_daily(p, &m->ports_src, "発信元数(/観測点)", x, y, w, h);
+	if (strcmp(id, "fig-2.3.1") == 0)
+		return fig_pie(p, &m->ports_acc, x, y, w, h);
+	if (strcmp(id, "fig-2.3.2") == 0)
+		return fig_pie(p, &m->ports_src, x, y, w, h);
+	if (strcmp(id, "fig-2.4.1") == 0)
+		return fig_daily(p, &m->cc_acc, "アクセス数(件/観測点)", x, y, w, h);
+	if (strcmp(id, "fig-2.4.2") == 0)
+		return fig_pie(p, &m->cc_acc, x, y, w, h);
+	if (strcmp(id, "fig-2.4.3") == 0)
+		return fig_daily(p, &m->cc_src, "発信元数(/観測点)", x, y, w, h);
+	if (strcmp(id, "fig-2.4.4") == 0)
+		return fig_pie(p, &m->cc_src, x, y, w, h);
+	if (strcmp(id, "fig-3.1.1") == 0)
+		return fig_six(p, &m->six_ports_acc, x, y, w, h);
+	if (strcmp(id, "fig-3.1.2") == 0)
+		return fig_six(p, &m->six_ports_src, x, y, w, h);
+	if (strcmp(id, "fig-3.2.1") == 0)
+		return fig_six(p, &m->six_cc_acc, x, y, w, h);
+	if (strcmp(id, "fig-3.2.2") == 0)
+		return fig_six(p, &m->six_cc_src, x, y, w, h);
+	if (strncmp(id, "fig-notable-", 12) == 0) {
+		long k = strtol(id + 12, NULL, 10);
+
+		if (k < 1 || (size_t)k > m->nnotable)
+			return err_set(p->e, "%s/bulletin.md: figure talot:%s: no such notable port",
+			    p->o->template_dir, id);
+		return fig_notable(p, &m->notable[k - 1], x, y, w, h);
+	}
+	return err_set(p->e, "%s/bulletin.md: unknown figure talot:%s",
+	    p->o->template_dir, id);
+}
+
+static bool
+figure(struct pdf *p, const char *id, const char *caption)
+{
+	struct buf b = { 0 };
+	PangoLayout *cap;
+	double h, ch;
+	bool ok;
+
+	buf_adds(&b, "【");
+	buf_add_text(&b, caption);
+	buf_adds(&b, "】");
+	cap = text_layout(p->t, b.oom ? "" : b.s, 8.8, CONTENT_W,
+	    PANGO_ALIGN_CENTER, p->e);
+	buf_free(&b);
+	if (cap == NULL)
+		return false;
+	ch = text_height(cap);
+	if (!figure_draw(p, id, 0, 0, 0, true, &h)) {
+		g_object_unref(cap);
+		return false;
+	}
+	/* a figure and its caption stay together */
+	if (!need(p, 6 + h + 4 + ch + 12)) {
+		g_object_unref(cap);
+		return false;
+	}
+	p->y += 6;
+	ok = figure_draw(p, id, MARGIN_X, p->y, CONTENT_W, false, &h);
+	p->y += h + 4;
+	if (ok) {
+		cairo_save(p->cr);
+		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+		cairo_move_to(p->cr, MARGIN_X, p->y);
+		pango_cairo_show_layout(p->cr, cap);
+		cairo_restore(p->cr);
+	}
+	p->y += ch + 14;
+	g_object_unref(cap);
+	return ok;
+}
+
+/* ---- section 4 table ---- */
+
+static bool
+port_table(struct pdf *p)
+{
+	const struct breakdown *b = &p->m->ports_acc;
+	const double c1 = 92, pad = 5;
+	double x = MARGIN_X;
+	bool header = true;
+
+	for (size_t i = 0; i <= b->nkeys; i++) {
+		struct buf b1 = { 0 }, b2 = { 0 };
+		PangoLayout *l1, *l2;
+		char lab[LABEL_MAX];
+		const char *ex = NULL;
+		double h;
+
+		if (!header && (i == b->nkeys || b->keys[i].kind == KEY_OTHER))
+			break;
+		if (header) {
+			buf_adds(&b1, "<b>ポート種類</b>");
+			buf_adds(&b2, "<b>解説</b>");
+		} else {
+			label_key(p->cat, &b->keys[i], lab, sizeof(lab), p->warn);
+			buf_add_text(&b1, lab);
+			ex = catalog_port_explanation(p->cat, b->keys[i].proto,
+			    b->keys[i].port);
+			buf_add_text(&b2, ex ? ex : "(解説なし)");
+		}
+		l1 = text_layout(p->t, b1.s ? b1.s : "", 8.6, c1 - 2 * pad,
+		    PANGO_ALIGN_LEFT, p->e);
+		l2 = l1 ? text_layout(p->t, b2.s ? b2.s : "", 8.6,
+		    CONTENT_W - c1 - 2 * pad, PANGO_ALIGN_LEFT, p->e) : NULL;
+		buf_free(&b1);
+		buf_free(&b2);
+		if (l2 == NULL) {
+			if (l1)
+				g_object_unref(l1);
+			return false;
+		}
+		h = fmax(text_height(l1), text_height(l2)) + 2 * pad;
+		if (p->y + h > bottom() && !page_new(p)) {
+			g_object_unref(l1);
+			g_object_unref(l2);
+			return false;
+		}
+		cairo_save(p->cr);
+		if (header) {
+			cairo_set_source_rgb(p->cr, 0.90, 0.92, 0.95);
+			cairo_rectangle(p->cr, x, p->y, CONTENT_W, h);
+			cairo_fill(p->cr);
+		}
+		cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
+		cairo_set_line_width(p->cr, 0.5);
+		cairo_rectangle(p->cr, x, p->y, CONTENT_W, h);
+		cairo_move_to(p->cr, x + c1, p->y);
+		cairo_line_to(p->cr, x + c1, p->y + h);
+		cairo_stroke(p->cr);
+		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+		cairo_move_to(p->cr, x + pad, p->y + pad);
+		pango_cairo_show_layout(p->cr, l1);
+		cairo_move_to(p->cr, x + c1 + pad, p->y + pad);
+		pango_cairo_show_layout(p->cr, l2);
+		cairo_restore(p->cr);
+		g_object_unref(l1);
+		g_object_unref(l2);
+		p->y += h;
+		if (header) {
+			header = false;
+			i--;    /* the loop's i++ brings it back to 0 */
+		}
+	}
+	p->y += 10;
+	return true;
+}
+
+/* ---- blocks ---- */
+
+static bool
+heading(struct pdf *p, cmark_node *n, int level)
+{
+	struct buf b = { 0 }, t = { 0 };
+	double size = level == 1 ? 17 : level == 2 ? 13 : 11;
+	char link[64];
+	bool ok;
+	PangoLayout *l;
+
+	inlines(n, &b);
+	plain_text(n, &t);
+	if (b.oom || t.oom) {
+		buf_free(&b);
+		buf_free(&t);
+		return err_set(p->e, "out of memory");
+	}
+	buf_adds(&b, "");
+	l = text_layout(p->t, b.s ? b.s : "", size, CONTENT_W,
+	    level == 1 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT, p->e);
+	if (l == NULL) {
+		buf_free(&b);
+		buf_free(&t);
+		return false;
+	}
+	/* keep with the next lines */
+	ok = need(p, (level == 1 ? 0 : 10) + text_height(l) + 60);
+	if (ok) {
+		if (level > 1 && p->y > MARGIN_TOP + 1)
+			p->y += level == 2 ? 12 : 8;
+		snprintf(link, sizeof(link), "page=%d pos=[%.1f %.1f]", p->page,
+		    MARGIN_X, p->y);
+		if (level <= 2)
+			p->outline_sec = cairo_pdf_surface_add_outline(p->surf,
+			    CAIRO_PDF_OUTLINE_ROOT, t.s ? t.s : "", link,
+			    CAIRO_PDF_OUTLINE_FLAG_OPEN);
+		else
+			cairo_pdf_surface_add_outline(p->surf, p->outline_sec,
+			    t.s ? t.s : "", link, 0);
+		cairo_save(p->cr);
+		cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+		cairo_move_to(p->cr, MARGIN_X, p->y);
+		pango_cairo_show_layout(p->cr, l);
+		p->y += text_height(l);
+		if (level == 2) {
+			cairo_set_line_width(p->cr, 0.8);
+			cairo_move_to(p->cr, MARGIN_X, p->y + 2);
+			cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 2);
+			cairo_stroke(p->cr);
+		}
+		cairo_restore(p->cr);
+		p->y += level == 1 ? 10 : 7;
+	}
+	g_object_unref(l);
+	buf_free(&b);
+	buf_free(&t);
+	return ok;
+}
+
+/* A paragraph holding only an image with a talot: URL. */
+static cmark_node *
+lone_image(cmark_node *para)
+{
+	cmark_node *c = cmark_node_first_child(para);
+	const char *url;
+
+	if (c == NULL || cmark_node_next(c) != NULL ||
+	    cmark_node_get_type(c) != CMARK_NODE_IMAGE)
+		return NULL;
+	url = cmark_node_get_url(c);
+	return url && strncmp(url, "talot:", 6) == 0 ? c : NULL;
+}
+
+static bool blocks(struct pdf *p, cmark_node *parent, double indent);
+
+static bool
+block(struct pdf *p, cmark_node *n, double indent)
+{
+	struct buf b = { 0 };
+	cmark_node *img;
+	bool ok = true;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_HEADING:
+		return heading(p, n, cmark_node_get_heading_level(n));
+	case CMARK_NODE_PARAGRAPH:
+		img = lone_image(n);
+		if (img != NULL) {
+			const char *id = cmark_node_get_url(img) + 6;
+
+			if (strcmp(id, "port-table") == 0)
+				return port_table(p);
+			plain_text(img, &b);
+			ok = b.oom ? err_set(p->e, "out of memory") :
+			    figure(p, id, b.s ? b.s : "");
+			buf_free(&b);
+			return ok;
+		}
+		inlines(n, &b);
+		ok = b.oom ? err_set(p->e, "out of memory") :
+		    paragraph(p, b.s ? b.s : "", BODY_SIZE, indent, 7);
+		buf_free(&b);
+		return ok;
+	case CMARK_NODE_LIST:
+		for (cmark_node *it = cmark_node_first_child(n); ok && it;
+		    it = cmark_node_next(it)) {
+			cmark_node *first = cmark_node_first_child(it);
+
+			if (first && cmark_node_get_type(first) ==
+			    CMARK_NODE_PARAGRAPH) {
+				buf_adds(&b, "・");
+				inlines(first, &b);
+				ok = paragraph(p, b.s ? b.s : "", BODY_SIZE,
+				    indent + 10, 3);
+				buf_free(&b);
+				for (cmark_node *r = cmark_node_next(first);
+				    ok && r; r = cmark_node_next(r))
+					ok = block(p, r, indent + 20);
+			} else
+				ok = blocks(p, it, indent + 10);
+		}
+		p->y += 4;
+		return ok;
+	case CMARK_NODE_BLOCK_QUOTE:
+		return blocks(p, n, indent + 14);
+	case CMARK_NODE_CODE_BLOCK:
+		buf_adds(&b, "<tt>");
+		buf_add_text(&b, cmark_node_get_literal(n));
+		buf_adds(&b, "</tt>");
+		ok = paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7);
+		buf_free(&b);
+		return ok;
+	case CMARK_NODE_THEMATIC_BREAK:
+		if (!need(p, 12))
+			return false;
+		cairo_save(p->cr);
+		cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
+		cairo_set_line_width(p->cr, 0.5);
+		cairo_move_to(p->cr, MARGIN_X, p->y + 6);
+		cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 6);
+		cairo_stroke(p->cr);
+		cairo_restore(p->cr);
+		p->y += 12;
+		return true;
+	default:
+		/* raw HTML is not part of the bulletin's Markdown */
+		return true;
+	}
+}
+
+static bool
+blocks(struct pdf *p, cmark_node *parent, double indent)
+{
+	for (cmark_node *n = cmark_node_first_child(parent); n != NULL;
+	    n = cmark_node_next(n))
+		if (!block(p, n, indent))
+			return false;
+	return true;
+}
+
+static void
+iso_date(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static cairo_status_t
+write_fp(void *closure, const unsigned char *data, unsigned int len)
+{
+	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS :
+	    CAIRO_STATUS_WRITE_ERROR;
+}
+
+bool
+bulletin_pdf_write(const struct month_model *m, const struct catalog *cat,
+    const struct bulletin_opts *o, const char *path, struct diag *warnings,
+    struct err *e)
+{
+	struct pdf p;
+	struct atomic_file af;
+	char *md;
+	cmark_node *doc = NULL;
+	char date[64], title[256], mon[32];
+	bool ok = false;
+
+	memset(&p, 0, sizeof(p));
+	p.m = m;
+	p.cat = cat;
+	p.o = o;
+	p.warn = warnings;
+	p.e = e;
+	md = bulletin_markdown(m, cat, o, warnings, e);
+	if (md == NULL)
+		return false;
+	doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+	free(md);
+	if (doc == NULL)
+		return err_set(e, "%s/bulletin.md: cannot parse the Markdown",
+		    o->template_dir);
+	if (!atomic_begin(&af, path, e)) {
+		cmark_node_free(doc);
+		return false;
+	}
+	p.surf = cairo_pdf_surface_create_for_stream(write_fp, af.fp, PAGE_W,
+	    PAGE_H);
+	p.cr = cairo_create(p.surf);
+	p.t = text_create(o->settings->font, e);
+	if (p.t == NULL)
+		goto out;
+	label_month(m->month, mon, sizeof(mon));
+	snprintf(title, sizeof(title),
+	    "インターネット定点観測での観測状況について(%s)", mon);
+	snprintf(p.header, sizeof(p.header), "%s — %s", title,
+	    o->settings->observatory);
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_AUTHOR,
+	    o->settings->author);
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_SUBJECT,
+	    "インターネット定点観測 月次レポート");
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_KEYWORDS,
+	    "TALOT, 定点観測, 不正アクセス, ポートスキャン");
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_CREATOR,
+	    "talot " TALOT_VERSION);
+	iso_date(o->date, date, sizeof(date));
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_MOD_DATE,
+	    date);
+	if (!page_new(&p) || !blocks(&p, doc, 0))
+		goto out;
+	page_finish(&p);
+	p.page = 0;
+	cairo_destroy(p.cr);
+	p.cr = NULL;
+	cairo_surface_finish(p.surf);
+	if (cairo_surface_status(p.surf) != CAIRO_STATUS_SUCCESS) {
+		err_set(e, "%s: cannot write the PDF (%s)", path,
+		    cairo_status_to_string(cairo_surface_status(p.surf)));
+		goto out;
+	}
+	cairo_surface_destroy(p.surf);
+	p.surf = NULL;
+	ok = atomic_commit(&af, e);
+out:
+	if (p.cr)
+		cairo_destroy(p.cr);
+	if (p.surf) {
+		cairo_surface_finish(p.surf);
+		cairo_surface_destroy(p.surf);
+	}
+	text_destroy(p.t);
+	cmark_node_free(doc);
+	if (!ok)
+		atomic_abort(&af);
+	return ok;
+}

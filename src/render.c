@@ -1,0 +1,132 @@
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <fontconfig/fontconfig.h>
+
+#include "bulletin_pdf.h"
+#include "bulletin_xlsx.h"
+#include "config.h"
+#include "store.h"
+
+static bool
+is_dir(const char *p)
+{
+	struct stat sb;
+
+	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+const char *
+render_template_dir(const char *given)
+{
+	if (given != NULL)
+		return given;
+	if (getenv("TALOT_TEMPLATE_DIR") != NULL)
+		return getenv("TALOT_TEMPLATE_DIR");
+	if (is_dir(TALOT_SRCDIR "/templates"))
+		return TALOT_SRCDIR "/templates";
+	return TALOT_DATADIR "/templates";
+}
+
+void
+render_fonts_init(void)
+{
+	struct stat sb;
+
+	if (getenv("FONTCONFIG_FILE") == NULL) {
+		if (stat(TALOT_SRCDIR "/fonts/fonts.conf", &sb) == 0)
+			setenv("FONTCONFIG_FILE", TALOT_SRCDIR "/fonts/fonts.conf", 1);
+		else if (stat(TALOT_DATADIR "/fonts/fonts.conf", &sb) == 0)
+			setenv("FONTCONFIG_FILE", TALOT_DATADIR "/fonts/fonts.conf", 1);
+	}
+	FcInit();
+}
+
+time_t
+render_date(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		v = strtoll(s, &end, 10);
+		if (*end == '\0' && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+bool
+render_load_model(const char *db, month_t m, const struct settings *set,
+    struct month_model *model, struct err *e)
+{
+	struct month_input in;
+	struct key pins[MODEL_NOTABLE_MAX];
+	size_t npins = settings_pins(set, m, pins, MODEL_NOTABLE_MAX);
+	struct store *s = store_open(db, STORE_READ, e);
+	bool ok = false;
+
+	memset(model, 0, sizeof(*model));
+	if (s == NULL)
+		return false;
+	if (!store_snapshot_begin(s, e)) {
+		store_close(s);
+		return false;
+	}
+	if (!store_month_input(s, m, &in, e))
+		goto out;
+	ok = model_build(&in, pins, npins, model, e);
+	month_input_finish(&in);
+	for (size_t i = 0; ok && i < model->nnotable; i++) {
+		struct port_day_country *rows = NULL;
+		size_t n = 0;
+
+		ok = store_port_day_country(s, model->notable[i].key, m - 1, m,
+		    &rows, &n, e) && model_notable_fill(model, i, rows, n, e);
+		free(rows);
+	}
+	if (!ok)
+		model_finish(model);
+out:
+	store_snapshot_end(s);
+	store_close(s);
+	return ok;
+}
+
+bool
+render_month(const struct render_job *j, month_t m, struct diag *warnings,
+    struct err *e)
+{
+	struct month_model model;
+	char path[4096];
+	bool ok;
+
+	if (!render_load_model(j->db, m, j->settings, &model, e))
+		return false;
+	ok = true;
+	if (j->formats & RENDER_PDF) {
+		struct bulletin_opts o = {
+			.template_dir = j->template_dir,
+			.notes_md = j->notes_md,
+			.notes_name = j->notes_name,
+			.settings = j->settings,
+			.date = j->date,
+		};
+
+		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j->out_dir,
+		    month_year(m), month_mon(m));
+		ok = bulletin_pdf_write(&model, j->cat, &o, path, warnings, e);
+	}
+	if (ok && (j->formats & RENDER_XLSX)) {
+		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx",
+		    j->out_dir, month_year(m), month_mon(m));
+		ok = bulletin_xlsx_write(&model, j->cat, path, warnings, e);
+	}
+	model_finish(&model);
+	return ok;
+}

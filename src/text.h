@@ -1,0 +1,50 @@
+/* text.h — typesetting with pango for the PDF: one font map and one
+ * context per process, Japanese language, hinting and glyph-position
+ * rounding off (the same when measuring and drawing), and a check that no
+ * glyph is missing from the fonts. */
+#ifndef TALOT_TEXT_H
+#define TALOT_TEXT_H
+
+#include <stdbool.h>
+
+#include <cairo.h>
+#include <pango/pangocairo.h>
+
+#include "err.h"
+
+struct text;
+
+/* family e.g. "Noto Sans CJK JP".  Owned; free with text_destroy(). */
+struct text *text_create(const char *family, struct err *e);
+void text_destroy(struct text *t);
+PangoContext *text_context(struct text *t);
+
+/* A layout of pango markup at width (points; <= 0 for no wrapping) and
+ * size (points).  Returns NULL with e set on bad markup or a glyph missing
+ * from the fonts ("glyph missing from the fonts for U+XXXX 'c' in: …").
+ * The caller unrefs it. */
+PangoLayout *text_layout(struct text *t, const char *markup, double size,
+    double width, PangoAlignment align, struct err *e);
+
+/* Height and width of a layout in points. */
+double text_height(PangoLayout *l);
+double text_width(PangoLayout *l);
+
+/* Appends s to a growing markup buffer, escaped, keeping numbers with
+ * their unit together ("293,252件", "約2倍" never break inside). */
+struct buf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_add_text(struct buf *b, const char *s);
+void buf_free(struct buf *b);
+
+/* Checks a layout drawn elsewhere (charts use their own layouts). */
+bool text_check_glyphs(PangoLayout *l, struct err *e);
+
+#endif
