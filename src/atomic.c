@@ -9,6 +9,54 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Temporary files being written, for the signal handler. */
+#define ACTIVE_MAX 4
+static char active[ACTIVE_MAX][4096];
+static volatile sig_atomic_t active_used[ACTIVE_MAX];
+
+static void
+active_add(const char *tmp)
+{
+	for (int i = 0; i < ACTIVE_MAX; i++) {
+		if (!active_used[i] && strlen(tmp) < sizeof(active[i])) {
+			strcpy(active[i], tmp);
+			active_used[i] = 1;
+			return;
+		}
+	}
+}
+
+static void
+active_remove(const char *tmp)
+{
+	for (int i = 0; i < ACTIVE_MAX; i++)
+		if (active_used[i] && strcmp(active[i], tmp) == 0)
+			active_used[i] = 0;
+}
+
+static void
+on_signal(int sig)
+{
+	for (int i = 0; i < ACTIVE_MAX; i++)
+		if (active_used[i])
+			unlink(active[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+atomic_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static char *
 dir_of(const char *path)
 {
@@ -63,7 +111,13 @@ atomic_begin(struct atomic_file *af, const char *path, struct err *e)
 		return err_set(e, "%s: cannot write in its folder: %s", path,
 		    strerror(er));
 	}
-	fchmod(fd, 0644 & ~(mode_t)0);
+	{
+		mode_t um = umask(0);
+
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+	}
+	active_add(af->tmp);
 	af->fp = fdopen(fd, "wb");
 	if (af->fp == NULL) {
 		close(fd);
@@ -94,6 +148,8 @@ atomic_commit(struct atomic_file *af, struct err *e)
 	}
 	if (er == 0 && rename(af->tmp, af->path) != 0)
 		er = errno;
+	if (er == 0)
+		active_remove(af->tmp);
 	if (er != 0) {
 		err_set(e, "%s: %s", af->path, er == ENOSPC ?
 		    "disk full; the previous file was kept" : strerror(er));
@@ -121,8 +177,10 @@ atomic_abort(struct atomic_file *af)
 {
 	if (af->fp != NULL)
 		fclose(af->fp);
-	if (af->tmp != NULL)
+	if (af->tmp != NULL) {
 		unlink(af->tmp);
+		active_remove(af->tmp);
+	}
 	free(af->tmp);
 	free(af->path);
 	memset(af, 0, sizeof(*af));

@@ -28,6 +28,11 @@ bool atomic_commit(struct atomic_file *af, struct err *e);
 /* Removes the temporary file; safe after commit and on a zeroed struct. */
 void atomic_abort(struct atomic_file *af);
 
+/* On SIGINT, SIGTERM or SIGHUP: remove the temporary files being written,
+ * then die of the signal as usual.  Call once per process (again after
+ * fork if the child changed its handlers). */
+void atomic_signals_install(void);
+
 /* Removes DIR/.BASENAME.PID.tmp-* of dead processes. */
 void atomic_cleanup(const char *path);
 

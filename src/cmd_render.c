@@ -149,8 +149,7 @@ batch(const struct render_job *j, month_t from, month_t to, int jobs)
 				break;
 			}
 			if (pid == 0) {
-				signal(SIGINT, SIG_DFL);
-				signal(SIGTERM, SIG_DFL);
+				atomic_signals_install();
 				_exit(one_month(j, next));
 			}
 			pids[next - from] = pid;
@@ -335,8 +334,10 @@ cmd_render(int argc, char **argv)
 		atomic_cleanup(path);
 	}
 	render_fonts_init();
-	if (from == until)
+	if (from == until) {
+		atomic_signals_install();
 		rc = one_month(&j, from);
+	}
 	else
 		rc = batch(&j, from, until, (int)jobs);
 	catalog_destroy(cat);
