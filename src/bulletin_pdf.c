@@ -40,7 +40,7 @@ struct pdf {
 	int page;            /* 1-based, 0 before the first page */
 	int outline_sec;     /* outline id of the current section */
 	bool failed;
-	char header[256];
+	char header[640];
 };
 
 static double
