@@ -123,6 +123,7 @@ struct chart_line {
 	const char *y2_label;    /* right axis title; non-NULL enables the right axis */
 	bool markers;            /* draw a marker at each point */
 	bool value_labels;       /* print each value (rounded, thousands separators) by its point */
+	int value_decimals;      /* decimals of those labels; < 0 = 1 unless the value is whole */
 	size_t label_every;      /* as in chart_bar; 0 = automatic */
 };
 bool chart_line_draw(const struct chart_line *c, struct chart_style *st, cairo_t *cr,

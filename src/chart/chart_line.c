@@ -155,7 +155,8 @@ draw_values(const struct chart_line *c, struct chart_text *t,
 
 			if (!isfinite(v))
 				continue;
-			chart_format_number(v, v == floor(v) ? 0 : 1, buf,
+			chart_format_number(v, c->value_decimals >= 0 ?
+			    c->value_decimals : v == floor(v) ? 0 : 1, buf,
 			    sizeof buf);
 			chart_text_size(t, buf, 0.9, &tw, &th);
 			py = chart_axis_map(ax, v, top, bottom);
