@@ -427,7 +427,7 @@ csv_reader_next(struct csv_reader *r, const char **line, size_t *len)
 					n -= 3;
 				}
 			}
-			if (n > CSV_LINE_MAX)
+			if (n - (n > 0 && start[n - 1] == '\r') > CSV_LINE_MAX)
 				return CSV_READ_TOOLONG;
 			if (memchr(start, '\0', n) != NULL)
 				return CSV_READ_NUL;

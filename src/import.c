@@ -72,8 +72,9 @@ import_stream(struct store_import *im, FILE *fp, const char *name,
 	}
 	csv_reader_finish(&rd);
 	if (!header)
-		diag_error(d, "%s:%lu: no header line '%s' (empty file?)", name,
-		    rd.lineno, CSV_HEADER);
+		diag_error(d, "%s:%lu: no header line '%s'%s", name,
+		    rd.lineno ? rd.lineno : 1, CSV_HEADER,
+		    rd.lineno ? "" : " (the file is empty)");
 	return true;
 }
 

@@ -69,6 +69,43 @@ key_cmp(const struct key *a, const struct key *b)
 	return strcmp(a->cc, b->cc);
 }
 
+static int
+cell_key_cmp(const void *a, const void *b)
+{
+	return key_cmp(&((const struct cell *)a)->key,
+	    &((const struct cell *)b)->key);
+}
+
+/* A copy of cells sorted by key, for binary search; NULL if n == 0 or out
+ * of memory (*ok false then). */
+static struct cell *
+sorted_copy(const struct cell *cells, size_t n, bool *ok)
+{
+	struct cell *v;
+
+	if (n == 0)
+		return NULL;
+	v = malloc(n * sizeof(*v));
+	if (v == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	memcpy(v, cells, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cell_key_cmp);
+	return v;
+}
+
+static const struct cell *
+cell_find(const struct cell *sorted, size_t n, const struct key *k)
+{
+	struct cell probe;
+
+	if (n == 0)
+		return NULL;
+	probe.key = *k;
+	return bsearch(&probe, sorted, n, sizeof(*sorted), cell_key_cmp);
+}
+
 int
 month_days(month_t m)
 {
@@ -168,23 +205,49 @@ find_key(const struct key *keys, size_t n, const struct key *k)
 	return -1;
 }
 
+/* Value of k in cells sorted by key (sorted_copy). */
 static int64_t
-cell_value(const struct cell *cells, size_t n, const struct key *k,
+cell_value(const struct cell *sorted, size_t n, const struct key *k,
     enum measure ms)
 {
-	for (size_t i = 0; i < n; i++)
-		if (key_equal(&cells[i].key, k))
-			return measure_of(&cells[i].c, ms);
-	return 0;
+	const struct cell *c = cell_find(sorted, n, k);
+
+	return c != NULL ? measure_of(&c->c, ms) : 0;
+}
+
+/* One month's cells, sorted, for lookups. */
+struct sorted_month {
+	struct cell *ports, *countries;
+	size_t nports, ncountries;
+};
+
+static bool
+sorted_month_init(struct sorted_month *sm, const struct month_data *d)
+{
+	bool ok = true;
+
+	sm->nports = d->nports;
+	sm->ncountries = d->ncountries;
+	sm->ports = sorted_copy(d->ports, d->nports, &ok);
+	sm->countries = sorted_copy(d->countries, d->ncountries, &ok);
+	return ok;
+}
+
+static void
+sorted_month_finish(struct sorted_month *sm)
+{
+	free(sm->ports);
+	free(sm->countries);
 }
 
 static bool
 breakdown_build(struct breakdown *b, enum measure ms,
-    const struct month_data *md, const struct day_cell *days, size_t ndays_cells,
-    bool ports, int ndays, struct err *e)
+    const struct month_data *md, const struct sorted_month *sm,
+    const struct day_cell *days, size_t ndays_cells, bool ports, int ndays,
+    struct err *e)
 {
-	const struct cell *cells = ports ? md->ports : md->countries;
-	size_t n = ports ? md->nports : md->ncountries;
+	const struct cell *cells = ports ? sm->ports : sm->countries;
+	size_t n = ports ? sm->nports : sm->ncountries;
 	int64_t sum = 0;
 	size_t other;
 
@@ -235,48 +298,42 @@ breakdown_build(struct breakdown *b, enum measure ms,
 
 static void
 six_build(struct six_shares *t, enum measure ms,
-    const struct month_data six[MODEL_MONTHS], bool ports)
+    const struct month_data six[MODEL_MONTHS],
+    const struct sorted_month sm[MODEL_MONTHS], bool ports)
 {
 	struct cell *all = NULL;
-	size_t nall = 0, cap = 0;
+	size_t nall = 0, total_n = 0, k = 0;
 
 	memset(t, 0, sizeof(*t));
 	t->measure = ms;
-	/* six-month sums per key */
+	/* six-month sums per key: concatenate, sort, merge */
+	for (int m = 0; m < MODEL_MONTHS; m++)
+		total_n += ports ? sm[m].nports : sm[m].ncountries;
+	if (total_n > 0 && (all = malloc(total_n * sizeof(*all))) == NULL)
+		return;
 	for (int m = 0; m < MODEL_MONTHS; m++) {
-		const struct cell *cells = ports ? six[m].ports : six[m].countries;
-		size_t n = ports ? six[m].nports : six[m].ncountries;
+		size_t n = ports ? sm[m].nports : sm[m].ncountries;
 
-		for (size_t i = 0; i < n; i++) {
-			size_t j;
-
-			for (j = 0; j < nall; j++)
-				if (key_equal(&all[j].key, &cells[i].key))
-					break;
-			if (j == nall) {
-				if (nall == cap) {
-					size_t ncap = cap ? cap * 2 : 256;
-					struct cell *na = realloc(all,
-					    ncap * sizeof(*na));
-
-					if (na == NULL)
-						goto out;
-					all = na;
-					cap = ncap;
-				}
-				all[nall].key = cells[i].key;
-				all[nall].c.accesses = all[nall].c.sources = 0;
-				nall++;
-			}
-			all[j].c.accesses += cells[i].c.accesses;
-			all[j].c.sources += cells[i].c.sources;
-		}
+		if (n > 0)
+			memcpy(all + nall, ports ? sm[m].ports : sm[m].countries,
+			    n * sizeof(*all));
+		nall += n;
 	}
+	if (nall > 0)
+		qsort(all, nall, sizeof(*all), cell_key_cmp);
+	for (size_t i = 0; i < nall; i++) {
+		if (k > 0 && key_equal(&all[k - 1].key, &all[i].key)) {
+			all[k - 1].c.accesses += all[i].c.accesses;
+			all[k - 1].c.sources += all[i].c.sources;
+		} else
+			all[k++] = all[i];
+	}
+	nall = k;
 	t->nkeys = top_keys(all, nall, ms, t->keys, MODEL_TOP);
 	t->keys[t->nkeys] = key_other();
 	for (int m = 0; m < MODEL_MONTHS; m++) {
-		const struct cell *cells = ports ? six[m].ports : six[m].countries;
-		size_t n = ports ? six[m].nports : six[m].ncountries;
+		const struct cell *cells = ports ? sm[m].ports : sm[m].countries;
+		size_t n = ports ? sm[m].nports : sm[m].ncountries;
 		int64_t total = measure_of(&six[m].total, ms), sum = 0;
 
 		for (size_t i = 0; i < t->nkeys; i++) {
@@ -295,7 +352,6 @@ six_build(struct six_shares *t, enum measure ms,
 			break;
 		}
 	}
-out:
 	free(all);
 }
 
@@ -305,13 +361,17 @@ model_pick_notable(const struct month_data *prev, const struct month_data *cur,
 {
 	struct ranked best[MODEL_NOTABLE_MAX + 8];
 	size_t nbest = 0;
+	bool ok = true;
+	struct cell *ps = sorted_copy(prev->ports, prev->nports, &ok);
 
+	if (!ok)
+		return 0;
 	if (max > MODEL_NOTABLE_MAX + 8)
 		max = MODEL_NOTABLE_MAX + 8;
 	for (size_t i = 0; i < cur->nports; i++) {
 		int64_t c = cur->ports[i].c.accesses;
-		int64_t p = cell_value(prev->ports, prev->nports,
-		    &cur->ports[i].key, MEASURE_ACCESSES);
+		int64_t p = cell_value(ps, prev->nports, &cur->ports[i].key,
+		    MEASURE_ACCESSES);
 		struct ranked r;
 		size_t j;
 
@@ -329,6 +389,7 @@ model_pick_notable(const struct month_data *prev, const struct month_data *cur,
 				nbest++;
 		}
 	}
+	free(ps);
 	for (size_t i = 0; i < nbest; i++)
 		out[i] = best[i].key;
 	return nbest;
@@ -398,17 +459,43 @@ model_color_slot(const struct month_model *m, const struct key *k)
 	return -1;
 }
 
+static bool model_build_sorted(const struct month_input *in,
+    const struct sorted_month sm[MODEL_MONTHS], const struct key *pins,
+    size_t npins, struct month_model *m, struct err *e);
+
 bool
 model_build(const struct month_input *in, const struct key *pins,
     size_t npins, struct month_model *m, struct err *e)
 {
+	struct sorted_month sm[MODEL_MONTHS];
+	bool ok = true;
+
+	memset(m, 0, sizeof(*m));
+	memset(sm, 0, sizeof(sm));
+	for (int i = 0; i < MODEL_MONTHS; i++)
+		ok = sorted_month_init(&sm[i], &in->six[i]) && ok;
+	if (ok)
+		ok = model_build_sorted(in, sm, pins, npins, m, e);
+	else
+		err_set(e, "out of memory");
+	for (int i = 0; i < MODEL_MONTHS; i++)
+		sorted_month_finish(&sm[i]);
+	return ok;
+}
+
+static bool
+model_build_sorted(const struct month_input *in,
+    const struct sorted_month sm[MODEL_MONTHS], const struct key *pins,
+    size_t npins, struct month_model *m, struct err *e)
+{
 	const struct month_data *cur = &in->six[MODEL_MONTHS - 1];
 	const struct month_data *prev = &in->six[MODEL_MONTHS - 2];
+	const struct sorted_month *scur = &sm[MODEL_MONTHS - 1];
+	const struct sorted_month *sprev = &sm[MODEL_MONTHS - 2];
 	double v[MODEL_MONTHS];
 	struct key picks[MODEL_NOTABLE_MAX];
 	size_t npicks;
 
-	memset(m, 0, sizeof(*m));
 	m->month = in->month;
 	m->ndays = month_days(in->month);
 	for (int i = 0; i < MODEL_MONTHS; i++) {
@@ -463,21 +550,21 @@ model_build(const struct month_input *in, const struct key *pins,
 	if (m->nmissing == 0)
 		m->outage_same_days = false;
 
-	if (!breakdown_build(&m->ports_acc, MEASURE_ACCESSES, cur, in->day_ports,
-	    in->nday_ports, true, m->ndays, e) ||
-	    !breakdown_build(&m->ports_src, MEASURE_SOURCES, cur, in->day_ports,
-	    in->nday_ports, true, m->ndays, e) ||
-	    !breakdown_build(&m->cc_acc, MEASURE_ACCESSES, cur,
+	if (!breakdown_build(&m->ports_acc, MEASURE_ACCESSES, cur, scur,
+	    in->day_ports, in->nday_ports, true, m->ndays, e) ||
+	    !breakdown_build(&m->ports_src, MEASURE_SOURCES, cur, scur,
+	    in->day_ports, in->nday_ports, true, m->ndays, e) ||
+	    !breakdown_build(&m->cc_acc, MEASURE_ACCESSES, cur, scur,
 	    in->day_countries, in->nday_countries, false, m->ndays, e) ||
-	    !breakdown_build(&m->cc_src, MEASURE_SOURCES, cur,
+	    !breakdown_build(&m->cc_src, MEASURE_SOURCES, cur, scur,
 	    in->day_countries, in->nday_countries, false, m->ndays, e)) {
 		model_finish(m);
 		return false;
 	}
-	six_build(&m->six_ports_acc, MEASURE_ACCESSES, in->six, true);
-	six_build(&m->six_ports_src, MEASURE_SOURCES, in->six, true);
-	six_build(&m->six_cc_acc, MEASURE_ACCESSES, in->six, false);
-	six_build(&m->six_cc_src, MEASURE_SOURCES, in->six, false);
+	six_build(&m->six_ports_acc, MEASURE_ACCESSES, in->six, sm, true);
+	six_build(&m->six_ports_src, MEASURE_SOURCES, in->six, sm, true);
+	six_build(&m->six_cc_acc, MEASURE_ACCESSES, in->six, sm, false);
+	six_build(&m->six_cc_src, MEASURE_SOURCES, in->six, sm, false);
 
 	/* notable ports: pinned by the template, else picked */
 	if (npins > 0) {
@@ -491,9 +578,9 @@ model_build(const struct month_input *in, const struct key *pins,
 
 		n->key = picks[i];
 		n->pinned = npins > 0;
-		n->prev = cell_value(prev->ports, prev->nports, &picks[i],
+		n->prev = cell_value(sprev->ports, sprev->nports, &picks[i],
 		    MEASURE_ACCESSES);
-		n->cur = cell_value(cur->ports, cur->nports, &picks[i],
+		n->cur = cell_value(scur->ports, scur->nports, &picks[i],
 		    MEASURE_ACCESSES);
 		n->ratio = n->prev > 0 ? (double)n->cur / (double)n->prev : NAN;
 		if (n->prev > 0)
@@ -577,6 +664,8 @@ model_notable_fill(struct month_model *m, size_t idx,
 		if (rows[i].month == m->month)
 			all[j].c.sources += rows[i].c.accesses;
 	}
+	if (nall > 0)
+		qsort(all, nall, sizeof(*all), cell_key_cmp);
 	n->ncc = top_keys(all, nall, MEASURE_ACCESSES, n->cc, MODEL_NOTABLE_CC);
 	{
 		struct key dom[1];

@@ -504,7 +504,8 @@ flush_rollups(struct store_import *im, struct err *e)
 			char cc[3];
 			int c = 1;
 
-			if (sl->key == 0)
+			/* a zero delta changes nothing: no 0/0 cells are written */
+			if (sl->key == 0 || (sl->a == 0 && sl->s == 0))
 				continue;
 			k = sl->key - 1;
 			switch (r) {
@@ -848,6 +849,23 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 		return false;
 	if (sqlite3_step(chk) == SQLITE_ROW)
 		bad = sqlite3_column_int64(chk, 0);
+	sqlite3_finalize(chk);
+	/* and the months' totals over all sensor-days: SQLite's sum() fails
+	 * with "integer overflow" past 2^63 */
+	chk = prep(s, "SELECT sum(accesses), sum(sources) FROM sensor_day"
+	    " WHERE day BETWEEN ? AND ? GROUP BY day/100", e);
+	if (chk == NULL)
+		return false;
+	sqlite3_bind_int(chk, 1, im->dmin / 100 * 100);
+	sqlite3_bind_int(chk, 2, im->dmax / 100 * 100 + 99);
+	{
+		int rc;
+
+		while ((rc = sqlite3_step(chk)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE)
+			bad++;
+	}
 	sqlite3_finalize(chk);
 	if (bad > 0)
 		return err_set(e, "%s: counts too large: a monthly sum would exceed 2^63; nothing was imported",

@@ -1,0 +1,189 @@
+/* cmd_export.c — `talot export`: a range of months as one workbook. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bulletin_xlsx.h"
+#include "catalog.h"
+#include "cmd.h"
+#include "config.h"
+#include "range.h"
+#include "store.h"
+
+static const char help[] =
+    "usage: talot export --db FILE --month YYYY-MM --to YYYY-MM --out FILE.xlsx\n"
+    "                    [--template DIR]\n"
+    "\n"
+    "Writes one workbook for the months YYYY-MM .. YYYY-MM (inclusive): a\n"
+    "sheet 月別 with one row per month (sensors, observed sensor-days N,\n"
+    "accesses A, sources S, A/N, S/N, A/S, the top 3 ports and countries)\n"
+    "with line and column charts, and monthly tables of accesses and sources\n"
+    "per port and per country (top 20 over the range + その他).  Months\n"
+    "without data appear with N = 0.  The file is replaced atomically.\n"
+    "Port and country labels come from DIR/ports.csv and DIR/countries.csv\n"
+    "(default: the installed templates).\n";
+
+/* The templates folder: --template, else the installed one, else the
+ * source tree's (running from a build folder).  NULL if none has the
+ * catalogue. */
+static const char *
+template_dir(const char *opt)
+{
+	static const char *const dirs[] = { TALOT_DATADIR "/templates",
+		TALOT_SRCDIR "/templates" };
+
+	if (opt != NULL)
+		return opt;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/ports.csv", dirs[i]);
+		if (access(path, R_OK) == 0)
+			return dirs[i];
+	}
+	return NULL;
+}
+
+/* Reads first..last from the store in one snapshot.  *out owned by the
+ * caller: month_data_finish() each, then free(). */
+static bool
+read_months(struct store *s, month_t first, month_t last,
+    struct month_data **out, struct err *e)
+{
+	size_t n = (size_t)(last - first + 1);
+	struct month_data *d = calloc(n, sizeof(*d));
+	bool ok = true;
+
+	if (d == NULL)
+		return err_set(e, "out of memory");
+	if (!store_snapshot_begin(s, e)) {
+		free(d);
+		return false;
+	}
+	for (size_t i = 0; i < n && ok; i++)
+		ok = store_month_data(s, first + (month_t)i, &d[i], e);
+	store_snapshot_end(s);
+	if (!ok) {
+		for (size_t i = 0; i < n; i++)
+			month_data_finish(&d[i]);
+		free(d);
+		return false;
+	}
+	*out = d;
+	return true;
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "month", required_argument, NULL, 'm' },
+		{ "to", required_argument, NULL, 't' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "template", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *from_s = NULL, *to_s = NULL, *out = NULL;
+	const char *tdir_opt = NULL, *tdir;
+	month_t from, to;
+	struct store *s = NULL;
+	struct catalog *cat = NULL;
+	struct month_data *data = NULL;
+	struct range_model r = { 0 };
+	struct diag warn;
+	struct err e = { "" };
+	size_t n = 0;
+	int c, rc = EXIT_DATA;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'm':
+			from_s = optarg;
+			break;
+		case 't':
+			to_s = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'T':
+			tdir_opt = optarg;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return EXIT_OK;
+		case ':':
+			return cmd_usage_error("export", "%s needs a value",
+			    argv[optind - 1]);
+		default:
+			return cmd_usage_error("export", "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error("export", "unexpected argument '%s'",
+		    argv[optind]);
+	if (db == NULL)
+		return cmd_usage_error("export", "--db FILE is required");
+	if (from_s == NULL)
+		return cmd_usage_error("export", "--month YYYY-MM is required");
+	if (to_s == NULL)
+		return cmd_usage_error("export", "--to YYYY-MM is required");
+	if (out == NULL)
+		return cmd_usage_error("export", "--out FILE.xlsx is required");
+	if (!month_parse(from_s, &from))
+		return cmd_usage_error("export", "--month '%s' is not YYYY-MM",
+		    from_s);
+	if (!month_parse(to_s, &to))
+		return cmd_usage_error("export", "--to '%s' is not YYYY-MM",
+		    to_s);
+	if (to < from)
+		return cmd_usage_error("export",
+		    "--to %s is before --month %s", to_s, from_s);
+	if (to - from + 1 > RANGE_MONTHS_MAX)
+		return cmd_usage_error("export",
+		    "%s..%s is longer than %d months", from_s, to_s,
+		    RANGE_MONTHS_MAX);
+	n = (size_t)(to - from + 1);
+
+	diag_init(&warn, DIAG_CAP_DEFAULT);
+	tdir = template_dir(tdir_opt);
+	if (tdir != NULL) {
+		cat = catalog_load(tdir, &e);
+		if (cat == NULL) {
+			fprintf(stderr, "talot export: %s\n", e.msg);
+			goto out;
+		}
+	} else {
+		diag_warning(&warn, "no templates folder with ports.csv found: labels shown as codes (use --template DIR)");
+	}
+	s = store_open(db, STORE_READ, &e);
+	if (s == NULL || !read_months(s, from, to, &data, &e) ||
+	    !range_build(data, n, &r, &e) ||
+	    !bulletin_xlsx_write_range(&r, cat, out, &warn, &e)) {
+		fprintf(stderr, "talot export: %s\n", e.msg);
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	diag_print_warnings(&warn, "talot export: ");
+	diag_finish(&warn);
+	range_finish(&r);
+	if (data != NULL) {
+		for (size_t i = 0; i < n; i++)
+			month_data_finish(&data[i]);
+		free(data);
+	}
+	store_close(s);
+	catalog_destroy(cat);
+	return rc;
+}

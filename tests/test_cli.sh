@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# test_cli.sh — the real talot binary end to end: help and version, usage
+# errors (exit 2, one line on stderr), data errors (exit 1, FILE:LINE:
+# messages, the store left byte-identical), import and info.
+#
+# Environment: TALOT_BIN (the binary), TALOT_SRCDIR (the repository root).
+# Prints "N passed, N failed" and exits non-zero if anything failed.
+set -u
+
+BIN=${TALOT_BIN:?TALOT_BIN must name the talot binary}
+SRC=${TALOT_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+DATA=$SRC/tests/data/csv
+T=$(mktemp -d "${TMPDIR:-/tmp}/talot-test-cli-XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+pass=0
+fail=0
+OUT=$T/stdout
+ERR=$T/stderr
+HDR='day,sensor,proto,port,country,accesses,sources'
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL: $*" >&2
+	if [ -s "$ERR" ]; then sed 's/^/    stderr: /' "$ERR" | head -n 8 >&2; fi
+}
+
+# run CMD...: runs talot, keeps stdout/stderr in $OUT/$ERR, status in $rc
+run() {
+	"$BIN" "$@" >"$OUT" 2>"$ERR"
+	rc=$?
+}
+
+# expect CODE DESC ARGS...: talot ARGS must exit with CODE
+expect() {
+	local code=$1 desc=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq "$code" ]; then ok; else bad "$desc: exit $rc, expected $code (talot $*)"; fi
+}
+
+# one_line DESC: stderr holds exactly one line
+one_line() {
+	local n
+	n=$(wc -l <"$ERR")
+	if [ "$n" -eq 1 ]; then ok; else bad "$1: $n lines on stderr, expected 1"; fi
+}
+
+# has FILE REGEX DESC
+has() {
+	if grep -Eq -- "$2" "$1"; then ok; else bad "$3: no line matching '$2' in $(basename "$1")"; fi
+}
+hasnt() {
+	if grep -Eq -- "$2" "$1"; then bad "$3: unexpected line matching '$2'"; else ok; fi
+}
+
+# same FILE COPY DESC: the file is byte-identical to its copy
+same() {
+	if cmp -s "$1" "$2"; then ok; else bad "$3: $(basename "$1") changed"; fi
+}
+
+# ---- help and version ----
+expect 0 "--version" --version
+has "$OUT" '^talot [0-9]+\.[0-9]+' "--version prints the version"
+expect 0 "-V" -V
+expect 0 "--help" --help
+has "$OUT" '^usage: talot' "--help prints usage"
+for c in import info demo render export; do
+	expect 0 "$c --help" "$c" --help
+	has "$OUT" "usage: talot $c" "$c --help prints its usage"
+	if [ -s "$ERR" ]; then bad "$c --help writes to stderr"; else ok; fi
+done
+
+# ---- usage errors: exit 2, one line ----
+expect 2 "no command"
+one_line "no command"
+expect 2 "unknown command" frobnicate
+one_line "unknown command"
+has "$ERR" "frobnicate" "unknown command is named"
+for c in import info; do
+	expect 2 "$c: unknown option" "$c" --db "$T/x.db" --bogus
+	one_line "$c: unknown option"
+	has "$ERR" -- "--bogus" "$c: unknown option is named"
+	expect 2 "$c: missing --db" "$c"
+	one_line "$c: missing --db"
+	has "$ERR" -- "--db" "$c: missing --db says so"
+	expect 2 "$c: --db without value" "$c" --db
+	one_line "$c: --db without value"
+	has "$ERR" -- "--db" "$c: missing value names the option"
+done
+expect 2 "import without CSV" import --db "$T/x.db"
+one_line "import without CSV"
+expect 2 "info with an extra argument" info --db "$T/x.db" extra
+one_line "info with an extra argument"
+if [ -e "$T/x.db" ]; then bad "usage errors created the store"; else ok; fi
+
+# ---- import and info ----
+DB=$T/store.db
+cat >"$T/good.csv" <<EOF
+# two sensors, 4 and 5 June 2007
+$HDR
+2007-06-04,s01,tcp,135,CN,120,31
+2007-06-04,s01,icmp,8,JP,5,2
+2007-06-05,s07,*,*,*,0,0
+EOF
+expect 0 "import good CSV" import --db "$DB" "$T/good.csv"
+has "$OUT" 'imported 3 rows, 2 sensor-days \(0 replaced\)' "import summary"
+has "$OUT" 'months touched: 2007-06$' "import months"
+expect 0 "re-import good CSV" import --db "$DB" "$T/good.csv"
+has "$OUT" '\(2 replaced\)' "re-import replaces"
+
+expect 0 "info --csv" info --db "$DB" --csv
+has "$OUT" '^month,sensors,sensor_days,accesses,sources,accesses_per_sensor_day,sources_per_sensor_day,first_day,last_day$' "info --csv header"
+has "$OUT" '^2007-06,2,2,125,33,62\.5000,16\.5000,2007-06-04,2007-06-05$' "info --csv row"
+if [ "$(wc -l <"$OUT")" -eq 2 ]; then ok; else bad "info --csv: expected 2 lines"; fi
+expect 0 "info" info --db "$DB"
+has "$OUT" '^2007-06 ' "info text lists the month"
+has "$OUT" '125' "info text shows accesses"
+
+# stdin
+printf '%s\n%s\n' "$HDR" '2007-07-01,s01,tcp,445,US,1234,5' |
+	"$BIN" import --db "$DB" - >"$OUT" 2>"$ERR"
+rc=$?
+if [ "$rc" -eq 0 ]; then ok; else bad "import from stdin: exit $rc"; fi
+expect 0 "info after stdin" info --db "$DB" --csv
+has "$OUT" '^2007-07,1,1,1234,5,' "stdin rows stored"
+
+# ---- data errors: exit 1, FILE:LINE:, the store unchanged ----
+cp "$DB" "$T/before.db"
+cat >"$T/bad.csv" <<EOF
+$HDR
+2007-06-04,s01,tcp,135,CN,1,1
+2007-02-29,s01,tcp,135,CN,120,31
+2007-06-04,s01,tcp,80,cn,1,1
+EOF
+expect 1 "import bad CSV" import --db "$DB" "$T/good.csv" "$T/bad.csv"
+has "$ERR" "^$T/bad.csv:3: .*day" "bad CSV: FILE:LINE: for the date"
+has "$ERR" "^$T/bad.csv:4: .*country" "bad CSV: FILE:LINE: for the country"
+has "$ERR" "nothing was imported" "bad CSV: says nothing was imported"
+same "$DB" "$T/before.db" "bad CSV import"
+
+# the cap
+{
+	echo "$HDR"
+	for i in $(seq 1 50); do echo "2007-06-04,s01,tcp,$i,XXX,1,1"; done
+} >"$T/many.csv"
+expect 1 "import 50 bad rows" import --db "$DB" "$T/many.csv"
+n=$(grep -c "^$T/many.csv:[0-9]*: " "$ERR")
+if [ "$n" -eq 20 ]; then ok; else bad "cap: $n FILE:LINE: lines, expected 20"; fi
+has "$ERR" 'and 30 more errors' "cap: and 30 more"
+same "$DB" "$T/before.db" "capped import"
+
+# every fixture of tests/data/csv
+for f in "$DATA"/good-*.csv; do
+	expect 0 "fixture $(basename "$f")" import --db "$T/fixtures.db" "$f"
+done
+while read -r name line word; do
+	case $name in '#'* | '') continue ;; esac
+	word=${word#\'}
+	word=${word%\'}
+	f=$DATA/$name
+	cp "$DB" "$T/before.db"
+	expect 1 "fixture $name" import --db "$DB" "$f"
+	if [ "$line" = 0 ]; then
+		has "$ERR" "^$f:[0-9]+: .*$(printf '%s' "$word" | sed 's/[*.]/\\&/g')" "fixture $name"
+	else
+		has "$ERR" "^$f:$line: .*$(printf '%s' "$word" | sed 's/[*.]/\\&/g')" "fixture $name"
+	fi
+	same "$DB" "$T/before.db" "fixture $name"
+done <"$DATA/expect.txt"
+
+# ---- files that are not stores ----
+head -c 8192 /dev/urandom >"$T/random.db"
+cp "$T/random.db" "$T/random.copy"
+expect 1 "info on a random file" info --db "$T/random.db"
+one_line "info on a random file"
+has "$ERR" "$T/random.db" "info on a random file names it"
+same "$T/random.db" "$T/random.copy" "info on a random file"
+expect 1 "import into a random file" import --db "$T/random.db" "$T/good.csv"
+has "$ERR" "$T/random.db" "import into a random file names it"
+same "$T/random.db" "$T/random.copy" "import into a random file"
+
+expect 1 "info on a missing store" info --db "$T/missing.db"
+one_line "info on a missing store"
+if [ -e "$T/missing.db" ]; then bad "info created the missing store"; else ok; fi
+
+if command -v sqlite3 >/dev/null; then
+	sqlite3 "$T/foreign.db" 'CREATE TABLE t(x); INSERT INTO t VALUES(1);'
+	cp "$T/foreign.db" "$T/foreign.copy"
+	expect 1 "info on another application's SQLite file" info --db "$T/foreign.db"
+	has "$ERR" "not a talot store" "foreign SQLite: says why"
+	expect 1 "import into another application's SQLite file" import --db "$T/foreign.db" "$T/good.csv"
+	same "$T/foreign.db" "$T/foreign.copy" "foreign SQLite file"
+
+	cp "$DB" "$T/newer.db"
+	sqlite3 "$T/newer.db" 'PRAGMA user_version=9'
+	cp "$T/newer.db" "$T/newer.copy"
+	expect 1 "info on a newer store" info --db "$T/newer.db"
+	has "$ERR" "newer" "newer store: says why"
+	expect 1 "import into a newer store" import --db "$T/newer.db" "$T/good.csv"
+	same "$T/newer.db" "$T/newer.copy" "newer store"
+fi
+
+# ---- a month whose total exceeds 2^63 (each row, port, country and day
+# within range) is refused at import; the store stays readable ----
+awk -v h="$HDR" 'BEGIN {
+	print h
+	for (i = 0; i < 10000; i++) {
+		cc = sprintf("%c%c", 65 + i % 26, 65 + int(i / 26) % 26)
+		printf "2007-08-%02d,d%d,tcp,%d,%s,1000000000000000,1\n", 1 + i % 30, int(i / 300), i, cc
+	}
+}' >"$T/huge.csv"
+cp "$DB" "$T/before.db"
+expect 1 "import of a month over 2^63" import --db "$DB" "$T/huge.csv"
+same "$DB" "$T/before.db" "import of a month over 2^63"
+expect 0 "info after a month over 2^63" info --db "$DB" --csv
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
