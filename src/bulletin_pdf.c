@@ -535,76 +535,117 @@ figure(struct pdf *p, const char *id, const char *caption)
 
 /* ---- section 4 table ---- */
 
+/* Lays out one table row; false with p->e set. */
+static bool
+table_row_layout(struct pdf *p, const char *m1, const char *m2, double c1,
+    double pad, PangoLayout **l1, PangoLayout **l2)
+{
+	*l1 = text_layout(p->t, m1, 8.6, c1 - 2 * pad, PANGO_ALIGN_LEFT, p->e);
+	*l2 = *l1 ? text_layout(p->t, m2, 8.6, CONTENT_W - c1 - 2 * pad,
+	    PANGO_ALIGN_LEFT, p->e) : NULL;
+	if (*l2 == NULL) {
+		if (*l1)
+			g_object_unref(*l1);
+		return false;
+	}
+	return true;
+}
+
+static void
+table_row_draw(struct pdf *p, PangoLayout *l1, PangoLayout *l2, double c1,
+    double pad, double h, bool header)
+{
+	double x = MARGIN_X;
+
+	cairo_save(p->cr);
+	if (header) {
+		cairo_set_source_rgb(p->cr, 0.90, 0.92, 0.95);
+		cairo_rectangle(p->cr, x, p->y, CONTENT_W, h);
+		cairo_fill(p->cr);
+	}
+	cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
+	cairo_set_line_width(p->cr, 0.5);
+	cairo_rectangle(p->cr, x, p->y, CONTENT_W, h);
+	cairo_move_to(p->cr, x + c1, p->y);
+	cairo_line_to(p->cr, x + c1, p->y + h);
+	cairo_stroke(p->cr);
+	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	cairo_move_to(p->cr, x + pad, p->y + pad);
+	pango_cairo_show_layout(p->cr, l1);
+	cairo_move_to(p->cr, x + c1 + pad, p->y + pad);
+	pango_cairo_show_layout(p->cr, l2);
+	cairo_restore(p->cr);
+	p->y += h;
+}
+
+/* The month's top ports with their catalogue explanations; the header row
+ * is repeated on every page the table reaches. */
 static bool
 port_table(struct pdf *p)
 {
 	const struct breakdown *b = &p->m->ports_acc;
 	const double c1 = 92, pad = 5;
-	double x = MARGIN_X;
-	bool header = true;
+	PangoLayout *h1, *h2;
+	double hh;
+	size_t nrows = 0;
 
-	for (size_t i = 0; i <= b->nkeys; i++) {
+	for (size_t i = 0; i < b->nkeys; i++)
+		nrows += b->keys[i].kind != KEY_OTHER;
+	if (nrows == 0)
+		return paragraph(p, "この月にアクセスのあった宛先はありません。",
+		    BODY_SIZE, 0, 7);
+	if (!table_row_layout(p, "<b>ポート種類</b>", "<b>解説</b>", c1, pad,
+	    &h1, &h2))
+		return false;
+	hh = fmax(text_height(h1), text_height(h2)) + 2 * pad;
+	if (!need(p, 3 * hh)) {
+		g_object_unref(h1);
+		g_object_unref(h2);
+		return false;
+	}
+	table_row_draw(p, h1, h2, c1, pad, hh, true);
+	for (size_t i = 0; i < b->nkeys; i++) {
 		struct buf b1 = { 0 }, b2 = { 0 };
 		PangoLayout *l1, *l2;
 		char lab[LABEL_MAX];
-		const char *ex = NULL;
+		const char *ex;
 		double h;
+		bool ok;
 
-		if (!header && (i == b->nkeys || b->keys[i].kind == KEY_OTHER))
-			break;
-		if (header) {
-			buf_adds(&b1, "<b>ポート種類</b>");
-			buf_adds(&b2, "<b>解説</b>");
-		} else {
-			label_key(p->cat, &b->keys[i], lab, sizeof(lab), p->warn);
-			buf_add_text(&b1, lab);
-			ex = catalog_port_explanation(p->cat, b->keys[i].proto,
-			    b->keys[i].port);
-			buf_add_text(&b2, ex ? ex : "(解説なし)");
-		}
-		l1 = text_layout(p->t, b1.s ? b1.s : "", 8.6, c1 - 2 * pad,
-		    PANGO_ALIGN_LEFT, p->e);
-		l2 = l1 ? text_layout(p->t, b2.s ? b2.s : "", 8.6,
-		    CONTENT_W - c1 - 2 * pad, PANGO_ALIGN_LEFT, p->e) : NULL;
+		if (b->keys[i].kind == KEY_OTHER)
+			continue;
+		label_key(p->cat, &b->keys[i], lab, sizeof(lab), p->warn);
+		buf_add_text(&b1, lab);
+		ex = catalog_port_explanation(p->cat, b->keys[i].proto,
+		    b->keys[i].port);
+		buf_add_text(&b2, ex ? ex : "(解説なし)");
+		ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, c1,
+		    pad, &l1, &l2);
 		buf_free(&b1);
 		buf_free(&b2);
-		if (l2 == NULL) {
-			if (l1)
-				g_object_unref(l1);
-			return false;
+		if (!ok) {
+			g_object_unref(h1);
+			g_object_unref(h2);
+			return p->e->msg[0] ? false : err_set(p->e, "out of memory");
 		}
 		h = fmax(text_height(l1), text_height(l2)) + 2 * pad;
-		if (p->y + h > bottom() && !page_new(p)) {
-			g_object_unref(l1);
-			g_object_unref(l2);
-			return false;
+		if (p->y + h > bottom()) {
+			ok = page_new(p);
+			if (ok)
+				table_row_draw(p, h1, h2, c1, pad, hh, true);
 		}
-		cairo_save(p->cr);
-		if (header) {
-			cairo_set_source_rgb(p->cr, 0.90, 0.92, 0.95);
-			cairo_rectangle(p->cr, x, p->y, CONTENT_W, h);
-			cairo_fill(p->cr);
-		}
-		cairo_set_source_rgb(p->cr, 0.55, 0.55, 0.55);
-		cairo_set_line_width(p->cr, 0.5);
-		cairo_rectangle(p->cr, x, p->y, CONTENT_W, h);
-		cairo_move_to(p->cr, x + c1, p->y);
-		cairo_line_to(p->cr, x + c1, p->y + h);
-		cairo_stroke(p->cr);
-		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
-		cairo_move_to(p->cr, x + pad, p->y + pad);
-		pango_cairo_show_layout(p->cr, l1);
-		cairo_move_to(p->cr, x + c1 + pad, p->y + pad);
-		pango_cairo_show_layout(p->cr, l2);
-		cairo_restore(p->cr);
+		if (ok)
+			table_row_draw(p, l1, l2, c1, pad, h, false);
 		g_object_unref(l1);
 		g_object_unref(l2);
-		p->y += h;
-		if (header) {
-			header = false;
-			i--;    /* the loop's i++ brings it back to 0 */
+		if (!ok) {
+			g_object_unref(h1);
+			g_object_unref(h2);
+			return false;
 		}
 	}
+	g_object_unref(h1);
+	g_object_unref(h2);
 	p->y += 10;
 	return true;
 }

@@ -87,6 +87,13 @@ change_sentence(const struct month_model *m, const struct catalog *cat,
 		snprintf(buf, len, "前月の観測データがないため、前月との比較はできません。");
 		return;
 	}
+	if (p->total.accesses == 0) {
+		snprintf(buf, len, c->total.accesses == 0 ?
+		    "%d月と同じく、一方的なアクセスは観測されませんでした。" :
+		    "%d月には一方的なアクセスが観測されなかったため、前月との比較はできません。",
+		    pmon);
+		return;
+	}
 	r = c->accesses_per_sensor_day / p->accesses_per_sensor_day;
 	if (m->nnotable > 0) {
 		char l[LABEL_MAX], list[512] = "";
@@ -164,7 +171,8 @@ bulletin_markdown(const struct month_model *m, const struct catalog *cat,
 		    n ? "、" : "", l);
 		n++;
 	}
-	ok = ok && tpl_set(c, "top_ports_sentence", n ? text : "(なし)");
+	ok = ok && tpl_set(c, "top_ports_sentence", text) &&
+	    tpl_set_bool(c, "has_traffic", s->total.accesses > 0);
 	change_sentence(m, cat, text, sizeof(text));
 	ok = ok && tpl_set(c, "change_sentence", text);
 	ok = ok && tpl_set_bool(c, "has_outage", m->nmissing > 0);

@@ -102,8 +102,14 @@ one_month(const struct render_job *j, month_t m)
 	print_warnings(&d);
 	diag_finish(&d);
 	if (!ok) {
-		fprintf(stderr, "talot render: %04d-%02d: %s\n", month_year(m),
-		    month_mon(m), e.msg);
+		char mon[16];
+
+		snprintf(mon, sizeof(mon), "%04d-%02d:", month_year(m),
+		    month_mon(m));
+		if (strncmp(e.msg, mon, strlen(mon)) == 0)
+			fprintf(stderr, "talot render: %s\n", e.msg);
+		else
+			fprintf(stderr, "talot render: %s %s\n", mon, e.msg);
 		return EXIT_DATA;
 	}
 	return EXIT_OK;

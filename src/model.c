@@ -55,7 +55,7 @@ key_other(void)
 	return k;
 }
 
-/* Total order for ties: ports by (proto, port), countries by code. */
+/* Total order for ties: ports by (port, proto), countries by code. */
 static int
 key_cmp(const struct key *a, const struct key *b)
 {

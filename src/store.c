@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+#include "pack.h"
+
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
 #define MAP_FLUSH_AT (1u << 21)
 
@@ -23,23 +25,16 @@ struct store {
 
 static const char *const schema_v1[] = {
 	"CREATE TABLE sensor(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+	/* one row per observed sensor-day; data = its rows, packed (pack.h)
+	 * with key (proto code << 16 | port) << 10 | country code */
 	"CREATE TABLE sensor_day(day INTEGER NOT NULL, sensor INTEGER NOT NULL,"
 	" cells INTEGER NOT NULL, accesses INTEGER NOT NULL,"
-	" sources INTEGER NOT NULL, PRIMARY KEY(day, sensor)) WITHOUT ROWID",
-	"CREATE TABLE detail(day INTEGER NOT NULL, sensor INTEGER NOT NULL,"
-	" proto INTEGER NOT NULL, port INTEGER NOT NULL, cc TEXT NOT NULL,"
-	" accesses INTEGER NOT NULL, sources INTEGER NOT NULL,"
-	" PRIMARY KEY(day, sensor, proto, port, cc)) WITHOUT ROWID",
-	"CREATE TABLE day_port(day INTEGER NOT NULL, proto INTEGER NOT NULL,"
-	" port INTEGER NOT NULL, accesses INTEGER NOT NULL,"
-	" sources INTEGER NOT NULL, PRIMARY KEY(day, proto, port)) WITHOUT ROWID",
-	"CREATE TABLE day_country(day INTEGER NOT NULL, cc TEXT NOT NULL,"
-	" accesses INTEGER NOT NULL, sources INTEGER NOT NULL,"
-	" PRIMARY KEY(day, cc)) WITHOUT ROWID",
-	"CREATE TABLE port_day_country(proto INTEGER NOT NULL,"
-	" port INTEGER NOT NULL, day INTEGER NOT NULL, cc TEXT NOT NULL,"
-	" accesses INTEGER NOT NULL, sources INTEGER NOT NULL,"
-	" PRIMARY KEY(proto, port, day, cc)) WITHOUT ROWID",
+	" sources INTEGER NOT NULL, data BLOB NOT NULL,"
+	" PRIMARY KEY(day, sensor))",
+	/* one row per day: the day's sums over sensors, packed, per port,
+	 * per country and per (port, country) */
+	"CREATE TABLE day_rollup(day INTEGER PRIMARY KEY, ports BLOB NOT NULL,"
+	" countries BLOB NOT NULL, port_countries BLOB NOT NULL)",
 	"CREATE TABLE month_port(month INTEGER NOT NULL, proto INTEGER NOT NULL,"
 	" port INTEGER NOT NULL, accesses INTEGER NOT NULL,"
 	" sources INTEGER NOT NULL, PRIMARY KEY(month, proto, port)) WITHOUT ROWID",
@@ -48,9 +43,8 @@ static const char *const schema_v1[] = {
 	" PRIMARY KEY(month, cc)) WITHOUT ROWID",
 };
 
-static const char *const tables_v1[] = { "sensor", "sensor_day", "detail",
-	"day_port", "day_country", "port_day_country", "month_port",
-	"month_country" };
+static const char *const tables_v1[] = { "sensor", "sensor_day",
+	"day_rollup", "month_port", "month_country" };
 
 /* ---- helpers ---- */
 
@@ -375,24 +369,42 @@ cmap_free(struct cmap *m)
 
 /* ---- import ---- */
 
+/*
+ * Rows are gathered per sensor-day (a small hash finds duplicate keys at
+ * once) and written as one packed blob per sensor-day.  Rollup deltas are
+ * summed in memory per (day, port), (day, country), (day, port, country),
+ * (month, port), (month, country) and merged into the per-day blobs and the
+ * monthly rows when the maps grow large and at commit: additions commute,
+ * so flushing early is always right.  A sensor-day seen for the first time
+ * in this import first subtracts what the store held for it.
+ */
+
 enum { R_DP, R_DC, R_PDC, R_MP, R_MC, R_N };
 
 struct store_import {
 	struct store *s;
 	bool open;                 /* transaction open */
-	sqlite3_stmt *ins_detail, *ins_sensor, *has_sd, *old_detail,
-	    *del_detail, *del_sd, *ins_sd, *up[R_N];
+	sqlite3_stmt *ins_sensor, *get_sd, *put_sd, *get_day, *put_day,
+	    *up_mp, *up_mc;
 	struct cmap roll[R_N];
-	struct cmap sd;            /* (day, sensor) -> cells, a, s; n bit flags */
+	struct cmap sd;            /* (day, sensor) seen: n = flags */
+	/* the sensor-day being gathered */
+	bool have_cur, cur_marker;
+	int32_t cur_day;
+	int64_t cur_sid;
+	struct cmap cur_keys;      /* key -> index (in a) */
+	struct pcell *buf;
+	size_t nbuf, capbuf;
 	char (*names)[CSV_SENSOR_MAX + 1];
 	int64_t *ids;
 	size_t nnames, capnames, last;
-	int64_t rows, replaced;
+	int64_t rows, replaced, sensor_days;
 	int32_t dmin, dmax;
-	bool overflow;
+	int32_t months[240];
+	size_t nmonths;
 };
 
-enum { SD_MARKER = 1, SD_DATA = 2 };
+enum { SD_WRITTEN = 1, SD_MARKER = 2 };
 
 static unsigned
 proto_code(unsigned proto)
@@ -415,56 +427,50 @@ cc_code(const char *cc)
 static void
 cc_decode(unsigned c, char out[3])
 {
-	out[0] = (char)('A' + c / 26);
+	out[0] = (char)('A' + c / 26 % 26);
 	out[1] = (char)('A' + c % 26);
 	out[2] = '\0';
 }
 
-/* keys: day 27 bits, port 16, proto 2, cc 10, month 20 */
+/* Keys inside a day: port = proto 2 bits | port 16; cell = port << 10 | cc */
 static uint64_t
-k_dp(int32_t day, unsigned proto, unsigned port)
+pkey(unsigned proto, unsigned port)
 {
-	return (uint64_t)day << 18 | proto_code(proto) << 16 | port;
+	return (uint64_t)proto_code(proto) << 16 | port;
 }
 
 static uint64_t
-k_dc(int32_t day, const char *cc)
+ckey(unsigned proto, unsigned port, const char *cc)
 {
-	return (uint64_t)day << 10 | cc_code(cc);
+	return pkey(proto, port) << 10 | cc_code(cc);
 }
 
-static uint64_t
-k_pdc(int32_t day, unsigned proto, unsigned port, const char *cc)
-{
-	return ((uint64_t)proto_code(proto) << 16 | port) << 37 |
-	    (uint64_t)day << 10 | cc_code(cc);
-}
+/* Map keys: day (or month) in the high bits, the in-day key below. */
+#define SUB_BITS 28
+#define SUB_MASK ((UINT64_C(1) << SUB_BITS) - 1)
 
 static bool
-add_counts(struct store_import *im, struct slot *sl, int sign, int64_t a,
-    int64_t s)
+add_counts(struct slot *sl, int sign, int64_t a, int64_t s)
 {
 	if (sign < 0) {
 		a = -a;
 		s = -s;
 	}
-	if (__builtin_add_overflow(sl->a, a, &sl->a) ||
-	    __builtin_add_overflow(sl->s, s, &sl->s)) {
-		im->overflow = true;
-		return false;
-	}
-	return true;
+	return !__builtin_add_overflow(sl->a, a, &sl->a) &&
+	    !__builtin_add_overflow(sl->s, s, &sl->s);
 }
 
 static bool
-roll_add(struct store_import *im, int32_t day, unsigned proto, unsigned port,
-    const char *cc, int sign, int64_t a, int64_t s, struct err *e)
+roll_add(struct store_import *im, int32_t day, uint64_t cell, int sign,
+    int64_t a, int64_t s, struct err *e)
 {
-	int32_t month = day / 100;
+	uint64_t port = cell >> 10, cc = cell & 0x3ff;
 	uint64_t keys[R_N] = {
-		k_dp(day, proto, port), k_dc(day, cc),
-		k_pdc(day, proto, port, cc),
-		k_dp(month, proto, port), k_dc(month, cc),
+		(uint64_t)day << SUB_BITS | port,
+		(uint64_t)day << SUB_BITS | cc,
+		(uint64_t)day << SUB_BITS | cell,
+		(uint64_t)(day / 100) << SUB_BITS | port,
+		(uint64_t)(day / 100) << SUB_BITS | cc,
 	};
 
 	for (int r = 0; r < R_N; r++) {
@@ -473,9 +479,8 @@ roll_add(struct store_import *im, int32_t day, unsigned proto, unsigned port,
 
 		if (sl == NULL)
 			return err_set(e, "%s: out of memory", im->s->path);
-		if (!add_counts(im, sl, sign, a, s))
-			return err_set(e,
-			    "%s: counts too large: a sum exceeds 2^63", im->s->path);
+		if (!add_counts(sl, sign, a, s))
+			return err_set(e, "counts too large: a sum exceeds 2^63");
 	}
 	return true;
 }
@@ -491,50 +496,191 @@ step_done(struct store *s, sqlite3_stmt *st, struct err *e, const char *what)
 	return true;
 }
 
-static bool
-flush_rollups(struct store_import *im, struct err *e)
+static int
+slot_cmp(const void *pa, const void *pb)
 {
-	for (int r = 0; r < R_N; r++) {
+	const struct slot *a = pa, *b = pb;
+
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+/* The map's entries, sorted by key; *n set.  NULL if empty or no memory. */
+static struct slot *
+map_sorted(struct cmap *m, size_t *n, bool *ok)
+{
+	struct slot *v;
+	size_t k = 0;
+
+	*n = 0;
+	if (m->len == 0)
+		return NULL;
+	v = malloc(m->len * sizeof(*v));
+	if (v == NULL) {
+		*ok = false;
+		return NULL;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->v[i].key == 0)
+			continue;
+		v[k] = m->v[i];
+		v[k++].key--;
+	}
+	qsort(v, k, sizeof(*v), slot_cmp);
+	*n = k;
+	return v;
+}
+
+static bool
+blob_decode(struct store *s, sqlite3_stmt *st, int col, struct pcell **out,
+    size_t *n, struct err *e)
+{
+	const void *b = sqlite3_column_blob(st, col);
+	int len = sqlite3_column_bytes(st, col);
+
+	if (!pack_decode(b, (size_t)(len > 0 ? len : 0), out, n))
+		return err_set(e, "%s: the store is damaged (a packed list does not decode)",
+		    s->path);
+	return true;
+}
+
+/* Merges the deltas of one day (v[*i..] with that day) into base. */
+static bool
+merge_day(struct store *s, const struct pcell *base, size_t nb,
+    struct slot *v, size_t nv, size_t *i, uint64_t day, struct pcell **out,
+    size_t *n, struct err *e)
+{
+	size_t j = *i, k = 0;
+	struct pcell *d;
+	bool bad = false, ok;
+
+	while (j < nv && v[j].key >> SUB_BITS == day)
+		j++;
+	d = malloc((j - *i + 1) * sizeof(*d));
+	if (d == NULL)
+		return err_set(e, "out of memory");
+	for (size_t x = *i; x < j; x++) {
+		if (v[x].a == 0 && v[x].s == 0)
+			continue;
+		d[k].key = v[x].key & SUB_MASK;
+		d[k].a = v[x].a;
+		d[k].s = v[x].s;
+		k++;
+	}
+	*i = j;
+	ok = pack_merge(base, nb, d, k, out, n, &bad);
+	free(d);
+	if (!ok)
+		return bad ? err_set(e,
+		    "%s: counts too large, or the store is damaged (a rollup went below zero)",
+		    s->path) : err_set(e, "out of memory");
+	return true;
+}
+
+static bool
+bind_blob(sqlite3_stmt *st, int col, const struct pcell *v, size_t n)
+{
+	size_t len;
+	uint8_t *b = pack_encode(v, n, &len);
+
+	if (b == NULL)
+		return false;
+	return sqlite3_bind_blob64(st, col, b, len, free) == SQLITE_OK;
+}
+
+/* Merges the per-day maps into day_rollup rows. */
+static bool
+flush_days(struct store_import *im, struct err *e)
+{
+	struct store *s = im->s;
+	struct slot *v[3];
+	size_t n[3], at[3] = { 0, 0, 0 };
+	bool ok = true;
+
+	for (int r = 0; r < 3; r++)
+		v[r] = map_sorted(&im->roll[r], &n[r], &ok);
+	if (!ok) {
+		for (int r = 0; r < 3; r++)
+			free(v[r]);
+		return err_set(e, "out of memory");
+	}
+	for (;;) {
+		uint64_t day = UINT64_MAX;
+		struct pcell *base[3] = { NULL, NULL, NULL },
+		    *merged[3] = { NULL, NULL, NULL };
+		size_t nbase[3] = { 0, 0, 0 }, nmerged[3] = { 0, 0, 0 };
+		int rc;
+
+		for (int r = 0; r < 3; r++)
+			if (at[r] < n[r] && v[r][at[r]].key >> SUB_BITS < day)
+				day = v[r][at[r]].key >> SUB_BITS;
+		if (day == UINT64_MAX)
+			break;
+		sqlite3_bind_int64(im->get_day, 1, (int64_t)day);
+		rc = sqlite3_step(im->get_day);
+		if (rc == SQLITE_ROW) {
+			for (int r = 0; ok && r < 3; r++)
+				ok = blob_decode(s, im->get_day, r, &base[r],
+				    &nbase[r], e);
+		} else if (rc != SQLITE_DONE)
+			ok = db_fail(s, e, "reading a day's rollups");
+		sqlite3_reset(im->get_day);
+		for (int r = 0; ok && r < 3; r++)
+			ok = merge_day(s, base[r], nbase[r], v[r], n[r], &at[r],
+			    day, &merged[r], &nmerged[r], e);
+		if (ok) {
+			sqlite3_bind_int64(im->put_day, 1, (int64_t)day);
+			for (int r = 0; ok && r < 3; r++)
+				if (!bind_blob(im->put_day, 2 + r, merged[r],
+				    nmerged[r]))
+					ok = err_set(e, "out of memory");
+			ok = ok && step_done(s, im->put_day, e,
+			    "writing a day's rollups");
+			sqlite3_clear_bindings(im->put_day);
+		}
+		for (int r = 0; r < 3; r++) {
+			free(base[r]);
+			free(merged[r]);
+		}
+		if (!ok)
+			break;
+	}
+	for (int r = 0; r < 3; r++) {
+		free(v[r]);
+		cmap_clear(&im->roll[r]);
+	}
+	return ok;
+}
+
+static bool
+flush_months(struct store_import *im, struct err *e)
+{
+	for (int r = R_MP; r <= R_MC; r++) {
 		struct cmap *m = &im->roll[r];
-		sqlite3_stmt *st = im->up[r];
+		sqlite3_stmt *st = r == R_MP ? im->up_mp : im->up_mc;
 
 		for (size_t i = 0; i < m->cap; i++) {
 			struct slot *sl = &m->v[i];
-			uint64_t k;
+			uint64_t k, sub;
 			char cc[3];
-			int c = 1;
 
-			/* a zero delta changes nothing: no 0/0 cells are written */
 			if (sl->key == 0 || (sl->a == 0 && sl->s == 0))
 				continue;
 			k = sl->key - 1;
-			switch (r) {
-			case R_DP:
-			case R_MP:
-				sqlite3_bind_int64(st, c++, (int64_t)(k >> 18));
-				sqlite3_bind_int(st, c++,
-				    (int)proto_decode((k >> 16) & 3));
-				sqlite3_bind_int(st, c++, (int)(k & 0xffff));
-				break;
-			case R_DC:
-			case R_MC:
-				cc_decode(k & 0x3ff, cc);
-				sqlite3_bind_int64(st, c++, (int64_t)(k >> 10));
-				sqlite3_bind_text(st, c++, cc, 2, SQLITE_TRANSIENT);
-				break;
-			case R_PDC:
-				cc_decode(k & 0x3ff, cc);
-				sqlite3_bind_int(st, c++,
-				    (int)proto_decode((k >> 53) & 3));
-				sqlite3_bind_int(st, c++, (int)((k >> 37) & 0xffff));
-				sqlite3_bind_int64(st, c++,
-				    (int64_t)((k >> 10) & 0x7ffffff));
-				sqlite3_bind_text(st, c++, cc, 2, SQLITE_TRANSIENT);
-				break;
+			sub = k & SUB_MASK;
+			sqlite3_bind_int64(st, 1, (int64_t)(k >> SUB_BITS));
+			if (r == R_MP) {
+				sqlite3_bind_int(st, 2, (int)proto_decode(
+				    (unsigned)(sub >> 16) & 3));
+				sqlite3_bind_int(st, 3, (int)(sub & 0xffff));
+				sqlite3_bind_int64(st, 4, sl->a);
+				sqlite3_bind_int64(st, 5, sl->s);
+			} else {
+				cc_decode((unsigned)sub, cc);
+				sqlite3_bind_text(st, 2, cc, 2, SQLITE_TRANSIENT);
+				sqlite3_bind_int64(st, 3, sl->a);
+				sqlite3_bind_int64(st, 4, sl->s);
 			}
-			sqlite3_bind_int64(st, c++, sl->a);
-			sqlite3_bind_int64(st, c++, sl->s);
-			if (!step_done(im->s, st, e, "writing rollups"))
+			if (!step_done(im->s, st, e, "writing monthly rollups"))
 				return false;
 		}
 		cmap_clear(m);
@@ -583,23 +729,6 @@ sensor_id(struct store_import *im, const char *name, struct err *e)
 struct store_import *
 store_import_begin(struct store *s, struct err *e)
 {
-	static const char *const up_sql[R_N] = {
-		"INSERT INTO day_port VALUES(?,?,?,?,?) ON CONFLICT DO UPDATE"
-		" SET accesses=accesses+excluded.accesses,"
-		" sources=sources+excluded.sources",
-		"INSERT INTO day_country VALUES(?,?,?,?) ON CONFLICT DO UPDATE"
-		" SET accesses=accesses+excluded.accesses,"
-		" sources=sources+excluded.sources",
-		"INSERT INTO port_day_country VALUES(?,?,?,?,?,?) ON CONFLICT DO"
-		" UPDATE SET accesses=accesses+excluded.accesses,"
-		" sources=sources+excluded.sources",
-		"INSERT INTO month_port VALUES(?,?,?,?,?) ON CONFLICT DO UPDATE"
-		" SET accesses=accesses+excluded.accesses,"
-		" sources=sources+excluded.sources",
-		"INSERT INTO month_country VALUES(?,?,?,?) ON CONFLICT DO UPDATE"
-		" SET accesses=accesses+excluded.accesses,"
-		" sources=sources+excluded.sources",
-	};
 	struct store_import *im;
 
 	if (!s->writable) {
@@ -616,160 +745,242 @@ store_import_begin(struct store *s, struct err *e)
 	if (!exec(s, "BEGIN IMMEDIATE", e))
 		goto fail;
 	im->open = true;
-	if ((im->ins_detail = prep(s,
-	    "INSERT INTO detail VALUES(?,?,?,?,?,?,?)", e)) == NULL ||
-	    (im->ins_sensor = prep(s,
+	if ((im->ins_sensor = prep(s,
 	    "INSERT INTO sensor(name) VALUES(?) ON CONFLICT(name) DO UPDATE"
 	    " SET name=excluded.name RETURNING id", e)) == NULL ||
-	    (im->has_sd = prep(s,
-	    "SELECT 1 FROM sensor_day WHERE day=? AND sensor=?", e)) == NULL ||
-	    (im->old_detail = prep(s,
-	    "SELECT proto, port, cc, accesses, sources FROM detail"
-	    " WHERE day=? AND sensor=?", e)) == NULL ||
-	    (im->del_detail = prep(s,
-	    "DELETE FROM detail WHERE day=? AND sensor=?", e)) == NULL ||
-	    (im->del_sd = prep(s,
-	    "DELETE FROM sensor_day WHERE day=? AND sensor=?", e)) == NULL ||
-	    (im->ins_sd = prep(s,
-	    "INSERT INTO sensor_day VALUES(?,?,?,?,?)", e)) == NULL)
+	    (im->get_sd = prep(s,
+	    "SELECT data FROM sensor_day WHERE day=? AND sensor=?", e)) == NULL ||
+	    (im->put_sd = prep(s,
+	    "INSERT OR REPLACE INTO sensor_day(day, sensor, cells, accesses,"
+	    " sources, data) VALUES(?,?,?,?,?,?)", e)) == NULL ||
+	    (im->get_day = prep(s,
+	    "SELECT ports, countries, port_countries FROM day_rollup"
+	    " WHERE day=?", e)) == NULL ||
+	    (im->put_day = prep(s,
+	    "INSERT OR REPLACE INTO day_rollup(day, ports, countries,"
+	    " port_countries) VALUES(?,?,?,?)", e)) == NULL ||
+	    (im->up_mp = prep(s,
+	    "INSERT INTO month_port VALUES(?,?,?,?,?) ON CONFLICT DO UPDATE"
+	    " SET accesses=accesses+excluded.accesses,"
+	    " sources=sources+excluded.sources", e)) == NULL ||
+	    (im->up_mc = prep(s,
+	    "INSERT INTO month_country VALUES(?,?,?,?) ON CONFLICT DO UPDATE"
+	    " SET accesses=accesses+excluded.accesses,"
+	    " sources=sources+excluded.sources", e)) == NULL)
 		goto fail;
-	for (int r = 0; r < R_N; r++)
-		if ((im->up[r] = prep(s, up_sql[r], e)) == NULL)
-			goto fail;
 	return im;
 fail:
 	store_import_destroy(im);
 	return NULL;
 }
 
-/* First row of (day, sensor) in this import: subtract and delete what the
- * store holds for it. */
+/* Reads the stored blob of (day, sid) into *v; *had false if none. */
 static bool
-replace_sensor_day(struct store_import *im, int32_t day, int64_t sid,
+read_sensor_day(struct store_import *im, int32_t day, int64_t sid,
+    struct pcell **v, size_t *n, bool *had, struct err *e)
+{
+	int rc;
+	bool ok = true;
+
+	*v = NULL;
+	*n = 0;
+	sqlite3_bind_int(im->get_sd, 1, day);
+	sqlite3_bind_int64(im->get_sd, 2, sid);
+	rc = sqlite3_step(im->get_sd);
+	*had = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		ok = blob_decode(im->s, im->get_sd, 0, v, n, e);
+	else if (rc != SQLITE_DONE)
+		ok = db_fail(im->s, e, "reading a sensor-day");
+	sqlite3_reset(im->get_sd);
+	return ok;
+}
+
+static int
+pcell_cmp(const void *pa, const void *pb)
+{
+	const struct pcell *a = pa, *b = pb;
+
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+/* Writes the sensor-day being gathered. */
+static bool
+flush_current(struct store_import *im, struct err *e)
+{
+	int64_t a = 0, s = 0;
+	bool ok;
+
+	if (!im->have_cur)
+		return true;
+	qsort(im->buf, im->nbuf, sizeof(*im->buf), pcell_cmp);
+	for (size_t i = 0; i < im->nbuf; i++) {
+		if (__builtin_add_overflow(a, im->buf[i].a, &a) ||
+		    __builtin_add_overflow(s, im->buf[i].s, &s))
+			return err_set(e, "counts too large: a sum exceeds 2^63");
+	}
+	sqlite3_bind_int(im->put_sd, 1, im->cur_day);
+	sqlite3_bind_int64(im->put_sd, 2, im->cur_sid);
+	sqlite3_bind_int64(im->put_sd, 3, (int64_t)im->nbuf);
+	sqlite3_bind_int64(im->put_sd, 4, a);
+	sqlite3_bind_int64(im->put_sd, 5, s);
+	ok = bind_blob(im->put_sd, 6, im->buf, im->nbuf) ? true :
+	    err_set(e, "out of memory");
+	ok = ok && step_done(im->s, im->put_sd, e, "writing a sensor-day");
+	sqlite3_clear_bindings(im->put_sd);
+	im->have_cur = false;
+	im->nbuf = 0;
+	cmap_clear(&im->cur_keys);
+	return ok;
+}
+
+static bool
+buf_push(struct store_import *im, uint64_t key, int64_t a, int64_t s)
+{
+	if (im->nbuf == im->capbuf) {
+		size_t ncap = im->capbuf ? im->capbuf * 2 : 4096;
+		struct pcell *nb = realloc(im->buf, ncap * sizeof(*nb));
+
+		if (nb == NULL)
+			return false;
+		im->buf = nb;
+		im->capbuf = ncap;
+	}
+	im->buf[im->nbuf].key = key;
+	im->buf[im->nbuf].a = a;
+	im->buf[im->nbuf].s = s;
+	im->nbuf++;
+	return true;
+}
+
+/* Makes (day, sid) the sensor-day being gathered. */
+static bool
+switch_sensor_day(struct store_import *im, int32_t day, int64_t sid,
     struct err *e)
 {
-	struct store *s = im->s;
-	int rc;
-	bool had;
+	struct pcell *old = NULL;
+	size_t nold = 0;
+	struct slot *sd;
+	bool fresh, had, ok;
 
-	sqlite3_bind_int(im->has_sd, 1, day);
-	sqlite3_bind_int64(im->has_sd, 2, sid);
-	rc = sqlite3_step(im->has_sd);
-	sqlite3_reset(im->has_sd);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(s, e, "reading a sensor-day");
-	had = rc == SQLITE_ROW;
-	if (!had)
-		return true;
-	im->replaced++;
-	sqlite3_bind_int(im->old_detail, 1, day);
-	sqlite3_bind_int64(im->old_detail, 2, sid);
-	while ((rc = sqlite3_step(im->old_detail)) == SQLITE_ROW) {
-		const unsigned char *cc = sqlite3_column_text(im->old_detail, 2);
+	if (!flush_current(im, e))
+		return false;
+	sd = cmap_find(&im->sd, (uint64_t)day << 30 | (uint64_t)sid, &fresh);
+	if (sd == NULL)
+		return err_set(e, "out of memory");
+	if (!read_sensor_day(im, day, sid, &old, &nold, &had, e))
+		return false;
+	ok = true;
+	if (fresh) {
+		/* first time in this import: replace what the store held */
+		if (had)
+			im->replaced++;
+		for (size_t i = 0; ok && i < nold; i++)
+			ok = roll_add(im, day, old[i].key, -1, old[i].a, old[i].s,
+			    e);
+		im->sensor_days++;
+		if (day < im->dmin)
+			im->dmin = day;
+		if (day > im->dmax)
+			im->dmax = day;
+		{
+			bool seen = false;
 
-		if (cc == NULL || strlen((const char *)cc) != 2) {
-			sqlite3_reset(im->old_detail);
-			return err_set(e, "%s: the store is damaged (bad country code)",
-			    s->path);
+			for (size_t m = 0; m < im->nmonths; m++)
+				seen = seen || im->months[m] == day / 100;
+			if (!seen && im->nmonths < sizeof(im->months) /
+			    sizeof(*im->months))
+				im->months[im->nmonths++] = day / 100;
 		}
-		if (!roll_add(im, day,
-		    (unsigned)sqlite3_column_int(im->old_detail, 0),
-		    (unsigned)sqlite3_column_int(im->old_detail, 1),
-		    (const char *)cc, -1,
-		    sqlite3_column_int64(im->old_detail, 3),
-		    sqlite3_column_int64(im->old_detail, 4), e)) {
-			sqlite3_reset(im->old_detail);
-			return false;
+	} else {
+		/* gathered before in this import: continue from it */
+		for (size_t i = 0; ok && i < nold; i++) {
+			bool f;
+			struct slot *k = cmap_find(&im->cur_keys, old[i].key, &f);
+
+			ok = k != NULL && buf_push(im, old[i].key, old[i].a,
+			    old[i].s);
+			if (!ok)
+				err_set(e, "out of memory");
 		}
 	}
-	sqlite3_reset(im->old_detail);
-	if (rc != SQLITE_DONE)
-		return db_fail(s, e, "reading stored rows");
-	sqlite3_bind_int(im->del_detail, 1, day);
-	sqlite3_bind_int64(im->del_detail, 2, sid);
-	sqlite3_bind_int(im->del_sd, 1, day);
-	sqlite3_bind_int64(im->del_sd, 2, sid);
-	return step_done(s, im->del_detail, e, "replacing a sensor-day") &&
-	    step_done(s, im->del_sd, e, "replacing a sensor-day");
+	free(old);
+	im->have_cur = ok;
+	im->cur_day = day;
+	im->cur_sid = sid;
+	im->cur_marker = (sd->n & SD_MARKER) != 0;
+	sd->n |= SD_WRITTEN;
+	return ok;
+}
+
+static const char *
+day_str(int32_t d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04d-%02d-%02d", d / 10000, d / 100 % 100,
+	    d % 100);
+	return buf;
 }
 
 int
 store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e)
 {
-	struct slot *sd;
-	bool fresh;
+	char ds[16];
+	uint64_t key;
+	struct slot *k;
 	int64_t sid;
-	int rc;
+	bool fresh;
 
 	sid = sensor_id(im, r->sensor, e);
 	if (sid < 0)
 		return -1;
 	if (sid >= (INT64_C(1) << 30))
 		return err_set(e, "%s: too many sensors", im->s->path), -1;
-	sd = cmap_find(&im->sd, (uint64_t)r->day << 30 | (uint64_t)sid, &fresh);
-	if (sd == NULL)
-		return err_set(e, "out of memory"), -1;
-	if (fresh) {
-		if (!replace_sensor_day(im, r->day, sid, e))
+	if (!im->have_cur || im->cur_day != r->day || im->cur_sid != sid) {
+		if (!switch_sensor_day(im, r->day, sid, e))
 			return -1;
-		if (r->day < im->dmin)
-			im->dmin = r->day;
-		if (r->day > im->dmax)
-			im->dmax = r->day;
 	}
 	im->rows++;
 	if (r->marker) {
-		if (sd->n & SD_MARKER) {
-			err_set(e, "duplicate '*' row for %s on %04d-%02d-%02d",
-			    r->sensor, r->day / 10000, r->day / 100 % 100,
-			    r->day % 100);
+		struct slot *sd;
+
+		if (im->cur_marker) {
+			err_set(e, "duplicate '*' row for %s on %s", r->sensor,
+			    day_str(r->day, ds, sizeof(ds)));
 			return 0;
 		}
-		if (sd->n & SD_DATA) {
-			err_set(e, "'*' row for %s on %04d-%02d-%02d, which has traffic rows",
-			    r->sensor, r->day / 10000, r->day / 100 % 100,
-			    r->day % 100);
+		if (im->nbuf > 0) {
+			err_set(e, "'*' row for %s on %s, which has traffic rows",
+			    r->sensor, day_str(r->day, ds, sizeof(ds)));
 			return 0;
 		}
-		sd->n |= SD_MARKER;
+		im->cur_marker = true;
+		sd = cmap_find(&im->sd, (uint64_t)r->day << 30 | (uint64_t)sid,
+		    &fresh);
+		if (sd != NULL)
+			sd->n |= SD_MARKER;
 		return 1;
 	}
-	if (sd->n & SD_MARKER) {
-		err_set(e, "traffic row for %s on %04d-%02d-%02d, which has a '*' row",
-		    r->sensor, r->day / 10000, r->day / 100 % 100, r->day % 100);
+	if (im->cur_marker) {
+		err_set(e, "traffic row for %s on %s, which has a '*' row",
+		    r->sensor, day_str(r->day, ds, sizeof(ds)));
 		return 0;
 	}
-	sd->n |= SD_DATA;
-	sqlite3_bind_int(im->ins_detail, 1, r->day);
-	sqlite3_bind_int64(im->ins_detail, 2, sid);
-	sqlite3_bind_int(im->ins_detail, 3, r->proto);
-	sqlite3_bind_int(im->ins_detail, 4, r->port);
-	sqlite3_bind_text(im->ins_detail, 5, r->cc, 2, SQLITE_STATIC);
-	sqlite3_bind_int64(im->ins_detail, 6, r->accesses);
-	sqlite3_bind_int64(im->ins_detail, 7, r->sources);
-	rc = sqlite3_step(im->ins_detail);
-	sqlite3_reset(im->ins_detail);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		err_set(e, "duplicate key: %04d-%02d-%02d,%s,%s,%u,%s appears twice in this import",
-		    r->day / 10000, r->day / 100 % 100, r->day % 100, r->sensor,
+	key = ckey(r->proto, r->port, r->cc);
+	k = cmap_find(&im->cur_keys, key, &fresh);
+	if (k == NULL)
+		return err_set(e, "out of memory"), -1;
+	if (!fresh) {
+		err_set(e, "duplicate key: %s,%s,%s,%u,%s appears twice in this import",
+		    day_str(r->day, ds, sizeof(ds)), r->sensor,
 		    csv_proto_name(r->proto), r->port, r->cc);
 		return 0;
 	}
-	if (rc != SQLITE_DONE) {
-		db_fail(im->s, e, "storing a row");
+	if (!buf_push(im, key, r->accesses, r->sources))
+		return err_set(e, "out of memory"), -1;
+	if (!roll_add(im, r->day, key, 1, r->accesses, r->sources, e))
 		return -1;
-	}
-	/* sensor-day totals; cells counted in n above the flag bits */
-	sd->n += 4;
-	if (!add_counts(im, sd, 1, r->accesses, r->sources) ||
-	    !roll_add(im, r->day, r->proto, r->port, r->cc, 1, r->accesses,
-	    r->sources, e)) {
-		if (im->overflow)
-			err_set(e, "counts too large: a sum exceeds 2^63");
-		return -1;
-	}
-	if (im->roll[R_PDC].len >= MAP_FLUSH_AT && !flush_rollups(im, e))
+	if (im->roll[R_PDC].len >= MAP_FLUSH_AT && !flush_days(im, e))
 		return -1;
 	return 1;
 }
@@ -789,49 +1000,16 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 	struct store *s = im->s;
 	sqlite3_stmt *chk;
 	int64_t bad = 0;
+	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!flush_rollups(im, e))
+	if (!flush_current(im, e) || !flush_days(im, e) ||
+	    !flush_months(im, e))
 		return false;
-	for (size_t i = 0; i < im->sd.cap; i++) {
-		struct slot *sl = &im->sd.v[i];
-		uint64_t k;
-		int32_t day, month;
-		bool seen = false;
-
-		if (sl->key == 0)
-			continue;
-		k = sl->key - 1;
-		day = (int32_t)(k >> 30);
-		sqlite3_bind_int(im->ins_sd, 1, day);
-		sqlite3_bind_int64(im->ins_sd, 2, (int64_t)(k & 0x3fffffff));
-		sqlite3_bind_int64(im->ins_sd, 3, sl->n >> 2);
-		sqlite3_bind_int64(im->ins_sd, 4, sl->a);
-		sqlite3_bind_int64(im->ins_sd, 5, sl->s);
-		if (!step_done(s, im->ins_sd, e, "writing sensor-days"))
-			return false;
-		sum->sensor_days++;
-		month = day / 100;
-		for (size_t m = 0; m < sum->nmonths; m++)
-			seen = seen || sum->months[m] == month;
-		if (!seen && sum->nmonths < sizeof(sum->months) /
-		    sizeof(*sum->months))
-			sum->months[sum->nmonths++] = month;
-	}
-	qsort(sum->months, sum->nmonths, sizeof(*sum->months), month_cmp);
 	if (im->replaced > 0) {
 		/* replaced cells may have dropped to nothing */
 		char sql[256];
-		static const char *const zt[] = { "day_port", "day_country",
-			"port_day_country" };
 
-		for (size_t t = 0; t < 3; t++) {
-			snprintf(sql, sizeof(sql),
-			    "DELETE FROM %s WHERE accesses=0 AND sources=0 AND day BETWEEN %d AND %d",
-			    zt[t], im->dmin, im->dmax);
-			if (!exec(s, sql, e))
-				return false;
-		}
 		snprintf(sql, sizeof(sql),
 		    "DELETE FROM month_port WHERE accesses=0 AND sources=0 AND month BETWEEN %d AND %d;"
 		    "DELETE FROM month_country WHERE accesses=0 AND sources=0 AND month BETWEEN %d AND %d",
@@ -840,7 +1018,8 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 		if (!exec(s, sql, e))
 			return false;
 	}
-	/* SQLite turns an overflowing integer sum into a float: refuse. */
+	/* SQLite turns an overflowing integer sum into a float, and sum()
+	 * over sensor-days fails past 2^63: refuse both. */
 	chk = prep(s,
 	    "SELECT (SELECT count(*) FROM month_port WHERE typeof(accesses)<>'integer'"
 	    " OR typeof(sources)<>'integer') + (SELECT count(*) FROM month_country"
@@ -850,22 +1029,16 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 	if (sqlite3_step(chk) == SQLITE_ROW)
 		bad = sqlite3_column_int64(chk, 0);
 	sqlite3_finalize(chk);
-	/* and the months' totals over all sensor-days: SQLite's sum() fails
-	 * with "integer overflow" past 2^63 */
 	chk = prep(s, "SELECT sum(accesses), sum(sources) FROM sensor_day"
 	    " WHERE day BETWEEN ? AND ? GROUP BY day/100", e);
 	if (chk == NULL)
 		return false;
 	sqlite3_bind_int(chk, 1, im->dmin / 100 * 100);
 	sqlite3_bind_int(chk, 2, im->dmax / 100 * 100 + 99);
-	{
-		int rc;
-
-		while ((rc = sqlite3_step(chk)) == SQLITE_ROW)
-			;
-		if (rc != SQLITE_DONE)
-			bad++;
-	}
+	while ((rc = sqlite3_step(chk)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		bad++;
 	sqlite3_finalize(chk);
 	if (bad > 0)
 		return err_set(e, "%s: counts too large: a monthly sum would exceed 2^63; nothing was imported",
@@ -874,7 +1047,11 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 		return false;
 	im->open = false;
 	sum->rows = im->rows;
+	sum->sensor_days = im->sensor_days;
 	sum->replaced = im->replaced;
+	sum->nmonths = im->nmonths;
+	memcpy(sum->months, im->months, im->nmonths * sizeof(*im->months));
+	qsort(sum->months, sum->nmonths, sizeof(*sum->months), month_cmp);
 	return true;
 }
 
@@ -883,20 +1060,20 @@ store_import_destroy(struct store_import *im)
 {
 	if (im == NULL)
 		return;
-	sqlite3_finalize(im->ins_detail);
 	sqlite3_finalize(im->ins_sensor);
-	sqlite3_finalize(im->has_sd);
-	sqlite3_finalize(im->old_detail);
-	sqlite3_finalize(im->del_detail);
-	sqlite3_finalize(im->del_sd);
-	sqlite3_finalize(im->ins_sd);
-	for (int r = 0; r < R_N; r++) {
-		sqlite3_finalize(im->up[r]);
+	sqlite3_finalize(im->get_sd);
+	sqlite3_finalize(im->put_sd);
+	sqlite3_finalize(im->get_day);
+	sqlite3_finalize(im->put_day);
+	sqlite3_finalize(im->up_mp);
+	sqlite3_finalize(im->up_mc);
+	for (int r = 0; r < R_N; r++)
 		cmap_free(&im->roll[r]);
-	}
 	if (im->open)
 		sqlite3_exec(im->s->db, "ROLLBACK", NULL, NULL, NULL);
 	cmap_free(&im->sd);
+	cmap_free(&im->cur_keys);
+	free(im->buf);
 	free(im->names);
 	free(im->ids);
 	free(im);
@@ -1145,16 +1322,16 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	return true;
 }
 
+/* Decodes the day_rollup column col of M's days into day cells. */
 static bool
 load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
     size_t *n, struct err *e)
 {
 	int32_t from = yyyymm(m) * 100 + 1, to = yyyymm(m) * 100 + 31;
 	sqlite3_stmt *st = prep(s, ports ?
-	    "SELECT day, proto, port, accesses, sources FROM day_port"
-	    " WHERE day BETWEEN ? AND ?" :
-	    "SELECT day, cc, accesses, sources FROM day_country"
-	    " WHERE day BETWEEN ? AND ?", e);
+	    "SELECT day, ports FROM day_rollup WHERE day BETWEEN ? AND ?" :
+	    "SELECT day, countries FROM day_rollup WHERE day BETWEEN ? AND ?",
+	    e);
 	size_t cap = 0;
 	int rc;
 
@@ -1163,24 +1340,36 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	sqlite3_bind_int(st, 1, from);
 	sqlite3_bind_int(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct day_cell c;
-		bool ok;
+		int day = sqlite3_column_int(st, 0) % 100;
+		struct pcell *v;
+		size_t nv;
 
-		memset(&c, 0, sizeof(c));
-		c.day = sqlite3_column_int(st, 0) % 100;
-		if (ports) {
-			c.key = key_port(sqlite3_column_int(st, 1),
-			    sqlite3_column_int(st, 2));
-			ok = read_counts(s, st, 3, &c.c, e);
-		} else {
-			c.key.kind = KEY_COUNTRY;
-			ok = read_cc(s, st, 1, c.key.cc, e) &&
-			    read_counts(s, st, 2, &c.c, e);
-		}
-		if (!ok || !push_day_cell(out, n, &cap, c)) {
+		if (!blob_decode(s, st, 1, &v, &nv, e)) {
 			sqlite3_finalize(st);
-			return ok ? err_set(e, "out of memory") : false;
+			return false;
 		}
+		for (size_t i = 0; i < nv; i++) {
+			struct day_cell c;
+
+			memset(&c, 0, sizeof(c));
+			c.day = day;
+			if (ports) {
+				c.key = key_port((int)proto_decode(
+				    (unsigned)(v[i].key >> 16) & 3),
+				    (int)(v[i].key & 0xffff));
+			} else {
+				c.key.kind = KEY_COUNTRY;
+				cc_decode((unsigned)v[i].key, c.key.cc);
+			}
+			c.c.accesses = v[i].a;
+			c.c.sources = v[i].s;
+			if (!push_day_cell(out, n, &cap, c)) {
+				free(v);
+				sqlite3_finalize(st);
+				return err_set(e, "out of memory");
+			}
+		}
+		free(v);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1234,38 +1423,47 @@ store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e)
 {
 	sqlite3_stmt *st = prep(s,
-	    "SELECT day, cc, accesses, sources FROM port_day_country"
-	    " WHERE proto=? AND port=? AND day BETWEEN ? AND ? ORDER BY day", e);
+	    "SELECT day, port_countries FROM day_rollup"
+	    " WHERE day BETWEEN ? AND ? ORDER BY day", e);
+	uint64_t lo = pkey(port.proto, port.port) << 10, hi = lo | 0x3ff;
 	struct port_day_country *v = NULL;
 	size_t len = 0, cap = 0;
 	int rc;
 
 	if (st == NULL)
 		return false;
-	sqlite3_bind_int(st, 1, port.proto);
-	sqlite3_bind_int(st, 2, port.port);
-	sqlite3_bind_int(st, 3, yyyymm(from) * 100 + 1);
-	sqlite3_bind_int(st, 4, yyyymm(to) * 100 + 31);
+	sqlite3_bind_int(st, 1, yyyymm(from) * 100 + 1);
+	sqlite3_bind_int(st, 2, yyyymm(to) * 100 + 31);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int32_t day = sqlite3_column_int(st, 0);
+		struct pcell *c;
+		size_t nc;
 
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 256;
-			void *nv = realloc(v, ncap * sizeof(*v));
-
-			if (nv == NULL) {
-				err_set(e, "out of memory");
-				goto fail;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		v[len].month = month_make(day / 10000, day / 100 % 100);
-		v[len].day = day % 100;
-		if (!read_cc(s, st, 1, v[len].cc, e) ||
-		    !read_counts(s, st, 2, &v[len].c, e))
+		if (!blob_decode(s, st, 1, &c, &nc, e))
 			goto fail;
-		len++;
+		for (size_t i = 0; i < nc; i++) {
+			if (c[i].key < lo || c[i].key > hi)
+				continue;
+			if (len == cap) {
+				size_t ncap = cap ? cap * 2 : 256;
+				void *nv = realloc(v, ncap * sizeof(*v));
+
+				if (nv == NULL) {
+					free(c);
+					err_set(e, "out of memory");
+					goto fail;
+				}
+				v = nv;
+				cap = ncap;
+			}
+			v[len].month = month_make(day / 10000, day / 100 % 100);
+			v[len].day = day % 100;
+			cc_decode((unsigned)(c[i].key & 0x3ff), v[len].cc);
+			v[len].c.accesses = c[i].a;
+			v[len].c.sources = c[i].s;
+			len++;
+		}
+		free(c);
 	}
 	if (rc != SQLITE_DONE) {
 		db_fail(s, e, "reading a port's countries");

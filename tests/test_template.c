@@ -535,6 +535,7 @@ bulletin_ctx(bool notable, bool outage, bool notes)
 	assert_true(tpl_set(c, "trend_sentence", "期待しない(一方的な)アクセスは、"
 	    "緩やかな減少傾向にあります。"));
 	assert_true(tpl_set(c, "top_ports_sentence", "135/tcp、445/tcp"));
+	assert_true(tpl_set_bool(c, "has_traffic", true));
 	assert_true(tpl_set(c, "change_sentence", "1026/udp、1027/udpへの"
 	    "アクセスが増加しました。"));
 	assert_true(tpl_set_bool(c, "has_outage", outage));
