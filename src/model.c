@@ -55,16 +55,17 @@ key_other(void)
 	return k;
 }
 
-/* Total order for ties: ports by (port, proto), countries by code. */
+/* Total order for ties: ports by (proto, port) — the store's order —,
+ * countries by code. */
 static int
 key_cmp(const struct key *a, const struct key *b)
 {
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	if (a->kind == KEY_PORT) {
-		if (a->port != b->port)
-			return a->port < b->port ? -1 : 1;
-		return (a->proto > b->proto) - (a->proto < b->proto);
+		if (a->proto != b->proto)
+			return a->proto < b->proto ? -1 : 1;
+		return (a->port > b->port) - (a->port < b->port);
 	}
 	return strcmp(a->cc, b->cc);
 }
@@ -91,7 +92,13 @@ sorted_copy(const struct cell *cells, size_t n, bool *ok)
 		return NULL;
 	}
 	memcpy(v, cells, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), cell_key_cmp);
+	for (size_t i = 1; i < n; i++) {
+		/* the store hands cells over in key order: sort only if not */
+		if (cell_key_cmp(&v[i - 1], &v[i]) > 0) {
+			qsort(v, n, sizeof(*v), cell_key_cmp);
+			break;
+		}
+	}
 	return v;
 }
 
@@ -172,27 +179,34 @@ ranked_cmp(const void *pa, const void *pb)
 	return key_cmp(&a->key, &b->key);
 }
 
-/* Top up to max keys of cells by measure (positive only), sorted. */
+/* Top up to max (<= MODEL_TOP + 8) keys of cells by measure (positive
+ * only), best first; one pass with a small sorted list. */
 static size_t
 top_keys(const struct cell *cells, size_t n, enum measure ms, struct key *out,
     size_t max)
 {
-	struct ranked *r;
+	struct ranked best[MODEL_TOP + 8];
 	size_t k = 0;
 
-	if (n == 0)
-		return 0;
-	r = malloc(n * sizeof(*r));
-	if (r == NULL)
-		return 0;
+	if (max > MODEL_TOP + 8)
+		max = MODEL_TOP + 8;
 	for (size_t i = 0; i < n; i++) {
-		r[i].key = cells[i].key;
-		r[i].v = measure_of(&cells[i].c, ms);
+		struct ranked r;
+		size_t j;
+
+		r.key = cells[i].key;
+		r.v = measure_of(&cells[i].c, ms);
+		if (r.v <= 0 || (k == max && ranked_cmp(&r, &best[k - 1]) >= 0))
+			continue;
+		j = k < max ? k++ : k - 1;
+		while (j > 0 && ranked_cmp(&r, &best[j - 1]) < 0) {
+			best[j] = best[j - 1];
+			j--;
+		}
+		best[j] = r;
 	}
-	qsort(r, n, sizeof(*r), ranked_cmp);
-	for (size_t i = 0; i < n && k < max && r[i].v > 0; i++)
-		out[k++] = r[i].key;
-	free(r);
+	for (size_t i = 0; i < k; i++)
+		out[i] = best[i].key;
 	return k;
 }
 
@@ -306,29 +320,34 @@ six_build(struct six_shares *t, enum measure ms,
 
 	memset(t, 0, sizeof(*t));
 	t->measure = ms;
-	/* six-month sums per key: concatenate, sort, merge */
+	/* six-month sums per key: merge the six sorted months */
 	for (int m = 0; m < MODEL_MONTHS; m++)
 		total_n += ports ? sm[m].nports : sm[m].ncountries;
-	if (total_n > 0 && (all = malloc(total_n * sizeof(*all))) == NULL)
+	if (total_n > 0 && (all = malloc(2 * total_n * sizeof(*all))) == NULL)
 		return;
 	for (int m = 0; m < MODEL_MONTHS; m++) {
-		size_t n = ports ? sm[m].nports : sm[m].ncountries;
+		const struct cell *c = ports ? sm[m].ports : sm[m].countries;
+		size_t n = ports ? sm[m].nports : sm[m].ncountries, i = 0, j = 0;
+		struct cell *dst = all + total_n;
 
-		if (n > 0)
-			memcpy(all + nall, ports ? sm[m].ports : sm[m].countries,
-			    n * sizeof(*all));
-		nall += n;
+		k = 0;
+		while (i < nall || j < n) {
+			int cmp = i >= nall ? 1 : j >= n ? -1 :
+			    key_cmp(&all[i].key, &c[j].key);
+
+			if (cmp < 0)
+				dst[k++] = all[i++];
+			else if (cmp > 0)
+				dst[k++] = c[j++];
+			else {
+				dst[k] = all[i++];
+				dst[k].c.accesses += c[j].c.accesses;
+				dst[k++].c.sources += c[j++].c.sources;
+			}
+		}
+		memcpy(all, dst, k * sizeof(*all));
+		nall = k;
 	}
-	if (nall > 0)
-		qsort(all, nall, sizeof(*all), cell_key_cmp);
-	for (size_t i = 0; i < nall; i++) {
-		if (k > 0 && key_equal(&all[k - 1].key, &all[i].key)) {
-			all[k - 1].c.accesses += all[i].c.accesses;
-			all[k - 1].c.sources += all[i].c.sources;
-		} else
-			all[k++] = all[i];
-	}
-	nall = k;
 	t->nkeys = top_keys(all, nall, ms, t->keys, MODEL_TOP);
 	t->keys[t->nkeys] = key_other();
 	for (int m = 0; m < MODEL_MONTHS; m++) {

@@ -55,7 +55,7 @@ settings_load(const char *dir, struct settings *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->observatory, sizeof(s->observatory), "talot");
 	snprintf(s->author, sizeof(s->author), "talot");
-	snprintf(s->font, sizeof(s->font), "Noto Sans CJK JP");
+	snprintf(s->font, sizeof(s->font), "IPAexGothic");
 	snprintf(path, sizeof(path), "%s/settings.conf", dir);
 	fp = fopen(path, "r");
 	if (fp == NULL)

@@ -14,7 +14,7 @@
 #include "pack.h"
 
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
-#define MAP_FLUSH_AT (1u << 21)
+#define MAP_FLUSH_AT (1u << 19)
 
 struct store {
 	sqlite3 *db;
@@ -267,7 +267,7 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	if (s->writable) {
 		if (!exec(s, "PRAGMA journal_mode=WAL", e) ||
 		    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
-		    !exec(s, "PRAGMA cache_size=-131072", e))
+		    !exec(s, "PRAGMA cache_size=-65536", e))
 			goto fail;
 	} else if (!exec(s, "PRAGMA query_only=1", e))
 		goto fail;
@@ -980,7 +980,8 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 		return err_set(e, "out of memory"), -1;
 	if (!roll_add(im, r->day, key, 1, r->accesses, r->sources, e))
 		return -1;
-	if (im->roll[R_PDC].len >= MAP_FLUSH_AT && !flush_days(im, e))
+	if (im->roll[R_PDC].len >= MAP_FLUSH_AT &&
+	    (!flush_days(im, e) || !flush_months(im, e)))
 		return -1;
 	return 1;
 }
