@@ -444,7 +444,8 @@ ports_load(struct catalog *c, const char *dir, struct err *e)
 	}
 	if (!eof)
 		goto done;
-	qsort(c->ports, c->nports, sizeof(*c->ports), port_cmp);
+	if (c->nports > 1)
+		qsort(c->ports, c->nports, sizeof(*c->ports), port_cmp);
 	ok = true;
 done:
 	free(first);

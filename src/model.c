@@ -345,7 +345,8 @@ six_build(struct six_shares *t, enum measure ms,
 				dst[k++].c.sources += c[j++].c.sources;
 			}
 		}
-		memcpy(all, dst, k * sizeof(*all));
+		if (k > 0)
+			memcpy(all, dst, k * sizeof(*all));
 		nall = k;
 	}
 	t->nkeys = top_keys(all, nall, ms, t->keys, MODEL_TOP);

@@ -813,7 +813,8 @@ flush_current(struct store_import *im, struct err *e)
 
 	if (!im->have_cur)
 		return true;
-	qsort(im->buf, im->nbuf, sizeof(*im->buf), pcell_cmp);
+	if (im->nbuf > 1)
+		qsort(im->buf, im->nbuf, sizeof(*im->buf), pcell_cmp);
 	for (size_t i = 0; i < im->nbuf; i++) {
 		if (__builtin_add_overflow(a, im->buf[i].a, &a) ||
 		    __builtin_add_overflow(s, im->buf[i].s, &s))
