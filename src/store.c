@@ -1010,15 +1010,26 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 		return false;
 	if (im->replaced > 0) {
 		/* replaced cells may have dropped to nothing */
-		char sql[256];
+		static const char *const zsql[] = {
+			"DELETE FROM month_port WHERE accesses=0 AND sources=0"
+			" AND month BETWEEN ? AND ?",
+			"DELETE FROM month_country WHERE accesses=0 AND sources=0"
+			" AND month BETWEEN ? AND ?",
+		};
 
-		snprintf(sql, sizeof(sql),
-		    "DELETE FROM month_port WHERE accesses=0 AND sources=0 AND month BETWEEN %d AND %d;"
-		    "DELETE FROM month_country WHERE accesses=0 AND sources=0 AND month BETWEEN %d AND %d",
-		    im->dmin / 100, im->dmax / 100, im->dmin / 100,
-		    im->dmax / 100);
-		if (!exec(s, sql, e))
-			return false;
+		for (size_t i = 0; i < 2; i++) {
+			sqlite3_stmt *st = prep(s, zsql[i], e);
+			bool ok;
+
+			if (st == NULL)
+				return false;
+			sqlite3_bind_int(st, 1, im->dmin / 100);
+			sqlite3_bind_int(st, 2, im->dmax / 100);
+			ok = step_done(s, st, e, "removing emptied rollups");
+			sqlite3_finalize(st);
+			if (!ok)
+				return false;
+		}
 	}
 	/* SQLite turns an overflowing integer sum into a float, and sum()
 	 * over sensor-days fails past 2^63: refuse both. */
