@@ -677,7 +677,7 @@ heading(struct pdf *p, cmark_node *n, int level)
 		return false;
 	}
 	/* keep with the next lines */
-	ok = need(p, (level == 1 ? 0 : 10) + text_height(l) + 60);
+	ok = need(p, (level == 1 ? 0 : 10) + text_height(l) + 30);
 	if (ok) {
 		if (level > 1 && p->y > MARGIN_TOP + 1)
 			p->y += level == 2 ? 12 : 8;
@@ -726,6 +726,112 @@ lone_image(cmark_node *para)
 
 static bool blocks(struct pdf *p, cmark_node *parent, double indent);
 
+/* Height a heading, a text paragraph or a figure will take (0 for other
+ * blocks, or on error: keeping is a nicety, drawing reports errors). */
+static double
+block_height(struct pdf *p, cmark_node *n)
+{
+	struct buf b = { 0 };
+	PangoLayout *l;
+	cmark_node *img;
+	struct err e;
+	double h = 0, size;
+	int level;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_HEADING:
+		level = cmark_node_get_heading_level(n);
+		size = level == 1 ? 17 : level == 2 ? 13 : 11;
+		inlines(n, &b);
+		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", size,
+		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
+		if (l != NULL) {
+			h = text_height(l) + (level == 1 ? 10 : 19 + 12);
+			g_object_unref(l);
+		}
+		break;
+	case CMARK_NODE_PARAGRAPH:
+		img = lone_image(n);
+		if (img != NULL) {
+			const char *id = cmark_node_get_url(img) + 6;
+
+			if (strcmp(id, "port-table") != 0 &&
+			    figure_draw(p, id, 0, 0, 0, true, &h))
+				h += 6 + 4 + 14 + 14;
+			else
+				h = 0;
+			break;
+		}
+		inlines(n, &b);
+		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", BODY_SIZE,
+		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
+		if (l != NULL) {
+			h = text_height(l) + 7;
+			g_object_unref(l);
+		}
+		break;
+	default:
+		break;
+	}
+	buf_free(&b);
+	return h;
+}
+
+static bool
+is_text_paragraph(cmark_node *n)
+{
+	return n != NULL && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH &&
+	    lone_image(n) == NULL;
+}
+
+static bool
+is_figure(cmark_node *n)
+{
+	cmark_node *img;
+
+	if (n == NULL || cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH ||
+	    (img = lone_image(n)) == NULL)
+		return false;
+	return strcmp(cmark_node_get_url(img) + 6, "port-table") != 0;
+}
+
+/* The height of n and of what it keeps with: a heading keeps with what
+ * follows it (a paragraph, a figure, another heading and its own group), a
+ * paragraph that introduces a figure keeps with that figure. */
+static double
+keep_height(struct pdf *p, cmark_node *n, int depth)
+{
+	cmark_node *next = cmark_node_next(n);
+	double h = block_height(p, n);
+
+	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+		if (next != NULL && depth < 3 &&
+		    (cmark_node_get_type(next) == CMARK_NODE_HEADING ||
+		    is_text_paragraph(next) || is_figure(next)))
+			h += keep_height(p, next, depth + 1);
+		else
+			h += 60;
+	} else if (is_text_paragraph(n) && is_figure(next))
+		h += block_height(p, next);
+	return h;
+}
+
+/* Starts a new page when n's group does not fit in what is left of this
+ * one but would on a fresh page. */
+static bool
+keep_with_next(struct pdf *p, cmark_node *n)
+{
+	double h;
+
+	if (cmark_node_get_type(n) != CMARK_NODE_HEADING &&
+	    !(is_text_paragraph(n) && is_figure(cmark_node_next(n))))
+		return true;
+	h = keep_height(p, n, 0);
+	if (h <= bottom() - MARGIN_TOP && p->page > 0 && p->y + h > bottom())
+		return page_new(p);
+	return true;
+}
+
 static bool
 block(struct pdf *p, cmark_node *n, double indent)
 {
@@ -735,8 +841,11 @@ block(struct pdf *p, cmark_node *n, double indent)
 
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING:
-		return heading(p, n, cmark_node_get_heading_level(n));
+		return keep_with_next(p, n) &&
+		    heading(p, n, cmark_node_get_heading_level(n));
 	case CMARK_NODE_PARAGRAPH:
+		if (indent == 0 && !keep_with_next(p, n))
+			return false;
 		img = lone_image(n);
 		if (img != NULL) {
 			const char *id = cmark_node_get_url(img) + 6;
