@@ -41,6 +41,44 @@ on_right(const struct chart_line *c, size_t j)
 }
 
 /* Axis for the series on one side. */
+/* Gives the right axis as many intervals as the left one, with the
+ * smallest nice step (1-2-5 × 10^k) that still covers its data, so that
+ * both sets of ticks sit on the same gridlines. */
+static void
+align_right_axis(struct chart_text *t, const struct chart_axis *l,
+		struct chart_axis *r)
+{
+	static const double m[] = { 1, 2, 2.5, 5, 10 };
+	double n, need, mag, step = 0;
+	struct chart_ticks tk;
+
+	if (l->tk.step <= 0 || l->tk.min != 0 || r->tk.min != 0)
+		return;
+	n = round((l->tk.max - l->tk.min) / l->tk.step);
+	if (n < 1)
+		return;
+	/* the right data's top: its own nice axis may overshoot, use it */
+	need = r->tk.max / n;
+	if (need <= 0)
+		return;
+	mag = pow(10, floor(log10(need)));
+	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++) {
+		if (m[i] * mag >= need * (1 - 1e-9)) {
+			step = m[i] * mag;
+			break;
+		}
+	}
+	if (step <= 0)
+		return;
+	if (r->decimals == 0 && step < 1)
+		step = 1;
+	tk.min = 0;
+	tk.step = step;
+	tk.n = (size_t)n + 1;
+	tk.max = step * n;
+	chart_axis_init_ticks(r, t, tk, r->suffix);
+}
+
 static void
 side_axis(const struct chart_line *c, struct chart_text *t, bool right,
 		struct chart_axis *ax)
@@ -219,9 +257,10 @@ chart_line_draw(const struct chart_line *c, struct chart_style *st,
 	chart_legend_place(&lg, &t, items, c->nseries, x, y, w, h, 0.28, area);
 
 	side_axis(c, &t, false, &axl);
-	if (dual)
+	if (dual) {
 		side_axis(c, &t, true, &axr);
-	else
+		align_right_axis(&t, &axl, &axr);
+	} else
 		axr = axl;
 
 	title_h = c->y_label != NULL || dual ? line_h * 1.5 : 0;
