@@ -4,6 +4,8 @@
 #endif
 #include "catalog.h"
 
+#include "textfile.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -163,54 +165,6 @@ csv_next(struct csv *r, bool *eof, struct err *e)
 	}
 }
 
-/* Same rules as the template reader: UTF-8, no NUL. */
-static bool
-text_check(const char *where, const char *s, size_t len, struct err *e)
-{
-	int line = 1;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n;
-		uint32_t cp, min;
-
-		if (c == '\0')
-			return err_set(e, "%s:%d: NUL byte; save the file as UTF-8 "
-			    "text", where, line);
-		if (c < 0x80) {
-			if (c == '\n')
-				line++;
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1; cp = c & 0x1F; min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2; cp = c & 0x0F; min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3; cp = c & 0x07; min = 0x10000;
-		} else {
-			goto bad;
-		}
-		if (len - i <= n)
-			goto bad;
-		for (size_t k = 1; k <= n; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-
-			if ((cc & 0xC0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (cc & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			goto bad;
-		i += n + 1;
-	}
-	return true;
-bad:
-	return err_set(e, "%s:%d: invalid UTF-8; save the file as UTF-8",
-	    where, line);
-}
 
 /* Reads DIR/FILE whole, checks it, and opens a reader positioned after the
  * header, which must be exactly `header`.  r->buf and *data are owned by
@@ -292,21 +246,6 @@ csv_close(struct csv *r, char *data)
 
 /* ---- loading --------------------------------------------------------------- */
 
-static char *
-join(const char *dir, const char *file)
-{
-	size_t dl = strlen(dir), fl = strlen(file);
-	bool slash = dl > 0 && dir[dl - 1] != '/';
-	char *p = malloc(dl + slash + fl + 1);
-
-	if (p == NULL)
-		return NULL;
-	memcpy(p, dir, dl);
-	if (slash)
-		p[dl] = '/';
-	memcpy(p + dl + slash, file, fl + 1);
-	return p;
-}
 
 static int
 proto_parse(const char *s)
@@ -371,7 +310,7 @@ ports_load(struct catalog *c, const char *dir, struct err *e)
 {
 	static const size_t nkeys = (size_t)3 << 16;
 	struct csv r;
-	char *data = NULL, *path = join(dir, "ports.csv");
+	char *data = NULL, *path = path_join(dir, "ports.csv");
 	int *first = NULL;          /* first line per key; 0 = unseen */
 	size_t cap = 0;
 	bool ok = false, eof;
@@ -458,7 +397,7 @@ static bool
 countries_load(struct catalog *c, const char *dir, struct err *e)
 {
 	struct csv r;
-	char *data = NULL, *path = join(dir, "countries.csv");
+	char *data = NULL, *path = path_join(dir, "countries.csv");
 	int first[26 * 26] = { 0 };
 	bool ok = false, eof;
 

@@ -1,5 +1,7 @@
 #include "csv.h"
 
+#include "textfile.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,44 +123,6 @@ parse_uint(const char *s, size_t len, int64_t max, int64_t *out)
 	return 1;
 }
 
-/* Checks UTF-8 well-formedness of s[0..len). */
-static bool
-utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n;
-		uint32_t cp;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3;
-			cp = c & 0x07;
-		} else
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3F);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n + 1;
-	}
-	return true;
-}
 
 static bool
 is_blank(char c)
@@ -216,7 +180,7 @@ csv_parse_line(const char *line, size_t len, struct csv_row *row, char *msg,
 		msgf(msg, msglen, "stray carriage return inside the line");
 		return CSV_LINE_ERROR;
 	}
-	if (!utf8_valid((const unsigned char *)line, len)) {
+	if (!utf8_valid(line, len, NULL)) {
 		msgf(msg, msglen, "invalid UTF-8");
 		return CSV_LINE_ERROR;
 	}

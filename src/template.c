@@ -10,6 +10,8 @@
 #endif
 #include "template.h"
 
+#include "textfile.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -272,71 +274,7 @@ tpl_declare_section(struct tpl_ctx *c, const char *name)
 
 /* ---- reading and checking a file ------------------------------------------ */
 
-/* Checks that s[0..len) is UTF-8 without NUL bytes; sets e and returns
- * false naming the line of the first bad byte. */
-static bool
-text_check(const char *where, const char *s, size_t len, struct err *e)
-{
-	int line = 1;
-	size_t i = 0;
 
-	while (i < len) {
-		unsigned char c = (unsigned char)s[i];
-		size_t n;
-		uint32_t cp, min;
-
-		if (c == '\0')
-			return err_set(e, "%s:%d: NUL byte in text; save the file "
-			    "as plain UTF-8 text", where, line);
-		if (c < 0x80) {
-			if (c == '\n')
-				line++;
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1; cp = c & 0x1F; min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2; cp = c & 0x0F; min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3; cp = c & 0x07; min = 0x10000;
-		} else {
-			goto bad;
-		}
-		if (len - i <= n)
-			goto bad;
-		for (size_t k = 1; k <= n; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-
-			if ((cc & 0xC0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (cc & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			goto bad;
-		i += n + 1;
-	}
-	return true;
-bad:
-	return err_set(e, "%s:%d: invalid UTF-8; save the file as UTF-8",
-	    where, line);
-}
-
-static char *
-path_join(const char *dir, const char *file)
-{
-	size_t dl = strlen(dir), fl = strlen(file);
-	bool slash = dl > 0 && dir[dl - 1] != '/';
-	char *p = malloc(dl + slash + fl + 1);
-
-	if (p == NULL)
-		return NULL;
-	memcpy(p, dir, dl);
-	if (slash)
-		p[dl] = '/';
-	memcpy(p + dl + slash, file, fl + 1);
-	return p;
-}
 
 /* Reads path whole into a NUL-terminated malloc'd buffer. */
 static bool

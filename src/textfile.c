@@ -1,0 +1,93 @@
+#include "textfile.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool
+utf8_valid(const char *str, size_t len, size_t *bad)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+			min = 0x80;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+			min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else
+			goto fail;
+		if (len - i <= n)
+			goto fail;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto fail;
+		i += n + 1;
+	}
+	return true;
+fail:
+	if (bad != NULL)
+		*bad = i;
+	return false;
+}
+
+static int
+line_at(const char *s, size_t off)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += s[i] == '\n';
+	return line;
+}
+
+bool
+text_check(const char *where, const char *s, size_t len, struct err *e)
+{
+	const char *nul = memchr(s, '\0', len);
+	size_t bad;
+
+	if (!utf8_valid(s, nul ? (size_t)(nul - s) : len, &bad))
+		return err_set(e, "%s:%d: invalid UTF-8; save the file as UTF-8",
+		    where, line_at(s, bad));
+	if (nul != NULL)
+		return err_set(e, "%s:%d: NUL byte; save the file as UTF-8 text",
+		    where, line_at(s, (size_t)(nul - s)));
+	return true;
+}
+
+char *
+path_join(const char *dir, const char *file)
+{
+	size_t dl = strlen(dir), fl = strlen(file);
+	bool slash = dl > 0 && dir[dl - 1] != '/';
+	char *p = malloc(dl + slash + fl + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, file, fl + 1);
+	return p;
+}

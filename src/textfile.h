@@ -1,0 +1,24 @@
+/* textfile.h — checks and paths shared by the readers of text files
+ * (CSV, templates, catalogues). */
+#ifndef TALOT_TEXTFILE_H
+#define TALOT_TEXTFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+/* True if s[0..len) is well-formed UTF-8 (no overlongs, no surrogates,
+ * nothing above U+10FFFF); else false with *bad (may be NULL) = the offset
+ * of the first bad byte. */
+bool utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Checks that s[0..len) is UTF-8 without NUL bytes; false with e set to
+ * "WHERE:LINE: …" naming the line of the first bad byte. */
+bool text_check(const char *where, const char *s, size_t len,
+    struct err *e);
+
+/* "DIR/FILE" (one slash), malloc'd; NULL on out of memory. */
+char *path_join(const char *dir, const char *file);
+
+#endif
