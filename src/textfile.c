@@ -71,7 +71,7 @@ text_check(const char *where, const char *s, size_t len, struct err *e)
 		return err_set(e, "%s:%d: invalid UTF-8; save the file as UTF-8",
 		    where, line_at(s, bad));
 	if (nul != NULL)
-		return err_set(e, "%s:%d: NUL byte; save the file as UTF-8 text",
+		return err_set(e, "%s:%d: NUL byte in text; save the file as plain UTF-8 text",
 		    where, line_at(s, (size_t)(nul - s)));
 	return true;
 }

@@ -268,7 +268,6 @@ reader_big(const uint8_t *data, size_t size)
 		c.fail_at = (size_t)data[4] * len / 256;
 	fp = fopencookie(&c, "rb", io);
 	FUZZ_CHECK(fp != NULL);
-	setvbuf(fp, NULL, _IONBF, 0);
 	check_reader(fp, buf, len, c.fail_at < len, false);
 	fclose(fp);
 	free(buf);
