@@ -16,4 +16,9 @@ int cmd_export(int argc, char **argv);
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The options every command shares, for getopt_long's result c: --help
+ * (prints help, EXIT_OK), a missing value and an unknown option (usage
+ * errors). */
+int cmd_option_other(const char *cmd, int c, const char *help, char **argv);
+
 #endif

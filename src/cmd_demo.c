@@ -45,15 +45,8 @@ cmd_demo(int argc, char **argv)
 		case 'c':
 			csv = optarg;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		case ':':
-			return cmd_usage_error("demo", "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return cmd_usage_error("demo", "unknown option '%s'",
-			    argv[optind - 1]);
+			return cmd_option_other("demo", c, help, argv);
 		}
 	}
 	if (db == NULL)

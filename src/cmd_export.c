@@ -118,15 +118,8 @@ cmd_export(int argc, char **argv)
 		case 'T':
 			tdir_opt = optarg;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		case ':':
-			return cmd_usage_error("export", "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return cmd_usage_error("export", "unknown option '%s'",
-			    argv[optind - 1]);
+			return cmd_option_other("export", c, help, argv);
 		}
 	}
 	if (optind < argc)

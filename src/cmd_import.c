@@ -38,15 +38,8 @@ cmd_import(int argc, char **argv)
 		case 'd':
 			db = optarg;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		case ':':
-			return cmd_usage_error("import", "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return cmd_usage_error("import", "unknown option '%s'",
-			    argv[optind - 1]);
+			return cmd_option_other("import", c, help, argv);
 		}
 	}
 	if (db == NULL)

@@ -46,15 +46,8 @@ cmd_info(int argc, char **argv)
 		case 'c':
 			csv = true;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		case ':':
-			return cmd_usage_error("info", "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return cmd_usage_error("info", "unknown option '%s'",
-			    argv[optind - 1]);
+			return cmd_option_other("info", c, help, argv);
 		}
 	}
 	if (db == NULL)

@@ -276,15 +276,8 @@ cmd_render(int argc, char **argv)
 		case 'n':
 			notes = optarg;
 			break;
-		case 'h':
-			fputs(help, stdout);
-			return EXIT_OK;
-		case ':':
-			return cmd_usage_error("render", "%s needs a value",
-			    argv[optind - 1]);
 		default:
-			return cmd_usage_error("render", "unknown option '%s'",
-			    argv[optind - 1]);
+			return cmd_option_other("render", c, help, argv);
 		}
 	}
 	if (optind < argc)
