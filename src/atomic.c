@@ -133,13 +133,20 @@ atomic_commit(struct atomic_file *af, struct err *e)
 	char *dir;
 	int fd, er = 0;
 
+	if (af->write_errno != 0)
+		er = af->write_errno;
 	if (af->fp != NULL) {
-		if (fflush(af->fp) != 0 || fsync(fileno(af->fp)) != 0)
+		/* a failed write leaves the stream's error flag: check it
+		 * before fflush, which may then have nothing left to write */
+		if (er == 0 && ferror(af->fp))
+			er = errno != 0 ? errno : EIO;
+		if (er == 0 && (fflush(af->fp) != 0 ||
+		    fsync(fileno(af->fp)) != 0))
 			er = errno;
 		if (fclose(af->fp) != 0 && er == 0)
 			er = errno;
 		af->fp = NULL;
-	} else {
+	} else if (er == 0) {
 		fd = open(af->tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 || fsync(fd) != 0)
 			er = errno;
@@ -218,4 +225,17 @@ atomic_cleanup(const char *path)
 	if (d != NULL)
 		closedir(d);
 	free(dir);
+}
+
+bool
+atomic_write(struct atomic_file *af, const void *data, size_t len)
+{
+	if (af->write_errno != 0)
+		return false;
+	errno = 0;
+	if (fwrite(data, 1, len, af->fp) != len) {
+		af->write_errno = errno != 0 ? errno : EIO;
+		return false;
+	}
+	return true;
 }

@@ -17,7 +17,11 @@ struct atomic_file {
 	char *tmp;    /* temporary name (owned) */
 	FILE *fp;     /* open on tmp, "wb"; may be closed by the caller's
 	               * library, see atomic_commit */
+	int write_errno; /* set by a writer that saw a write fail */
 };
+
+/* fwrite to af->fp, remembering the first failure for atomic_commit. */
+bool atomic_write(struct atomic_file *af, const void *data, size_t len);
 
 /* Creates the temporary file (O_EXCL, never following a symlink).  false
  * with e = "PATH: reason" if the folder cannot be written. */

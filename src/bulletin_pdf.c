@@ -932,7 +932,7 @@ iso_date(time_t t, char *buf, size_t len)
 static cairo_status_t
 write_fp(void *closure, const unsigned char *data, unsigned int len)
 {
-	return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS :
+	return atomic_write(closure, data, len) ? CAIRO_STATUS_SUCCESS :
 	    CAIRO_STATUS_WRITE_ERROR;
 }
 
@@ -966,7 +966,7 @@ bulletin_pdf_write(const struct month_model *m, const struct catalog *cat,
 		cmark_node_free(doc);
 		return false;
 	}
-	p.surf = cairo_pdf_surface_create_for_stream(write_fp, af.fp, PAGE_W,
+	p.surf = cairo_pdf_surface_create_for_stream(write_fp, &af, PAGE_W,
 	    PAGE_H);
 	p.cr = cairo_create(p.surf);
 	p.t = text_create(o->settings->font, e);

@@ -5,11 +5,13 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
 #include "labels.h"
 #include "template.h"
+#include "textfile.h"
 
 static const char *
 trend_sentence(enum trend t)
@@ -124,6 +126,84 @@ change_sentence(const struct month_model *m, const struct catalog *cat,
 		    pmon, fabs(r - 1) * 100, r > 1 ? "増加" : "減少");
 }
 
+static const char *const figure_ids[] = {
+	"fig-1.1", "fig-2.2.1", "fig-2.2.2", "fig-2.3.1", "fig-2.3.2",
+	"fig-2.4.1", "fig-2.4.2", "fig-2.4.3", "fig-2.4.4", "fig-3.1.1",
+	"fig-3.1.2", "fig-3.2.1", "fig-3.2.2", "port-table",
+};
+
+/* Every talot: figure named in DIR/bulletin.md (outside {{! comments }})
+ * exists; else the error names the template line. */
+static bool
+check_figures(const char *dir, struct err *e)
+{
+	char *path = path_join(dir, "bulletin.md"), *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	char chunk[4096];
+	const char *p;
+	FILE *fp;
+	bool ok = true;
+
+	if (path == NULL)
+		return err_set(e, "out of memory");
+	fp = fopen(path, "r");
+	if (fp == NULL) {
+		free(path);
+		return true;   /* the template reader reports it */
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 &&
+	    len < (size_t)16 << 20) {
+		if (len + n + 1 > cap) {
+			char *nb = realloc(buf, cap = (len + n + 1) * 2);
+
+			if (nb == NULL) {
+				ok = err_set(e, "out of memory");
+				break;
+			}
+			buf = nb;
+		}
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	fclose(fp);
+	if (!ok || buf == NULL) {
+		free(buf);
+		free(path);
+		return ok;
+	}
+	buf[len] = '\0';
+	/* blank out comments, keeping their line breaks */
+	for (char *c = strstr(buf, "{{!"); c != NULL; c = strstr(c, "{{!")) {
+		char *end = strstr(c, "}}");
+
+		end = end != NULL ? end + 2 : buf + len;
+		for (; c < end; c++)
+			if (*c != '\n')
+				*c = ' ';
+	}
+	for (p = buf; ok && (p = strstr(p, "](talot:")) != NULL; ) {
+		unsigned long lineno = 1;
+		bool known = false;
+
+		p += 8;
+		n = strcspn(p, ") \t\n");
+		for (size_t i = 0; i < sizeof(figure_ids) / sizeof(*figure_ids);
+		    i++)
+			known = known || (strlen(figure_ids[i]) == n &&
+			    strncmp(p, figure_ids[i], n) == 0);
+		known = known || (n > 12 && strncmp(p, "fig-notable-", 12) == 0);
+		if (known)
+			continue;
+		for (const char *q = buf; q < p; q++)
+			lineno += *q == '\n';
+		ok = err_set(e, "%s:%lu: unknown figure talot:%.*s (known: fig-1.1, fig-notable-N, fig-2.2.1 … fig-3.2.2, port-table)",
+		    path, lineno, (int)(n > 64 ? 64 : n), p);
+	}
+	free(buf);
+	free(path);
+	return ok;
+}
+
 char *
 bulletin_markdown(const struct month_model *m, const struct catalog *cat,
     const struct bulletin_opts *o, struct diag *warnings, struct err *e)
@@ -207,7 +287,7 @@ bulletin_markdown(const struct month_model *m, const struct catalog *cat,
 	    tpl_set_raw(c, "notes", o->notes_md ? o->notes_md : "");
 	if (!ok)
 		err_set(e, "out of memory building the template values");
-	else
+	else if (check_figures(o->template_dir, e))
 		md = tpl_render_file(o->template_dir, "bulletin.md", c, e);
 	tpl_ctx_destroy(c);
 	return md;

@@ -1,12 +1,14 @@
 #include "bulletin_xlsx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 
@@ -1030,10 +1032,38 @@ book_begin(struct book *bk, struct atomic_file *af, const char *path,
 	return true;
 }
 
+/* libxlsxwriter prints its own "[ERROR]" lines on stderr; talot reports
+ * the failure itself, in one line. */
+static int
+mute_stderr(void)
+{
+	int saved, nul;
+
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	nul = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved >= 0 && nul >= 0)
+		dup2(nul, STDERR_FILENO);
+	if (nul >= 0)
+		close(nul);
+	return saved;
+}
+
+static void
+unmute_stderr(int saved)
+{
+	if (saved < 0)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
 static bool
 book_end(struct book *bk, struct atomic_file *af, struct err *e)
 {
 	lxw_error err;
+	int saved;
 
 	if (bk->lerr != LXW_NO_ERROR) {
 		err_set(e, "%s: %s: %s", bk->path, bk->lerr_what,
@@ -1043,7 +1073,9 @@ book_end(struct book *bk, struct atomic_file *af, struct err *e)
 		atomic_abort(af);
 		return false;
 	}
+	saved = mute_stderr();
 	err = workbook_close(bk->wb);
+	unmute_stderr(saved);
 	bk->wb = NULL;
 	if (err != LXW_NO_ERROR) {
 		err_set(e, "%s: cannot write the workbook: %s", bk->path,

@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "fmt.h"
@@ -30,6 +31,7 @@ cmd_import(int argc, char **argv)
 	struct err e = { "" };
 	char b1[FMT_INT_MAX], b2[FMT_INT_MAX];
 	int c, rc = EXIT_OK;
+	bool existed;
 
 	optind = 1;
 	opterr = 0;
@@ -46,6 +48,7 @@ cmd_import(int argc, char **argv)
 		return cmd_usage_error("import", "--db FILE is required");
 	if (optind >= argc)
 		return cmd_usage_error("import", "no CSV file given");
+	existed = access(db, F_OK) == 0;
 	s = store_open(db, STORE_WRITE, &e);
 	if (s == NULL) {
 		fprintf(stderr, "talot import: %s\n", e.msg);
@@ -73,5 +76,7 @@ cmd_import(int argc, char **argv)
 	}
 	diag_finish(&d);
 	store_close(s);
+	if (rc != EXIT_OK && !existed)
+		store_remove(db);   /* a failed first import leaves no store */
 	return rc;
 }

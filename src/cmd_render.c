@@ -12,6 +12,8 @@
 #include "atomic.h"
 #include "cmd.h"
 #include "render.h"
+#include "text.h"
+#include "textfile.h"
 
 static const char help[] =
     "usage: talot render --db FILE --month YYYY-MM [--to YYYY-MM] [--out DIR]\n"
@@ -55,12 +57,36 @@ read_notes(const char *path, struct err *e)
 	}
 	fclose(fp);
 	buf[n] = '\0';
-	if (memchr(buf, '\0', n) != NULL) {
-		err_set(e, "%s: holds a NUL byte", path);
+	if (!text_check(path, buf, n, e)) {
 		free(buf);
 		return NULL;
 	}
 	return buf;
+}
+
+/* The face named in settings.conf exists, and every character of the
+ * notes has a glyph (else the error names the notes' line). */
+static bool
+check_fonts(const struct settings *set, const char *tdir, const char *notes,
+    const char *notes_md, struct err *e)
+{
+	struct text *t;
+	bool ok;
+
+	if (!text_font_available(set->font, e)) {
+		char msg[ERR_MSG_MAX];
+
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		return err_set(e, "%s/settings.conf: %s", tdir, msg);
+	}
+	if (notes_md == NULL)
+		return true;
+	t = text_create(set->font, e);
+	if (t == NULL)
+		return false;
+	ok = text_check_coverage(t, notes, notes_md, e);
+	text_destroy(t);
+	return ok;
 }
 
 static bool
@@ -299,8 +325,16 @@ cmd_render(int argc, char **argv)
 		    mon);
 	if (until - from >= 1200)
 		return cmd_usage_error("render", "a range of more than 100 years");
-	if (stat(j.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+	if (tdir != NULL && *tdir == '\0')
+		return cmd_usage_error("render", "--template needs a folder");
+	if (*j.out_dir == '\0')
+		return cmd_usage_error("render", "--out needs a folder");
+	if (stat(j.out_dir, &sb) != 0) {
 		fprintf(stderr, "talot render: %s: no such folder\n", j.out_dir);
+		return EXIT_DATA;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "talot render: %s: not a folder\n", j.out_dir);
 		return EXIT_DATA;
 	}
 	if (access(j.out_dir, W_OK) != 0) {
@@ -333,6 +367,12 @@ cmd_render(int argc, char **argv)
 		atomic_cleanup(path);
 	}
 	render_fonts_init();
+	if (!check_fonts(&set, j.template_dir, notes, notes_md, &e)) {
+		fprintf(stderr, "talot render: %s\n", e.msg);
+		catalog_destroy(cat);
+		free(notes_md);
+		return EXIT_DATA;
+	}
 	if (from == until) {
 		atomic_signals_install();
 		rc = one_month(&j, from);

@@ -1,5 +1,6 @@
 /* main.c — talot: monthly bulletins of internet fixed-point observation. */
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ main(int argc, char **argv)
 		{ "export", cmd_export },
 	};
 
+	/* a file size limit (ulimit -f) is reported as a write error, not
+	 * death by SIGXFSZ */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2)
 		return cmd_usage_error(NULL, "missing command");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

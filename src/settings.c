@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "textfile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,76 +47,137 @@ settings_parse_port(const char *s, struct key *out)
 	return false;
 }
 
+/* Reads path whole (at most 64 KiB) into a NUL-terminated buffer; NULL
+ * with *missing when it does not exist. */
+static char *
+slurp(const char *path, size_t *len, bool *missing, struct err *e)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+
+	*missing = false;
+	if (fp == NULL) {
+		*missing = errno == ENOENT;
+		if (!*missing)
+			err_set(e, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf = malloc(65536 + 1);
+	if (buf == NULL) {
+		fclose(fp);
+		err_set(e, "%s: out of memory", path);
+		return NULL;
+	}
+	*len = fread(buf, 1, 65536 + 1, fp);
+	if (ferror(fp) || *len > 65536) {
+		err_set(e, ferror(fp) ? "%s: read error" :
+		    "%s: larger than 64 KiB", path);
+		fclose(fp);
+		free(buf);
+		return NULL;
+	}
+	fclose(fp);
+	buf[*len] = '\0';
+	return buf;
+}
+
+static bool
+setting(struct settings *s, const char *path, unsigned long lineno, char *k,
+    char *v, struct err *e)
+{
+	char *dst = NULL;
+	size_t cap = 0;
+
+	if (strcmp(k, "observatory") == 0) {
+		dst = s->observatory;
+		cap = sizeof(s->observatory);
+	} else if (strcmp(k, "author") == 0) {
+		dst = s->author;
+		cap = sizeof(s->author);
+	} else if (strcmp(k, "font") == 0) {
+		dst = s->font;
+		cap = sizeof(s->font);
+	}
+	if (dst != NULL) {
+		if (strlen(v) >= cap)
+			return err_set(e, "%s:%lu: the value of '%s' is longer than %zu bytes",
+			    path, lineno, k, cap - 1);
+		memcpy(dst, v, strlen(v) + 1);
+	} else if (strncmp(k, "notable.", 8) == 0) {
+		month_t m;
+		char *tok, *save = NULL;
+
+		if (!month_parse(k + 8, &m))
+			return err_set(e, "%s:%lu: '%s' is not notable.YYYY-MM",
+			    path, lineno, k);
+		for (tok = strtok_r(v, " ,", &save); tok != NULL;
+		    tok = strtok_r(NULL, " ,", &save)) {
+			struct key port;
+
+			if (!settings_parse_port(tok, &port))
+				return err_set(e, "%s:%lu: '%s' is not a port like 1026/udp",
+				    path, lineno, tok);
+			if (s->npins < sizeof(s->pins) / sizeof(*s->pins)) {
+				s->pins[s->npins].month = m;
+				s->pins[s->npins].port = port;
+				s->npins++;
+			}
+		}
+	} else
+		return err_set(e, "%s:%lu: unknown setting '%s'", path, lineno,
+		    k);
+	return true;
+}
+
 bool
 settings_load(const char *dir, struct settings *s, struct err *e)
 {
-	char path[4096], line[1024];
+	char *path, *buf, *line, *next;
 	unsigned long lineno = 0;
-	FILE *fp;
+	size_t len;
+	bool missing, ok = true;
 
 	memset(s, 0, sizeof(*s));
 	snprintf(s->observatory, sizeof(s->observatory), "talot");
 	snprintf(s->author, sizeof(s->author), "talot");
 	snprintf(s->font, sizeof(s->font), "IPAexGothic");
-	snprintf(path, sizeof(path), "%s/settings.conf", dir);
-	fp = fopen(path, "r");
-	if (fp == NULL)
-		return errno == ENOENT ? true :
-		    err_set(e, "%s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), fp) != NULL) {
+	path = path_join(dir, "settings.conf");
+	if (path == NULL)
+		return err_set(e, "out of memory");
+	buf = slurp(path, &len, &missing, e);
+	if (buf == NULL) {
+		free(path);
+		return missing;
+	}
+	if (!text_check(path, buf, len, e)) {
+		free(buf);
+		free(path);
+		return false;
+	}
+	for (line = buf; ok && line != NULL; line = next) {
 		char *k, *v, *eq;
 
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
 		lineno++;
 		k = trim(line);
 		if (*k == '\0' || *k == '#')
 			continue;
 		eq = strchr(k, '=');
 		if (eq == NULL) {
-			fclose(fp);
-			return err_set(e, "%s:%lu: expected 'key = value'", path,
+			ok = err_set(e, "%s:%lu: expected 'key = value'", path,
 			    lineno);
+			break;
 		}
 		*eq = '\0';
 		v = trim(eq + 1);
 		k = trim(k);
-		if (strcmp(k, "observatory") == 0)
-			snprintf(s->observatory, sizeof(s->observatory), "%s", v);
-		else if (strcmp(k, "author") == 0)
-			snprintf(s->author, sizeof(s->author), "%s", v);
-		else if (strcmp(k, "font") == 0)
-			snprintf(s->font, sizeof(s->font), "%s", v);
-		else if (strncmp(k, "notable.", 8) == 0) {
-			month_t m;
-			char *tok, *save = NULL;
-
-			if (!month_parse(k + 8, &m)) {
-				fclose(fp);
-				return err_set(e, "%s:%lu: '%s' is not notable.YYYY-MM",
-				    path, lineno, k);
-			}
-			for (tok = strtok_r(v, " ,", &save); tok != NULL;
-			    tok = strtok_r(NULL, " ,", &save)) {
-				struct key port;
-
-				if (!settings_parse_port(tok, &port)) {
-					fclose(fp);
-					return err_set(e, "%s:%lu: '%s' is not a port like 1026/udp",
-					    path, lineno, tok);
-				}
-				if (s->npins < sizeof(s->pins) / sizeof(*s->pins)) {
-					s->pins[s->npins].month = m;
-					s->pins[s->npins].port = port;
-					s->npins++;
-				}
-			}
-		} else {
-			fclose(fp);
-			return err_set(e, "%s:%lu: unknown setting '%s'", path,
-			    lineno, k);
-		}
+		ok = setting(s, path, lineno, k, v, e);
 	}
-	fclose(fp);
-	return true;
+	free(buf);
+	free(path);
+	return ok;
 }
 
 size_t

@@ -201,6 +201,54 @@ check_tables(struct store *s, struct err *e)
 	return true;
 }
 
+void
+store_remove(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char buf[4096];
+
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", path, sfx[i]);
+		unlink(buf);
+	}
+}
+
+/* "file:PATH?immutable=1" with PATH escaped for a URI. */
+static char *
+immutable_uri(const char *path)
+{
+	size_t n = strlen(path);
+	char *u = malloc(n * 3 + 32), *o = u;
+
+	if (u == NULL)
+		return NULL;
+	o += sprintf(o, "file:");
+	for (const char *p = path; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#')
+			o += sprintf(o, "%%%02X", (unsigned char)*p);
+		else
+			*o++ = *p;
+	}
+	strcpy(o, "?immutable=1");
+	return u;
+}
+
+static bool
+dir_writable(const char *path)
+{
+	char buf[4096], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	slash = strrchr(buf, '/');
+	if (slash == NULL)
+		return access(".", W_OK) == 0;
+	if (slash == buf)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return access(buf, W_OK) == 0;
+}
+
 struct store *
 store_open(const char *path, enum store_mode mode, struct err *e)
 {
@@ -225,8 +273,31 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	s->writable = mode == STORE_WRITE;
 	flags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
 	    SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
-	    SQLITE_OK) {
+	if (!s->writable && !dir_writable(path)) {
+		/* a store on a read-only medium: SQLite cannot make the WAL's
+		 * shared-memory file there; nobody can write it either, so
+		 * read it as immutable */
+		char *uri = immutable_uri(path);
+
+		if (uri == NULL) {
+			store_close(s);
+			err_set(e, "%s: out of memory", path);
+			return NULL;
+		}
+		flags |= SQLITE_OPEN_URI;
+		if (sqlite3_open_v2(uri, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+		    NULL) != SQLITE_OK) {
+			free(uri);
+			if (s->db != NULL)
+				db_fail(s, e, "opening");
+			else
+				err_set(e, "%s: cannot open the store", path);
+			store_close(s);
+			return NULL;
+		}
+		free(uri);
+	} else if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		if (s->db != NULL)
 			db_fail(s, e, "opening");
 		else

@@ -35,6 +35,9 @@ enum store_mode {
 struct store *store_open(const char *path, enum store_mode mode,
     struct err *e);
 void store_close(struct store *s);
+/* Removes the store file and its -wal and -shm companions (for a store
+ * this process just created and must not leave behind). */
+void store_remove(const char *path);
 const char *store_path(const struct store *s);
 
 /* ---- import: one transaction ---- */

@@ -1,9 +1,12 @@
 #include "text.h"
 
+#include <fontconfig/fontconfig.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct text {
 	PangoFontMap *fm;
@@ -253,4 +256,68 @@ buf_free(struct buf *b)
 {
 	free(b->s);
 	memset(b, 0, sizeof(*b));
+}
+
+bool
+text_font_available(const char *family, struct err *e)
+{
+	FcPattern *pat = FcNameParse((const FcChar8 *)"");
+	FcPattern *match;
+	FcResult res;
+	FcChar8 *got = NULL;
+	bool ok = false;
+
+	if (pat == NULL)
+		return err_set(e, "out of memory");
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcConfigSubstitute(NULL, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	match = FcFontMatch(NULL, pat, &res);
+	if (match != NULL) {
+		for (int i = 0; !ok && FcPatternGetString(match, FC_FAMILY, i,
+		    &got) == FcResultMatch; i++)
+			ok = strcasecmp((const char *)got, family) == 0;
+		FcPatternDestroy(match);
+	}
+	FcPatternDestroy(pat);
+	return ok ? true : err_set(e,
+	    "font '%s' is not installed (talot's fonts are IPAexGothic from fonts-ipaexfont-gothic and Noto Sans CJK JP from fonts-noto-cjk)",
+	    family);
+}
+
+bool
+text_check_coverage(struct text *t, const char *where, const char *text,
+    struct err *e)
+{
+	unsigned long lineno = 1;
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		PangoLayout *l = pango_layout_new(t->ctx);
+		PangoFontDescription *fd = pango_font_description_new();
+		struct err ge;
+		bool ok;
+
+		pango_font_description_set_family(fd, t->family);
+		pango_font_description_set_absolute_size(fd, 10 * PANGO_SCALE);
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+		pango_layout_set_text(l, p, (int)n);
+		ok = text_check_glyphs(l, &ge);
+		g_object_unref(l);
+		if (!ok) {
+			const char *msg = strstr(ge.msg, " in: ");
+
+			if (msg != NULL)
+				ge.msg[msg - ge.msg] = '\0';
+			return err_set(e, "%s:%lu: %s", where, lineno, ge.msg);
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+		lineno++;
+	}
+	return true;
 }

@@ -44,6 +44,16 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 void buf_add_text(struct buf *b, const char *s);
 void buf_free(struct buf *b);
 
+/* True if fontconfig has the family itself (not a fallback); else false
+ * with e = "font 'X' is not installed (…)". */
+bool text_font_available(const char *family, struct err *e);
+
+/* Lays out text (plain, UTF-8) line by line in t's face and fails with e =
+ * "WHERE:LINE: glyph missing from the fonts for U+XXXX 'c'" at the first
+ * character no font has. */
+bool text_check_coverage(struct text *t, const char *where, const char *text,
+    struct err *e);
+
 /* Checks a layout drawn elsewhere (charts use their own layouts). */
 bool text_check_glyphs(PangoLayout *l, struct err *e);
 
