@@ -9,17 +9,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Temporary files being written, for the signal handler. */
+/* Temporary files (and private folders) being written, for the signal
+ * handler: plain arrays, so that it only reads memory and unlinks. */
 #define ACTIVE_MAX 4
-static char active[ACTIVE_MAX][4096];
+static char active_tmp[ACTIVE_MAX][4096];
+static char active_dir[ACTIVE_MAX][4096];
 static volatile sig_atomic_t active_used[ACTIVE_MAX];
 
 static void
-active_add(const char *tmp)
+block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void
+active_add(const char *tmp, const char *dir)
 {
 	for (int i = 0; i < ACTIVE_MAX; i++) {
-		if (!active_used[i] && strlen(tmp) < sizeof(active[i])) {
-			strcpy(active[i], tmp);
+		if (!active_used[i] && strlen(tmp) < sizeof(active_tmp[i]) &&
+		    (dir == NULL || strlen(dir) < sizeof(active_dir[i]))) {
+			strcpy(active_tmp[i], tmp);
+			strcpy(active_dir[i], dir != NULL ? dir : "");
 			active_used[i] = 1;
 			return;
 		}
@@ -30,16 +46,20 @@ static void
 active_remove(const char *tmp)
 {
 	for (int i = 0; i < ACTIVE_MAX; i++)
-		if (active_used[i] && strcmp(active[i], tmp) == 0)
+		if (active_used[i] && strcmp(active_tmp[i], tmp) == 0)
 			active_used[i] = 0;
 }
 
 static void
 on_signal(int sig)
 {
-	for (int i = 0; i < ACTIVE_MAX; i++)
-		if (active_used[i])
-			unlink(active[i]);
+	for (int i = 0; i < ACTIVE_MAX; i++) {
+		if (!active_used[i])
+			continue;
+		unlink(active_tmp[i]);
+		if (active_dir[i][0] != '\0')
+			rmdir(active_dir[i]);
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -61,14 +81,12 @@ static char *
 dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *d;
 
 	if (slash == NULL)
 		return strdup(".");
 	if (slash == path)
 		return strdup("/");
-	d = strndup(path, (size_t)(slash - path));
-	return d;
+	return strndup(path, (size_t)(slash - path));
 }
 
 static const char *
@@ -79,50 +97,113 @@ base_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-bool
-atomic_begin(struct atomic_file *af, const char *path, struct err *e)
+/* af->path and a template "DIR/.NAME.PID.tmp-XXXXXX" in *tmpl. */
+static bool
+names(struct atomic_file *af, const char *path, char **tmpl, struct err *e)
 {
 	char *dir = dir_of(path);
 	size_t len;
-	int fd;
 
 	memset(af, 0, sizeof(*af));
 	if (dir == NULL)
 		return err_set(e, "%s: out of memory", path);
 	len = strlen(dir) + strlen(base_of(path)) + 64;
 	af->path = strdup(path);
-	af->tmp = malloc(len);
-	if (af->path == NULL || af->tmp == NULL) {
+	*tmpl = malloc(len);
+	if (af->path == NULL || *tmpl == NULL) {
 		free(dir);
+		free(*tmpl);
+		*tmpl = NULL;
 		atomic_abort(af);
 		return err_set(e, "%s: out of memory", path);
 	}
-	snprintf(af->tmp, len, "%s/.%s.%ld.tmp-XXXXXX", dir, base_of(path),
+	snprintf(*tmpl, len, "%s/.%s.%ld.tmp-XXXXXX", dir, base_of(path),
 	    (long)getpid());
 	free(dir);
-	/* mkstemp opens with O_CREAT|O_EXCL: a planted symlink is refused */
-	fd = mkstemp(af->tmp);
-	if (fd < 0) {
-		int er = errno;
+	return true;
+}
 
+bool
+atomic_begin(struct atomic_file *af, const char *path, struct err *e)
+{
+	sigset_t old;
+	mode_t um;
+	int fd, er;
+
+	if (!names(af, path, &af->tmp, e))
+		return false;
+	/* mkstemp opens with O_CREAT|O_EXCL: a planted symlink is refused;
+	 * no signal may come between creating and registering the file */
+	block_signals(&old);
+	fd = mkstemp(af->tmp);
+	er = errno;
+	if (fd >= 0)
+		active_add(af->tmp, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd < 0) {
 		free(af->tmp);
 		af->tmp = NULL;
 		atomic_abort(af);
 		return err_set(e, "%s: cannot write in its folder: %s", path,
 		    strerror(er));
 	}
-	{
-		mode_t um = umask(0);
-
-		umask(um);
-		fchmod(fd, 0666 & ~um);
-	}
-	active_add(af->tmp);
+	um = umask(0);
+	umask(um);
+	fchmod(fd, 0666 & ~um);
 	af->fp = fdopen(fd, "wb");
 	if (af->fp == NULL) {
+		er = errno;
 		close(fd);
 		atomic_abort(af);
-		return err_set(e, "%s: %s", path, strerror(errno));
+		return err_set(e, "%s: %s", path, strerror(er));
+	}
+	return true;
+}
+
+bool
+atomic_begin_private(struct atomic_file *af, const char *path,
+    struct err *e)
+{
+	sigset_t old;
+	size_t len;
+	char *d;
+	int er;
+
+	if (!names(af, path, &af->dir, e))
+		return false;
+	block_signals(&old);
+	d = mkdtemp(af->dir);
+	er = errno;
+	len = strlen(af->dir) + strlen(base_of(path)) + 2;
+	af->tmp = d != NULL ? malloc(len) : NULL;
+	if (af->tmp != NULL) {
+		snprintf(af->tmp, len, "%s/%s", af->dir, base_of(path));
+		active_add(af->tmp, af->dir);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (d == NULL) {
+		free(af->dir);
+		af->dir = NULL;
+		atomic_abort(af);
+		return err_set(e, "%s: cannot write in its folder: %s", path,
+		    strerror(er));
+	}
+	if (af->tmp == NULL) {
+		atomic_abort(af);
+		return err_set(e, "%s: out of memory", path);
+	}
+	return true;
+}
+
+bool
+atomic_write(struct atomic_file *af, const void *data, size_t len)
+{
+	if (af->write_errno != 0)
+		return false;
+	errno = 0;
+	if (fwrite(data, 1, len, af->fp) != len) {
+		af->write_errno = errno != 0 ? errno : EIO;
+		return false;
 	}
 	return true;
 }
@@ -131,10 +212,8 @@ bool
 atomic_commit(struct atomic_file *af, struct err *e)
 {
 	char *dir;
-	int fd, er = 0;
+	int fd, er = af->write_errno;
 
-	if (af->write_errno != 0)
-		er = af->write_errno;
 	if (af->fp != NULL) {
 		/* a failed write leaves the stream's error flag: check it
 		 * before fflush, which may then have nothing left to write */
@@ -155,14 +234,16 @@ atomic_commit(struct atomic_file *af, struct err *e)
 	}
 	if (er == 0 && rename(af->tmp, af->path) != 0)
 		er = errno;
-	if (er == 0)
-		active_remove(af->tmp);
 	if (er != 0) {
-		err_set(e, "%s: %s", af->path, er == ENOSPC ?
-		    "disk full; the previous file was kept" : strerror(er));
+		err_set(e, "%s: %s", af->path, er == ENOSPC || er == EFBIG ?
+		    "disk full or file too large; the previous file was kept" :
+		    strerror(er));
 		atomic_abort(af);
 		return false;
 	}
+	active_remove(af->tmp);
+	if (af->dir != NULL)
+		rmdir(af->dir);
 	dir = dir_of(af->path);
 	if (dir != NULL) {
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -173,9 +254,9 @@ atomic_commit(struct atomic_file *af, struct err *e)
 		free(dir);
 	}
 	free(af->tmp);
-	af->tmp = NULL;
+	free(af->dir);
 	free(af->path);
-	af->path = NULL;
+	memset(af, 0, sizeof(*af));
 	return true;
 }
 
@@ -188,13 +269,44 @@ atomic_abort(struct atomic_file *af)
 		unlink(af->tmp);
 		active_remove(af->tmp);
 	}
+	if (af->dir != NULL)
+		rmdir(af->dir);
 	free(af->tmp);
+	free(af->dir);
 	free(af->path);
 	memset(af, 0, sizeof(*af));
 }
 
+/* Removes a leftover: a file, or a private folder and what it holds. */
+static void
+remove_leftover(const char *full)
+{
+	struct stat sb;
+	struct dirent *de;
+	DIR *d;
+
+	if (lstat(full, &sb) != 0)
+		return;
+	if (!S_ISDIR(sb.st_mode)) {
+		unlink(full);
+		return;
+	}
+	d = opendir(full);
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		char inner[8192];
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(inner, sizeof(inner), "%s/%s", full, de->d_name);
+		unlink(inner);
+	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(full);
+}
+
 void
-atomic_cleanup(const char *path)
+atomic_cleanup(const char *path, bool any_pid)
 {
 	char *dir = dir_of(path);
 	const char *base = base_of(path);
@@ -207,7 +319,7 @@ atomic_cleanup(const char *path)
 	d = opendir(dir);
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		const char *n = de->d_name, *p;
-		char *end, full[4096];
+		char *end, full[4096 + 512];
 		long pid;
 
 		if (n[0] != '.' || strncmp(n + 1, base, blen) != 0 ||
@@ -217,25 +329,12 @@ atomic_cleanup(const char *path)
 		pid = strtol(p, &end, 10);
 		if (end == p || strncmp(end, ".tmp-", 5) != 0 || pid <= 0)
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (!any_pid && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", dir, n);
-		unlink(full);
+		remove_leftover(full);
 	}
 	if (d != NULL)
 		closedir(d);
 	free(dir);
-}
-
-bool
-atomic_write(struct atomic_file *af, const void *data, size_t len)
-{
-	if (af->write_errno != 0)
-		return false;
-	errno = 0;
-	if (fwrite(data, 1, len, af->fp) != len) {
-		af->write_errno = errno != 0 ? errno : EIO;
-		return false;
-	}
-	return true;
 }

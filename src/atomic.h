@@ -2,8 +2,12 @@
  * one, never half of it: a temporary file in the same folder, flushed,
  * fsync'ed and renamed over the final name.
  *
- * Temporary names are "DIR/.NAME.PID.tmp-XXXXXX": atomic_cleanup() removes
- * those left by processes that no longer run (a crash, a SIGKILL). */
+ * Temporary names are "DIR/.NAME.PID.tmp-XXXXXX": a file made with O_EXCL
+ * (atomic_begin), or a private folder (mode 0700) holding NAME
+ * (atomic_begin_private) for libraries that open the file by name
+ * themselves, so that nobody can plant a symlink where they write.
+ * atomic_cleanup() removes what processes that no longer run left behind
+ * (a crash, a SIGKILL); the signal handlers remove it on SIGINT/TERM/HUP. */
 #ifndef TALOT_ATOMIC_H
 #define TALOT_ATOMIC_H
 
@@ -13,31 +17,35 @@
 #include "err.h"
 
 struct atomic_file {
-	char *path;   /* final name (owned) */
-	char *tmp;    /* temporary name (owned) */
-	FILE *fp;     /* open on tmp, "wb"; may be closed by the caller's
-	               * library, see atomic_commit */
+	char *path;      /* final name (owned) */
+	char *tmp;       /* temporary file name (owned) */
+	char *dir;       /* private folder holding tmp, or NULL (owned) */
+	FILE *fp;        /* open on tmp, "wb" (atomic_begin only) */
 	int write_errno; /* set by a writer that saw a write fail */
 };
-
-/* fwrite to af->fp, remembering the first failure for atomic_commit. */
-bool atomic_write(struct atomic_file *af, const void *data, size_t len);
 
 /* Creates the temporary file (O_EXCL, never following a symlink).  false
  * with e = "PATH: reason" if the folder cannot be written. */
 bool atomic_begin(struct atomic_file *af, const char *path, struct err *e);
-/* Closes af->fp (if still open), fsyncs, renames over path, fsyncs the
- * folder.  On failure the temporary file is removed and path is untouched. */
+/* Creates a private temporary folder; af->tmp names the file to write in
+ * it, af->fp is NULL. */
+bool atomic_begin_private(struct atomic_file *af, const char *path,
+    struct err *e);
+/* fwrite to af->fp, remembering the first failure for atomic_commit. */
+bool atomic_write(struct atomic_file *af, const void *data, size_t len);
+/* Closes af->fp (if open), fsyncs, renames over path, fsyncs the folder.
+ * On failure the temporary file is removed and path is untouched. */
 bool atomic_commit(struct atomic_file *af, struct err *e);
 /* Removes the temporary file; safe after commit and on a zeroed struct. */
 void atomic_abort(struct atomic_file *af);
 
 /* On SIGINT, SIGTERM or SIGHUP: remove the temporary files being written,
- * then die of the signal as usual.  Call once per process (again after
- * fork if the child changed its handlers). */
+ * then die of the signal as usual. */
 void atomic_signals_install(void);
 
-/* Removes DIR/.BASENAME.PID.tmp-* of dead processes. */
-void atomic_cleanup(const char *path);
+/* Removes DIR/.BASENAME.PID.tmp-* (files or private folders) of processes
+ * that no longer run; with any_pid, of every process (the caller knows
+ * the writer is dead). */
+void atomic_cleanup(const char *path, bool any_pid);
 
 #endif

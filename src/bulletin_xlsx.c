@@ -1011,11 +1011,10 @@ book_begin(struct book *bk, struct atomic_file *af, const char *path,
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
 
-	if (!atomic_begin(af, path, e))
+	/* libxlsxwriter opens the file by name when it closes the workbook:
+	 * give it a name in a private folder */
+	if (!atomic_begin_private(af, path, e))
 		return false;
-	/* libxlsxwriter opens the file by name when it closes the workbook */
-	fclose(af->fp);
-	af->fp = NULL;
 	bk->wb = workbook_new_opt(af->tmp, &opt);
 	if (bk->wb == NULL) {
 		atomic_abort(af);

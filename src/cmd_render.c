@@ -116,6 +116,10 @@ print_warnings(struct diag *d)
 	diag_print_warnings(d, "talot render: ");
 }
 
+/* Set in a batch worker whose stderr shows the parent's progress line:
+ * messages first clear that line. */
+static bool clear_progress;
+
 static int
 one_month(const struct render_job *j, month_t m)
 {
@@ -125,6 +129,8 @@ one_month(const struct render_job *j, month_t m)
 
 	diag_init(&d, DIAG_CAP_DEFAULT);
 	ok = render_month(j, m, &d, &e);
+	if (clear_progress && (d.nwarnings > 0 || !ok))
+		fputs("\r\033[K", stderr);
 	print_warnings(&d);
 	diag_finish(&d);
 	if (!ok) {
@@ -141,50 +147,87 @@ one_month(const struct render_job *j, month_t m)
 	return EXIT_OK;
 }
 
+/* The batch's running workers, for the signal handler: on SIGINT or
+ * SIGTERM the parent stops starting months and passes the signal on (a
+ * worker removes its temporary files and dies). */
+#define WORKERS_MAX 256
 static volatile sig_atomic_t interrupted;
+static volatile pid_t workers[WORKERS_MAX];
 
 static void
 on_signal(int sig)
 {
-	(void)sig;
+	int saved = errno;
+
 	interrupted = 1;
+	for (int i = 0; i < WORKERS_MAX; i++)
+		if (workers[i] > 0)
+			kill(workers[i], sig);
+	errno = saved;
+}
+
+static void
+remove_month_leftovers(const struct render_job *j, month_t m)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j->out_dir,
+	    month_year(m), month_mon(m));
+	atomic_cleanup(path, true);
+	snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx", j->out_dir,
+	    month_year(m), month_mon(m));
+	atomic_cleanup(path, true);
 }
 
 static int
 batch(const struct render_job *j, month_t from, month_t to, int jobs)
 {
 	int total = to - from + 1, done = 0, failed = 0, running = 0;
-	month_t next = from;
-	pid_t *pids = calloc((size_t)total, sizeof(*pids));
+	month_t next = from, wmonth[WORKERS_MAX];
 	bool tty = isatty(STDERR_FILENO);
 	struct timespec t0, t1;
 	struct sigaction sa;
+	sigset_t block, old;
 
-	if (pids == NULL) {
-		fprintf(stderr, "talot render: out of memory\n");
-		return EXIT_DATA;
-	}
+	if (jobs > WORKERS_MAX)
+		jobs = WORKERS_MAX;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (done < total) {
-		int status;
+		int status, slot;
 		pid_t pid;
 
 		while (!interrupted && running < jobs && next <= to) {
+			for (slot = 0; workers[slot] > 0; slot++)
+				;
+			/* no signal between fork and the worker's handlers */
+			sigprocmask(SIG_BLOCK, &block, &old);
 			pid = fork();
+			if (pid == 0) {
+				atomic_signals_install();
+				sigprocmask(SIG_SETMASK, &old, NULL);
+				clear_progress = tty;
+				_exit(one_month(j, next));
+			}
+			if (pid > 0) {
+				workers[slot] = pid;
+				wmonth[slot] = next;
+			}
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			if (pid < 0) {
 				fprintf(stderr, "talot render: fork: %s\n",
 				    strerror(errno));
 				break;
 			}
-			if (pid == 0) {
-				atomic_signals_install();
-				_exit(one_month(j, next));
-			}
-			pids[next - from] = pid;
 			next++;
 			running++;
 		}
@@ -192,42 +235,42 @@ batch(const struct render_job *j, month_t from, month_t to, int jobs)
 			break;
 		pid = wait(&status);
 		if (pid < 0) {
-			if (errno == EINTR) {
-				/* pass the interrupt to the workers */
-				for (int i = 0; i < total; i++)
-					if (pids[i] > 0)
-						kill(pids[i], SIGTERM);
+			if (errno == EINTR)
 				continue;
-			}
 			break;
 		}
+		for (slot = 0; slot < WORKERS_MAX && workers[slot] != pid; slot++)
+			;
+		if (slot == WORKERS_MAX)
+			continue;
+		workers[slot] = 0;
 		running--;
 		done++;
-		for (int i = 0; i < total; i++) {
-			if (pids[i] != pid)
-				continue;
-			pids[i] = 0;
-			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-				failed++;
-				if (!WIFEXITED(status))
-					fprintf(stderr, "talot render: %04d-%02d: worker killed by signal %d\n",
-					    month_year(from + i), month_mon(from + i),
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			failed++;
+			if (!WIFEXITED(status)) {
+				remove_month_leftovers(j, wmonth[slot]);
+				if (!interrupted)
+					fprintf(stderr, "%stalot render: %04d-%02d: worker killed by signal %d\n",
+					    tty ? "\r\033[K" : "",
+					    month_year(wmonth[slot]),
+					    month_mon(wmonth[slot]),
 					    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 			}
-			if (tty) {
-				clock_gettime(CLOCK_MONOTONIC, &t1);
-				fprintf(stderr, "\r[%d/%d] %04d-%02d  %.1f s ", done,
-				    total, month_year(from + i), month_mon(from + i),
-				    (double)(t1.tv_sec - t0.tv_sec) +
-				    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-			}
+		}
+		if (tty) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "\r\033[K[%d/%d] %04d-%02d  %.1f s", done,
+			    total, month_year(wmonth[slot]),
+			    month_mon(wmonth[slot]),
+			    (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 	}
 	if (tty)
-		fprintf(stderr, "\n");
-	free(pids);
+		fprintf(stderr, "\r\033[K");
 	if (interrupted) {
-		fprintf(stderr, "talot render: interrupted: %d of %d months done\n",
+		fprintf(stderr, "talot render: interrupted: %d of %d months written\n",
 		    done - failed, total);
 		return 130;
 	}
@@ -361,10 +404,10 @@ cmd_render(int argc, char **argv)
 
 		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j.out_dir,
 		    month_year(m), month_mon(m));
-		atomic_cleanup(path);
+		atomic_cleanup(path, false);
 		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx", j.out_dir,
 		    month_year(m), month_mon(m));
-		atomic_cleanup(path);
+		atomic_cleanup(path, false);
 	}
 	render_fonts_init();
 	if (!check_fonts(&set, j.template_dir, notes, notes_md, &e)) {
