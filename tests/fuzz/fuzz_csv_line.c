@@ -252,6 +252,10 @@ reader_big(const uint8_t *data, size_t size)
 		return;
 	reps = 1 + (size_t)data[3] * ((READ_BUF + 4096) / 64) / size;
 	len = reps * size;
+	/* just past one buffer; three buffers (a line skipped over several
+	 * refills) only for data[3] == 255, as it costs more */
+	if (len > (size_t)READ_BUF + 8192 && data[3] != 255)
+		len = (size_t)READ_BUF + 8192;
 	if (len > (size_t)3 * READ_BUF)
 		len = (size_t)3 * READ_BUF;
 	buf = malloc(len);
