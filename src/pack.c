@@ -24,6 +24,10 @@ get_varint(const uint8_t *b, size_t len, size_t *pos, uint64_t *v)
 	while (*pos < len && shift < 64) {
 		uint8_t c = b[(*pos)++];
 
+		/* the tenth byte holds bit 63 only: anything wider is no
+		 * 64-bit value */
+		if (shift == 63 && (c & 0x7e) != 0)
+			return false;
 		r |= (uint64_t)(c & 0x7f) << shift;
 		if (!(c & 0x80)) {
 			*v = r;

@@ -77,6 +77,7 @@ struct render {
 	const char *dir;            /* NULL: partials refused */
 	char *out;
 	size_t len, cap;
+	size_t steps;               /* tokens expanded, bounded */
 	struct err *e;
 };
 
@@ -680,6 +681,10 @@ render_range(struct render *r, const struct tmpl *t, size_t from, size_t to,
 		const struct entry *en;
 		bool show;
 
+		/* nested repetition can multiply work without output: bound it */
+		if (++r->steps > TPL_STEPS_MAX)
+			return err_set(r->e, "%s:%d: the expansion takes more than %d steps (sections repeated inside each other?)",
+			    t->where, k->line, TPL_STEPS_MAX);
 		switch (k->kind) {
 		case TOK_TEXT:
 			if (!out_put(r, t, k->line, k->s, k->len))
