@@ -38,7 +38,7 @@
 #define TPL_PARTIAL_DEPTH_MAX 8
 /* Sections may nest up to this depth within one file. */
 #define TPL_SECTION_DEPTH_MAX 64
-#define TPL_STEPS_MAX 2000000     /* tokens expanded in one render */
+#define TPL_STEPS_MAX 100000      /* tokens expanded in one render (a bulletin takes ~500) */
 
 struct tpl_ctx;
 
