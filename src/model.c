@@ -455,8 +455,10 @@ model_ratio_text(double r, char *buf, size_t len)
 {
 	double r1 = round(r * 10.0) / 10.0;
 
-	if (r1 >= 2.0)
-		snprintf(buf, len, "約%lld倍", (long long)llround(r));
+	if (!isfinite(r) || r < 0)
+		snprintf(buf, len, "%s", "比較できず");
+	else if (r1 >= 2.0)
+		snprintf(buf, len, "約%.0f倍", round(r));  /* no llround overflow */
 	else
 		snprintf(buf, len, "約%.1f倍", r1);
 }
