@@ -2,7 +2,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "atomic.h"
 #include "cmd.h"
 #include "demo.h"
 #include "fmt.h"
@@ -34,6 +36,7 @@ cmd_demo(int argc, char **argv)
 	FILE *fp;
 	char b1[FMT_INT_MAX];
 	int c, rc = EXIT_DATA;
+	bool existed = true;
 
 	optind = 1;
 	opterr = 0;
@@ -54,23 +57,34 @@ cmd_demo(int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error("demo", "unexpected argument '%s'",
 		    argv[optind]);
-	fp = csv != NULL ? fopen(csv, "w+b") : tmpfile();
+	if (csv != NULL) {
+		/* the CSV kept for the user, written atomically */
+		struct atomic_file af;
+
+		if (!atomic_begin(&af, csv, &e) || !demo_write_csv(af.fp, &e) ||
+		    !atomic_commit(&af, &e)) {
+			atomic_abort(&af);
+			fprintf(stderr, "talot demo: %s\n", e.msg);
+			return EXIT_DATA;
+		}
+	}
+	fp = tmpfile();
 	if (fp == NULL) {
-		fprintf(stderr, "talot demo: %s: %s\n", csv ? csv : "temporary file",
+		fprintf(stderr, "talot demo: temporary file: %s\n",
 		    strerror(errno));
 		return EXIT_DATA;
 	}
 	diag_init(&d, DIAG_CAP_DEFAULT);
 	if (!demo_write_csv(fp, &e) || fflush(fp) != 0) {
 		if (!e.msg[0])
-			err_set(&e, "%s: %s", csv ? csv : "temporary file",
-			    strerror(errno));
+			err_set(&e, "temporary file: %s", strerror(errno));
 		goto out;
 	}
 	rewind(fp);
+	existed = access(db, F_OK) == 0;
 	if ((s = store_open(db, STORE_WRITE, &e)) == NULL ||
 	    (im = store_import_begin(s, &e)) == NULL ||
-	    !import_stream(im, fp, csv ? csv : "demo.csv", &d, &e))
+	    !import_stream(im, fp, "demo.csv", &d, &e))
 		goto out;
 	if (d.nerrors > 0)
 		goto out;
@@ -88,6 +102,8 @@ out:
 	}
 	store_import_destroy(im);
 	store_close(s);
+	if (rc != EXIT_OK && !existed)
+		store_remove(db);   /* a failed demo leaves no store */
 	diag_finish(&d);
 	fclose(fp);
 	return rc;

@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "range.h"
+#include "render.h"
 #include "store.h"
 
 static const char help[] =
@@ -23,28 +24,8 @@ static const char help[] =
     "per port and per country (top 20 over the range + その他).  Months\n"
     "without data appear with N = 0.  The file is replaced atomically.\n"
     "Port and country labels come from DIR/ports.csv and DIR/countries.csv\n"
-    "(default: the installed templates).\n";
-
-/* The templates folder: --template, else the installed one, else the
- * source tree's (running from a build folder).  NULL if none has the
- * catalogue. */
-static const char *
-template_dir(const char *opt)
-{
-	static const char *const dirs[] = { TALOT_DATADIR "/templates",
-		TALOT_SRCDIR "/templates" };
-
-	if (opt != NULL)
-		return opt;
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		char path[4096];
-
-		snprintf(path, sizeof(path), "%s/ports.csv", dirs[i]);
-		if (access(path, R_OK) == 0)
-			return dirs[i];
-	}
-	return NULL;
-}
+    "(default: as talot render: TALOT_TEMPLATE_DIR, the source tree's, the\n"
+    "installed templates).\n";
 
 /* Reads first..last from the store in one snapshot.  *out owned by the
  * caller: month_data_finish() each, then free(). */
@@ -149,15 +130,12 @@ cmd_export(int argc, char **argv)
 	n = (size_t)(to - from + 1);
 
 	diag_init(&warn, DIAG_CAP_DEFAULT);
-	tdir = template_dir(tdir_opt);
-	if (tdir != NULL) {
-		cat = catalog_load(tdir, &e);
-		if (cat == NULL) {
-			fprintf(stderr, "talot export: %s\n", e.msg);
-			goto out;
-		}
-	} else {
-		diag_warning(&warn, "no templates folder with ports.csv found: labels shown as codes (use --template DIR)");
+	/* the same templates as talot render */
+	tdir = render_template_dir(tdir_opt);
+	cat = catalog_load(tdir, &e);
+	if (cat == NULL) {
+		fprintf(stderr, "talot export: %s\n", e.msg);
+		goto out;
 	}
 	s = store_open(db, STORE_READ, &e);
 	if (s == NULL || !read_months(s, from, to, &data, &e) ||

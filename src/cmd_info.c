@@ -1,6 +1,8 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "fmt.h"
@@ -97,5 +99,10 @@ cmd_info(int argc, char **argv)
 		printf("(the store holds no data)\n");
 	free(v);
 	store_close(s);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "talot info: cannot write the output: %s\n",
+		    strerror(errno));
+		return EXIT_DATA;
+	}
 	return EXIT_OK;
 }

@@ -204,6 +204,7 @@ batch(const struct render_job *j, month_t from, month_t to, int jobs)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (done < total) {
 		int status, slot;
+		siginfo_t info;
 		pid_t pid;
 
 		while (!interrupted && running < jobs && next <= to) {
@@ -233,17 +234,24 @@ batch(const struct render_job *j, month_t from, month_t to, int jobs)
 		}
 		if (running == 0)
 			break;
-		pid = wait(&status);
-		if (pid < 0) {
+		/* wait without reaping: until reaped, a worker's pid stays
+		 * its own, so the signal handler never hits a reused pid */
+		memset(&info, 0, sizeof(info));
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT) != 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		pid = info.si_pid;
 		for (slot = 0; slot < WORKERS_MAX && workers[slot] != pid; slot++)
 			;
+		sigprocmask(SIG_BLOCK, &block, &old);
+		if (slot < WORKERS_MAX)
+			workers[slot] = 0;
+		waitpid(pid, &status, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (slot == WORKERS_MAX)
 			continue;
-		workers[slot] = 0;
 		running--;
 		done++;
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {

@@ -3,6 +3,24 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Copies s into buf, cut at a character boundary if it does not fit. */
+static const char *
+copy_label(char *buf, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (len == 0)
+		return buf;
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memmove(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 const char *
 label_key(const struct catalog *cat, const struct key *k, char *buf,
     size_t len, struct diag *d)
@@ -17,9 +35,7 @@ label_key(const struct catalog *cat, const struct key *k, char *buf,
 			diag_warning(d, "port %u/%s is not in the port catalogue (ports.csv): shown without explanation",
 			    k->port, k->proto == PROTO_TCP ? "tcp" :
 			    k->proto == PROTO_UDP ? "udp" : "icmp");
-		if (s != buf)
-			snprintf(buf, len, "%s", s);
-		return buf;
+		return s != buf ? copy_label(buf, len, s) : buf;
 	case KEY_COUNTRY:
 		s = catalog_country_name(cat, k->cc);
 		if (s == NULL) {
@@ -28,8 +44,7 @@ label_key(const struct catalog *cat, const struct key *k, char *buf,
 				    k->cc);
 			s = k->cc;
 		}
-		snprintf(buf, len, "%s", s);
-		return buf;
+		return copy_label(buf, len, s);
 	default:
 		snprintf(buf, len, "%s", LABEL_OTHER);
 		return buf;

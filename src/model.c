@@ -310,7 +310,16 @@ breakdown_build(struct breakdown *b, enum measure ms,
 	return true;
 }
 
-static void
+static int64_t
+add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+/* False only when memory runs out. */
+static bool
 six_build(struct six_shares *t, enum measure ms,
     const struct month_data six[MODEL_MONTHS],
     const struct sorted_month sm[MODEL_MONTHS], bool ports)
@@ -324,7 +333,7 @@ six_build(struct six_shares *t, enum measure ms,
 	for (int m = 0; m < MODEL_MONTHS; m++)
 		total_n += ports ? sm[m].nports : sm[m].ncountries;
 	if (total_n > 0 && (all = malloc(2 * total_n * sizeof(*all))) == NULL)
-		return;
+		return false;
 	for (int m = 0; m < MODEL_MONTHS; m++) {
 		const struct cell *c = ports ? sm[m].ports : sm[m].countries;
 		size_t n = ports ? sm[m].nports : sm[m].ncountries, i = 0, j = 0;
@@ -340,9 +349,14 @@ six_build(struct six_shares *t, enum measure ms,
 			else if (cmp > 0)
 				dst[k++] = c[j++];
 			else {
+				/* six months may sum past 2^63: rank saturated */
 				dst[k] = all[i++];
-				dst[k].c.accesses += c[j].c.accesses;
-				dst[k++].c.sources += c[j++].c.sources;
+				dst[k].c.accesses = add_sat(dst[k].c.accesses,
+				    c[j].c.accesses);
+				dst[k].c.sources = add_sat(dst[k].c.sources,
+				    c[j].c.sources);
+				k++;
+				j++;
 			}
 		}
 		if (k > 0)
@@ -373,6 +387,7 @@ six_build(struct six_shares *t, enum measure ms,
 		}
 	}
 	free(all);
+	return true;
 }
 
 size_t
@@ -583,10 +598,13 @@ model_build_sorted(const struct month_input *in,
 		model_finish(m);
 		return false;
 	}
-	six_build(&m->six_ports_acc, MEASURE_ACCESSES, in->six, sm, true);
-	six_build(&m->six_ports_src, MEASURE_SOURCES, in->six, sm, true);
-	six_build(&m->six_cc_acc, MEASURE_ACCESSES, in->six, sm, false);
-	six_build(&m->six_cc_src, MEASURE_SOURCES, in->six, sm, false);
+	if (!six_build(&m->six_ports_acc, MEASURE_ACCESSES, in->six, sm, true) ||
+	    !six_build(&m->six_ports_src, MEASURE_SOURCES, in->six, sm, true) ||
+	    !six_build(&m->six_cc_acc, MEASURE_ACCESSES, in->six, sm, false) ||
+	    !six_build(&m->six_cc_src, MEASURE_SOURCES, in->six, sm, false)) {
+		model_finish(m);
+		return err_set(e, "out of memory");
+	}
 
 	/* notable ports: pinned by the template, else picked */
 	if (npins > 0) {
@@ -647,7 +665,6 @@ model_notable_fill(struct month_model *m, size_t idx,
 	struct notable *n;
 	struct cell *all = NULL;
 	size_t nall = 0, cap = 0, ndays, other;
-	int64_t sum = 0;
 
 	if (idx >= m->nnotable)
 		return err_set(e, "no notable port %zu", idx);
@@ -700,8 +717,6 @@ model_notable_fill(struct month_model *m, size_t idx,
 			    (double)dv / (double)n->cur : 0;
 		}
 	}
-	for (size_t i = 0; i < n->ncc; i++)
-		sum += cell_value(all, nall, &n->cc[i], MEASURE_ACCESSES);
 	other = SIZE_MAX;
 	for (size_t i = 0; i < nall; i++) {
 		if (find_key(n->cc, n->ncc, &all[i].key) < 0 &&
@@ -711,7 +726,6 @@ model_notable_fill(struct month_model *m, size_t idx,
 			break;
 		}
 	}
-	(void)sum;
 	free(all);
 	free(n->daily);
 	n->daily = calloc(n->ncc * ndays + 1, sizeof(double));

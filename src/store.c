@@ -234,6 +234,15 @@ immutable_uri(const char *path)
 }
 
 static bool
+wal_present(const char *path)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s-wal", path);
+	return access(buf, F_OK) == 0;
+}
+
+static bool
 dir_writable(const char *path)
 {
 	char buf[4096], *slash;
@@ -273,10 +282,11 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	s->writable = mode == STORE_WRITE;
 	flags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
 	    SQLITE_OPEN_READONLY;
-	if (!s->writable && !dir_writable(path)) {
-		/* a store on a read-only medium: SQLite cannot make the WAL's
-		 * shared-memory file there; nobody can write it either, so
-		 * read it as immutable */
+	if (!s->writable && !dir_writable(path) && !wal_present(path)) {
+		/* a store in a folder we cannot write (a read-only medium):
+		 * SQLite cannot make the WAL's shared-memory file there.  With
+		 * no -wal file, everything is in the main file: read it as
+		 * immutable.  (With a -wal, SQLite reads it read-only.) */
 		char *uri = immutable_uri(path);
 
 		if (uri == NULL) {
@@ -475,7 +485,7 @@ struct store_import {
 	size_t nmonths;
 };
 
-enum { SD_WRITTEN = 1, SD_MARKER = 2 };
+enum { SD_MARKER = 2 };   /* flags of a (day, sensor) seen in this import */
 
 static unsigned
 proto_code(unsigned proto)
@@ -981,7 +991,6 @@ switch_sensor_day(struct store_import *im, int32_t day, int64_t sid,
 	im->cur_day = day;
 	im->cur_sid = sid;
 	im->cur_marker = (sd->n & SD_MARKER) != 0;
-	sd->n |= SD_WRITTEN;
 	return ok;
 }
 

@@ -201,6 +201,14 @@ add_char(struct buf *b, const char *s)
 {
 	size_t n = (size_t)(g_utf8_next_char(s) - s);
 
+	/* never step over the end of a cut character */
+	for (size_t i = 1; i < n; i++) {
+		if (((unsigned char)s[i] & 0xC0) != 0x80) {
+			n = i;
+			break;
+		}
+	}
+
 	switch (*s) {
 	case '&':
 		buf_adds(b, "&amp;");
