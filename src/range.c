@@ -34,18 +34,12 @@ key_order(const struct key *a, const struct key *b)
 	return strcmp(a->cc, b->cc);
 }
 
+/* Appends cells to s (keys may repeat until sums_merge). */
 static bool
-sums_add(struct sums *s, const struct key *k, const struct counts *c)
+sums_append(struct sums *s, const struct cell *cells, size_t n)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		if (key_equal(&s->v[i].key, k)) {
-			s->v[i].c.accesses += c->accesses;
-			s->v[i].c.sources += c->sources;
-			return true;
-		}
-	}
-	if (s->n == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 64;
+	if (s->n + n > s->cap) {
+		size_t ncap = (s->n + n) * 2;
 		struct sum *nv = realloc(s->v, ncap * sizeof(*nv));
 
 		if (nv == NULL)
@@ -53,10 +47,47 @@ sums_add(struct sums *s, const struct key *k, const struct counts *c)
 		s->v = nv;
 		s->cap = ncap;
 	}
-	s->v[s->n].key = *k;
-	s->v[s->n].c = *c;
-	s->n++;
+	for (size_t i = 0; i < n; i++) {
+		s->v[s->n].key = cells[i].key;
+		s->v[s->n].c = cells[i].c;
+		s->n++;
+	}
 	return true;
+}
+
+static int
+sum_key_cmp(const void *a, const void *b)
+{
+	return key_order(&((const struct sum *)a)->key,
+	    &((const struct sum *)b)->key);
+}
+
+static int64_t
+add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+/* One entry per key, counts summed (saturating): sort by key and merge. */
+static void
+sums_merge(struct sums *s)
+{
+	size_t k = 0;
+
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), sum_key_cmp);
+	for (size_t i = 0; i < s->n; i++) {
+		if (k > 0 && key_order(&s->v[k - 1].key, &s->v[i].key) == 0) {
+			s->v[k - 1].c.accesses = add_sat(s->v[k - 1].c.accesses,
+			    s->v[i].c.accesses);
+			s->v[k - 1].c.sources = add_sat(s->v[k - 1].c.sources,
+			    s->v[i].c.sources);
+		} else
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
 }
 
 static int
@@ -98,13 +129,12 @@ month_top(const struct cell *cells, size_t n, struct key *keys,
 	struct sums s = { 0 };
 	size_t k = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (!sums_add(&s, &cells[i].key, &cells[i].c)) {
-			*ok = false;
-			free(s.v);
-			return 0;
-		}
+	if (!sums_append(&s, cells, n)) {
+		*ok = false;
+		free(s.v);
+		return 0;
 	}
+	sums_merge(&s);
 	sums_sort(&s, MEASURE_ACCESSES);
 	for (size_t i = 0; i < s.n && k < max; i++) {
 		if (s.v[i].c.accesses <= 0)
@@ -144,13 +174,12 @@ table_build(struct range_table *t, enum measure ms, bool ports,
 		    data[m].countries;
 		size_t nc = ports ? data[m].nports : data[m].ncountries;
 
-		for (size_t i = 0; i < nc; i++) {
-			if (!sums_add(&all, &cells[i].key, &cells[i].c)) {
-				free(all.v);
-				return false;
-			}
+		if (!sums_append(&all, cells, nc)) {
+			free(all.v);
+			return false;
 		}
 	}
+	sums_merge(&all);
 	sums_sort(&all, ms);
 	for (size_t i = 0; i < all.n && t->nkeys < RANGE_TOP; i++) {
 		if (measure_of(&all.v[i].c, ms) <= 0)
