@@ -37,5 +37,14 @@ while read -r verdict rest; do
   if [ "$verdict" = ok ]; then ok; else bad "$rest"; fi
 done < "$tmp/cmp.txt"
 [ "$(wc -l < "$tmp/cmp.txt")" -eq 42 ] && ok || bad "six months compared"
+# --out naming a symlink to somewhere else: the link is replaced by the
+# workbook; its target is not written through
+echo "do not touch" > "$tmp/elsewhere.txt"
+ln -s "$tmp/elsewhere.txt" "$tmp/link.xlsx"
+"$TALOT_BIN" export --db "$tmp/d.db" --month 2007-01 --to 2007-06 --out "$tmp/link.xlsx" 2>"$tmp/err" \
+  && ok || bad "export through a symlinked --out: $(cat "$tmp/err")"
+[ "$(cat "$tmp/elsewhere.txt")" = "do not touch" ] && ok || bad "the symlink's target was written"
+[ -f "$tmp/link.xlsx" ] && [ ! -L "$tmp/link.xlsx" ] && ok || bad "--out is a regular file afterwards"
+ls -a "$tmp" | grep -q '^\.link\.xlsx\.' && bad "temporary files left" || ok
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
