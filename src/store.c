@@ -1253,18 +1253,32 @@ yyyymm(month_t m)
 	return month_year(m) * 100 + month_mon(m);
 }
 
+/* Room for one more element of elem bytes in *v (len used, *cap held). */
+static bool
+grow(void **v, size_t len, size_t *cap, size_t elem)
+{
+	size_t ncap;
+	void *nv;
+
+	if (len < *cap)
+		return true;
+	ncap = *cap ? *cap * 2 : 256;
+	nv = realloc(*v, ncap * elem);
+	if (nv == NULL)
+		return false;
+	*v = nv;
+	*cap = ncap;
+	return true;
+}
+
 static bool
 push_cell(struct cell **v, size_t *len, size_t *cap, struct cell c)
 {
-	if (*len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 256;
-		void *nv = realloc(*v, ncap * sizeof(**v));
+	void *p = *v;
 
-		if (nv == NULL)
-			return false;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (!grow(&p, *len, cap, sizeof(c)))
+		return false;
+	*v = p;
 	(*v)[(*len)++] = c;
 	return true;
 }
@@ -1273,15 +1287,11 @@ static bool
 push_day_cell(struct day_cell **v, size_t *len, size_t *cap,
     struct day_cell c)
 {
-	if (*len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		void *nv = realloc(*v, ncap * sizeof(**v));
+	void *p = *v;
 
-		if (nv == NULL)
-			return false;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (!grow(&p, *len, cap, sizeof(c)))
+		return false;
+	*v = p;
 	(*v)[(*len)++] = c;
 	return true;
 }

@@ -105,18 +105,9 @@ chart_bar_draw(const struct chart_bar *c, struct chart_style *st,
 		return false;
 	if (c->ncat > 0 && (totals = calloc(c->ncat, sizeof *totals)) == NULL)
 		goto err_totals;
-	cairo_save(cr);
-	cairo_new_path(cr);
-	cairo_rectangle(cr, x, y, w, h);
-	cairo_clip(cr);
+	chart_area_clip(cr, &x, &y, &w, &h);
 	if (!chart_text_begin(&t, st, cr))
 		goto err_text;
-
-	/* inset so that strokes on the edges stay inside */
-	x += 2;
-	y += 2;
-	w = w > 4 ? w - 4 : 0;
-	h = h > 4 ? h - 4 : 0;
 	line_h = chart_text_line_height(&t, 1);
 	gap = chart_axis_gap(&t);
 

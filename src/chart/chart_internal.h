@@ -26,6 +26,11 @@ struct chart_text {
 };
 
 bool chart_text_begin(struct chart_text *t, struct chart_style *st, cairo_t *cr);
+
+/* Saves cr and clips it to the chart's rectangle, then insets the
+ * rectangle by 2 units so that strokes on its edges stay inside.  The
+ * caller restores cr when done. */
+void chart_area_clip(cairo_t *cr, double *x, double *y, double *w, double *h);
 void chart_text_end(struct chart_text *t);
 /* Logical width and height of s at size scale × the base size. */
 void chart_text_size(struct chart_text *t, const char *s, double scale,

@@ -234,16 +234,9 @@ chart_line_draw(const struct chart_line *c, struct chart_style *st,
 	if (c->nseries > 0 &&
 	    (items = calloc(c->nseries, sizeof *items)) == NULL)
 		return false;
-	cairo_save(cr);
-	cairo_new_path(cr);
-	cairo_rectangle(cr, x, y, w, h);
-	cairo_clip(cr);
+	chart_area_clip(cr, &x, &y, &w, &h);
 	if (!chart_text_begin(&t, st, cr))
 		goto err_text;
-	x += 2;
-	y += 2;
-	w = w > 4 ? w - 4 : 0;
-	h = h > 4 ? h - 4 : 0;
 	dual = c->y2_label != NULL && c->nseries >= 2;
 	line_h = chart_text_line_height(&t, 1);
 	gap = chart_axis_gap(&t);

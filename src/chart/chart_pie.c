@@ -147,16 +147,9 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 		if (items == NULL || lab == NULL || pct == NULL)
 			goto err_alloc;
 	}
-	cairo_save(cr);
-	cairo_new_path(cr);
-	cairo_rectangle(cr, x, y, w, h);
-	cairo_clip(cr);
+	chart_area_clip(cr, &x, &y, &w, &h);
 	if (!chart_text_begin(&t, st, cr))
 		goto err_text;
-	x += 2;
-	y += 2;
-	w = w > 4 ? w - 4 : 0;
-	h = h > 4 ? h - 4 : 0;
 	line_h = chart_text_line_height(&t, 1);
 	e = t.size * 1.4;
 	dec = c->decimals == 0 ? 1 : c->decimals < 0 ? 0 : c->decimals;

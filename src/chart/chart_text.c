@@ -181,3 +181,16 @@ chart_text_draw(struct chart_text *t, const char *s, double scale,
 	cairo_new_path(t->cr);
 	g_object_unref(l);
 }
+
+void
+chart_area_clip(cairo_t *cr, double *x, double *y, double *w, double *h)
+{
+	cairo_save(cr);
+	cairo_new_path(cr);
+	cairo_rectangle(cr, *x, *y, *w, *h);
+	cairo_clip(cr);
+	*x += 2;
+	*y += 2;
+	*w = *w > 4 ? *w - 4 : 0;
+	*h = *h > 4 ? *h - 4 : 0;
+}
