@@ -169,7 +169,7 @@ has "sample: section 2.1 names 1026/udp and 1027/udp" "$TXT" \
 has "sample: 中国 dominates the notable ports" "$TXT" "中国が"
 has "sample: ratio 約2倍" "$TXT" "約2倍"
 has "sample: gentle decrease over six months" "$TXT" "緩やかですが減少傾向"
-has "sample: outage note for 1-3 June" "$TXT" "6月1日から3日まで"
+has "sample: outage note for 1-3 June" "$TXT" "6月1日～3日は全観測点で"
 has "sample: 135/tcp leads" "$TXT" "135/tcp、445/tcp"
 has "sample: section 4 table" "$TXT" "ポート種類"
 hasnt "sample: no NaN or inf" "$TXT" '(^|[^a-zA-Z])(nan|NaN|inf|Inf)([^a-zA-Z]|$)'
@@ -423,18 +423,28 @@ else
 	    "$(head -3 "$T/nodata2.err")"
 fi
 
-# an output folder that does not exist
+# an output folder that does not exist is created with its parents
 "$BIN" render --db "$SAMPLE" --month 2007-06 --out "$T/does/not/exist" \
     --format pdf --template "$SRC/templates" 2>"$T/nofolder.err"
 rc=$?
-if [ "$rc" -eq 1 ] && grep -q 'does/not/exist' "$T/nofolder.err" &&
+if [ "$rc" -eq 0 ] && [ -s "$T/does/not/exist/talot-2007-06.pdf" ]; then
+	pass "out-parents: --out DIR and its parents are created"
+else
+	fail "out-parents: --out DIR and its parents are created" "exit $rc" \
+	    "$(head -3 "$T/nofolder.err")"
+fi
+# one that cannot be created (a parent is a file): one line naming it
+: >"$T/plainfile"
+"$BIN" render --db "$SAMPLE" --month 2007-06 --out "$T/plainfile/sub" \
+    --format pdf --template "$SRC/templates" 2>"$T/nofolder.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'plainfile' "$T/nofolder.err" &&
     [ "$(grep -c . "$T/nofolder.err")" -eq 1 ]; then
 	pass "no-folder: exit 1 with one line naming the folder"
 else
 	fail "no-folder: exit 1 with one line naming the folder" "exit $rc" \
 	    "$(head -3 "$T/nofolder.err")"
 fi
-[ -e "$T/does" ] && fail "no-folder: folder not created" "$(ls -R "$T/does")"
 
 # an existing PDF is left intact when a render fails
 mkdir -p "$T/keep"

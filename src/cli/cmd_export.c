@@ -11,6 +11,7 @@
 #include "config.h"
 #include "range.h"
 #include "render.h"
+#include "settings.h"
 #include "store.h"
 
 static const char help[] =
@@ -73,6 +74,7 @@ cmd_export(int argc, char **argv)
 	month_t from, to;
 	struct store *s = NULL;
 	struct catalog *cat = NULL;
+	struct settings set;
 	struct month_data *data = NULL;
 	struct range_model r = { 0 };
 	struct diag warn;
@@ -133,14 +135,15 @@ cmd_export(int argc, char **argv)
 	/* the same templates as talot render */
 	tdir = render_template_dir(tdir_opt);
 	cat = catalog_load(tdir, &e);
-	if (cat == NULL) {
+	if (cat == NULL || !settings_load(tdir, &set, &e)) {
 		fprintf(stderr, "talot export: %s\n", e.msg);
 		goto out;
 	}
 	s = store_open(db, STORE_READ, &e);
 	if (s == NULL || !read_months(s, from, to, &data, &e) ||
 	    !range_build(data, n, &r, &e) ||
-	    !bulletin_xlsx_write_range(&r, cat, out, &warn, &e)) {
+	    !bulletin_xlsx_write_range(&r, cat, set.author, render_date(),
+	    out, &warn, &e)) {
 		fprintf(stderr, "talot export: %s\n", e.msg);
 		goto out;
 	}

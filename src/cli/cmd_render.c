@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "dirs.h"
 #include "cmd.h"
+#include "edition.h"
 #include "render.h"
 #include "text.h"
 #include "textfile.h"
@@ -307,6 +309,7 @@ cmd_render(int argc, char **argv)
 	struct render_job j;
 	struct settings set;
 	struct catalog *cat = NULL;
+	struct strings *strs = NULL;
 	struct err e = { "" };
 	char *notes_md = NULL;
 	month_t from, until;
@@ -380,8 +383,13 @@ cmd_render(int argc, char **argv)
 		return cmd_usage_error("render", "--template needs a folder");
 	if (*j.out_dir == '\0')
 		return cmd_usage_error("render", "--out needs a folder");
+	if (!mkdir_parents(j.out_dir, &e)) {
+		fprintf(stderr, "talot render: %s\n", e.msg);
+		return EXIT_DATA;
+	}
 	if (stat(j.out_dir, &sb) != 0) {
-		fprintf(stderr, "talot render: %s: no such folder\n", j.out_dir);
+		fprintf(stderr, "talot render: %s: %s\n", j.out_dir,
+		    strerror(errno));
 		return EXIT_DATA;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
@@ -397,30 +405,35 @@ cmd_render(int argc, char **argv)
 	j.template_dir = render_template_dir(tdir);
 	if (!settings_load(j.template_dir, &set, &e) ||
 	    (cat = catalog_load(j.template_dir, &e)) == NULL ||
+	    (strs = strings_load(j.template_dir, &e)) == NULL ||
 	    (notes != NULL && (notes_md = read_notes(notes, &e)) == NULL)) {
 		fprintf(stderr, "talot render: %s\n", e.msg);
 		catalog_destroy(cat);
+		strings_free(strs);
 		return EXIT_DATA;
 	}
 	j.settings = &set;
 	j.cat = cat;
+	j.strings = strs;
 	j.notes_md = notes_md;
 	j.notes_name = notes;
 	j.date = render_date();
 	for (month_t m = from; m <= until; m++) {
-		char path[4096];
+		static const char *const exts[] = { "pdf", "xlsx" };
+		char path[4096], name[64];
 
-		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j.out_dir,
-		    month_year(m), month_mon(m));
-		atomic_cleanup(path, false);
-		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx", j.out_dir,
-		    month_year(m), month_mon(m));
-		atomic_cleanup(path, false);
+		for (size_t i = 0; i < 2; i++) {
+			snprintf(path, sizeof(path), "%s/%s", j.out_dir,
+			    edition_file_name(m, strings_get(strs, "lang", NULL),
+			    exts[i], name, sizeof(name)));
+			atomic_cleanup(path, false);
+		}
 	}
 	render_fonts_init();
 	if (!check_fonts(&set, j.template_dir, notes, notes_md, &e)) {
 		fprintf(stderr, "talot render: %s\n", e.msg);
 		catalog_destroy(cat);
+		strings_free(strs);
 		free(notes_md);
 		return EXIT_DATA;
 	}
@@ -431,6 +444,7 @@ cmd_render(int argc, char **argv)
 	else
 		rc = batch(&j, from, until, (int)jobs);
 	catalog_destroy(cat);
+	strings_free(strs);
 	free(notes_md);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include "bulletin_pdf.h"
 #include "bulletin_xlsx.h"
+#include "edition.h"
 #include "config.h"
 #include "store.h"
 
@@ -69,32 +70,18 @@ render_load_model(const char *db, month_t m, const struct settings *set,
 	struct key pins[MODEL_NOTABLE_MAX];
 	size_t npins = settings_pins(set, m, pins, MODEL_NOTABLE_MAX);
 	struct store *s = store_open(db, STORE_READ, e);
-	bool ok = false;
+	bool ok;
 
 	memset(model, 0, sizeof(*model));
 	if (s == NULL)
 		return false;
-	if (!store_snapshot_begin(s, e)) {
-		store_close(s);
+	/* one read of the store: everything the month needs, in one snapshot */
+	ok = store_month_read(s, m, pins, npins, &in, e);
+	store_close(s);
+	if (!ok)
 		return false;
-	}
-	if (!store_month_input(s, m, &in, e))
-		goto out;
 	ok = model_build(&in, pins, npins, model, e);
 	month_input_finish(&in);
-	for (size_t i = 0; ok && i < model->nnotable; i++) {
-		struct port_day_country *rows = NULL;
-		size_t n = 0;
-
-		ok = store_port_day_country(s, model->notable[i].key, m - 1, m,
-		    &rows, &n, e) && model_notable_fill(model, i, rows, n, e);
-		free(rows);
-	}
-	if (!ok)
-		model_finish(model);
-out:
-	store_snapshot_end(s);
-	store_close(s);
 	return ok;
 }
 
@@ -103,30 +90,35 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
     struct err *e)
 {
 	struct month_model model;
-	char path[4096];
+	struct edition ed;
+	struct edition_opts eo = {
+		.template_dir = j->template_dir,
+		.strings = j->strings,
+		.settings = j->settings,
+		.cat = j->cat,
+		.notes_md = j->notes_md,
+		.notes_name = j->notes_name,
+		.date = j->date,
+	};
+	char name[64], path[4096];
 	bool ok;
 
 	if (!render_load_model(j->db, m, j->settings, &model, e))
 		return false;
-	ok = true;
+	ok = edition_build(&model, &eo, &ed, warnings, e);
+	model_finish(&model);
+	if (!ok)
+		return false;
 	if (j->formats & RENDER_PDF) {
-		struct bulletin_opts o = {
-			.template_dir = j->template_dir,
-			.notes_md = j->notes_md,
-			.notes_name = j->notes_name,
-			.settings = j->settings,
-			.date = j->date,
-		};
-
-		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j->out_dir,
-		    month_year(m), month_mon(m));
-		ok = bulletin_pdf_write(&model, j->cat, &o, path, warnings, e);
+		snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+		    edition_file_name(m, ed.lang, "pdf", name, sizeof(name)));
+		ok = bulletin_pdf_write(&ed, path, e);
 	}
 	if (ok && (j->formats & RENDER_XLSX)) {
-		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx",
-		    j->out_dir, month_year(m), month_mon(m));
-		ok = bulletin_xlsx_write(&model, j->cat, path, warnings, e);
+		snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+		    edition_file_name(m, ed.lang, "xlsx", name, sizeof(name)));
+		ok = bulletin_xlsx_write(&ed, path, e);
 	}
-	model_finish(&model);
+	edition_free(&ed);
 	return ok;
 }

@@ -1,5 +1,6 @@
-/* render.h — one month from the store to its files: read one snapshot,
- * build the model, write the PDF and/or the XLSX. */
+/* render.h — one month from the store to its files: read the store once
+ * (one snapshot), build the model, build the edition, hand it to each
+ * renderer (PDF, XLSX). */
 #ifndef TALOT_RENDER_H
 #define TALOT_RENDER_H
 
@@ -10,6 +11,7 @@
 #include "err.h"
 #include "model.h"
 #include "settings.h"
+#include "strings.h"
 
 enum { RENDER_PDF = 1, RENDER_XLSX = 2 };
 
@@ -20,6 +22,7 @@ struct render_job {
 	const char *template_dir;
 	const struct settings *settings;
 	const struct catalog *cat;
+	const struct strings *strings;  /* the language's words */
 	const char *notes_md;        /* or NULL */
 	const char *notes_name;
 	time_t date;

@@ -153,6 +153,8 @@ month_input_finish(struct month_input *in)
 	}
 	free(in->day_ports);
 	free(in->day_countries);
+	for (size_t i = 0; i < in->nnotable && i < MODEL_NOTABLE_MAX; i++)
+		free(in->notable_rows[i]);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -607,12 +609,9 @@ model_build_sorted(const struct month_input *in,
 	}
 
 	/* notable ports: pinned by the template, else picked */
-	if (npins > 0) {
-		npicks = 0;
-		for (size_t i = 0; i < npins && npicks < MODEL_NOTABLE_MAX; i++)
-			picks[npicks++] = pins[i];
-	} else
-		npicks = model_pick_notable(prev, cur, picks, MODEL_NOTABLE_MAX);
+	(void)prev;
+	(void)cur;
+	npicks = model_notable_keys(in, pins, npins, picks);
 	for (size_t i = 0; i < npicks; i++) {
 		struct notable *n = &m->notable[m->nnotable++];
 
@@ -655,7 +654,31 @@ model_build_sorted(const struct month_input *in,
 		slot_add(m->cc_slots, &m->ncc_slots, &m->six_cc_acc.keys[i]);
 	for (size_t i = 0; i < m->six_cc_src.nkeys; i++)
 		slot_add(m->cc_slots, &m->ncc_slots, &m->six_cc_src.keys[i]);
+	/* the notable ports' charts, from rows read in the same pass */
+	for (size_t i = 0; i < m->nnotable; i++)
+		for (size_t j = 0; j < in->nnotable && j < MODEL_NOTABLE_MAX; j++)
+			if (key_equal(&in->notable_keys[j], &m->notable[i].key) &&
+			    !model_notable_fill(m, i, in->notable_rows[j],
+			    in->notable_nrows[j], e)) {
+				model_finish(m);
+				return false;
+			}
 	return true;
+}
+
+size_t
+model_notable_keys(const struct month_input *in, const struct key *pins,
+    size_t npins, struct key out[MODEL_NOTABLE_MAX])
+{
+	size_t n = 0;
+
+	if (npins > 0) {
+		for (size_t i = 0; i < npins && n < MODEL_NOTABLE_MAX; i++)
+			out[n++] = pins[i];
+		return n;
+	}
+	return model_pick_notable(&in->six[MODEL_MONTHS - 2],
+	    &in->six[MODEL_MONTHS - 1], out, MODEL_NOTABLE_MAX);
 }
 
 bool

@@ -80,17 +80,6 @@ struct month_data {           /* one month, from the rollups */
 	struct cell *countries;   /* monthly sums per country (owned) */
 };
 
-struct month_input {
-	month_t month;                     /* M */
-	struct month_data six[MODEL_MONTHS]; /* [0] = M-5 .. [5] = M */
-	size_t nday_ports;
-	struct day_cell *day_ports;        /* M: per day × port (owned) */
-	size_t nday_countries;
-	struct day_cell *day_countries;    /* M: per day × country (owned) */
-};
-
-void month_input_finish(struct month_input *in);
-
 /* Per day × country of one port over two months (notable-port charts). */
 struct port_day_country {
 	month_t month;
@@ -98,6 +87,23 @@ struct port_day_country {
 	char cc[3];
 	struct counts c;
 };
+
+struct month_input {
+	month_t month;                     /* M */
+	struct month_data six[MODEL_MONTHS]; /* [0] = M-5 .. [5] = M */
+	size_t nday_ports;
+	struct day_cell *day_ports;        /* M: per day × port (owned) */
+	size_t nday_countries;
+	struct day_cell *day_countries;    /* M: per day × country (owned) */
+	/* the notable ports' days × countries over M-1..M, read in the same
+	 * pass (keys from model_notable_keys) */
+	size_t nnotable;
+	struct key notable_keys[MODEL_NOTABLE_MAX];
+	struct port_day_country *notable_rows[MODEL_NOTABLE_MAX]; /* owned */
+	size_t notable_nrows[MODEL_NOTABLE_MAX];
+};
+
+void month_input_finish(struct month_input *in);
 
 /* ---- output ---- */
 
@@ -202,6 +208,12 @@ struct month_model {
 bool model_build(const struct month_input *in, const struct key *pins,
     size_t npins, struct month_model *m, struct err *e);
 void model_finish(struct month_model *m);
+
+/* The notable ports model_build() will choose for in: the pins, else
+ * those model_pick_notable() finds.  The store reads their per-day-country
+ * rows in the same pass as the rest of the month (store_month_read). */
+size_t model_notable_keys(const struct month_input *in, const struct key *pins,
+    size_t npins, struct key out[MODEL_NOTABLE_MAX]);
 
 /* Notable ports of the model need per-day-country data: the caller fetches it
  * for each m->notable[i].key over M-1..M (store_port_day_country) and hands

@@ -14,7 +14,6 @@
 #include "chart.h"
 #include "config.h"
 #include "fmt.h"
-#include "labels.h"
 #include "text.h"
 
 #define PAGE_W 595.276
@@ -28,10 +27,7 @@
 #define PIE_H 190.0
 
 struct pdf {
-	const struct month_model *m;
-	const struct catalog *cat;
-	const struct bulletin_opts *o;
-	struct diag *warn;
+	const struct edition *ed;
 	struct err *e;
 	cairo_surface_t *surf;
 	cairo_t *cr;
@@ -72,14 +68,23 @@ draw_text_at(struct pdf *p, const char *markup, double size, double x,
 static void
 page_finish(struct pdf *p)
 {
-	char num[32];
+	char num[256], n[16];
 	struct chart_rgb grey = { 0.35, 0.35, 0.35 };
+	const char *f = p->ed->page_format, *at;
+	struct buf b = { 0 };
 
 	if (p->page == 0)
 		return;
-	snprintf(num, sizeof(num), "- %d -", p->page);
-	draw_text_at(p, num, 8.5, MARGIN_X, PAGE_H - 44, CONTENT_W,
+	snprintf(n, sizeof(n), "%d", p->page);
+	at = strstr(f, "{{page}}");
+	if (at != NULL)
+		snprintf(num, sizeof(num), "%.*s%s%s", (int)(at - f), f, n, at + 8);
+	else
+		snprintf(num, sizeof(num), "%s", n);
+	buf_add_text(&b, num);
+	draw_text_at(p, b.s ? b.s : "", 8.5, MARGIN_X, PAGE_H - 44, CONTENT_W,
 	    PANGO_ALIGN_CENTER, &grey);
+	buf_free(&b);
 	cairo_show_page(p->cr);
 }
 
@@ -238,16 +243,6 @@ plain_text(cmark_node *n, struct buf *b)
 
 /* ---- figures ---- */
 
-static void
-day_labels(const char **cats, char (*store)[16], month_t mon, int ndays,
-    size_t off)
-{
-	for (int d = 1; d <= ndays; d++) {
-		snprintf(store[off + (size_t)d - 1], 16, "%d/%d", month_mon(mon), d);
-		cats[off + (size_t)d - 1] = store[off + (size_t)d - 1];
-	}
-}
-
 static bool
 check_chart(struct pdf *p, struct chart_style *st)
 {
@@ -262,246 +257,118 @@ style_init(struct pdf *p, struct chart_style *st)
 {
 	chart_style_defaults(st);
 	st->pango = text_context(p->t);
-	st->font_family = p->o->settings->font;
+	st->font_family = p->ed->font;
 	st->font_size = 7.2;
+	st->language = p->ed->lang;
+	st->empty_text = p->ed->words[ED_W_NO_DATA];
 }
 
+/* The chart of figure f in (x, y, w, h), from the edition's series. */
 static bool
-fig_daily(struct pdf *p, const struct breakdown *b, const char *ylab,
-    double x, double y, double w, double h)
-{
-	const char *cats[31];
-	char store[31][16];
-	char labels[MODEL_TOP + 1][LABEL_MAX];
-	struct chart_series ser[MODEL_TOP + 1];
-	struct chart_style st;
-	struct chart_bar bar;
-
-	day_labels(cats, store, p->m->month, b->ndays, 0);
-	for (size_t i = 0; i < b->nkeys; i++) {
-		ser[i].label = label_key(p->cat, &b->keys[i], labels[i],
-		    sizeof(labels[i]), p->warn);
-		ser[i].color = label_color(p->m, &b->keys[i]);
-		ser[i].values = b->daily + i * (size_t)b->ndays;
-	}
-	memset(&bar, 0, sizeof(bar));
-	bar.mode = CHART_BAR_STACKED;
-	bar.categories = cats;
-	bar.ncat = (size_t)b->ndays;
-	bar.series = ser;
-	bar.nseries = b->nkeys;
-	bar.y_label = ylab;
-	style_init(p, &st);
-	return chart_bar_draw(&bar, &st, p->cr, x, y, w, h) &&
-	    check_chart(p, &st);
-}
-
-static bool
-fig_pie(struct pdf *p, const struct breakdown *b, double x, double y,
+figure_chart(struct pdf *p, const struct ed_figure *f, double x, double y,
     double w, double h)
 {
-	const char *labels[MODEL_TOP + 1];
-	char store[MODEL_TOP + 1][LABEL_MAX];
-	double vals[MODEL_TOP + 1];
-	struct chart_rgb cols[MODEL_TOP + 1];
+	size_t ns = f->nseries, nc = f->ncat;
+	const char **cats = calloc(nc ? nc : 1, sizeof(*cats));
+	struct chart_series *ser = calloc(ns ? ns : 1, sizeof(*ser));
+	const char **labels = calloc(ns ? ns : 1, sizeof(*labels));
+	double *vals = calloc(ns ? ns : 1, sizeof(*vals));
+	struct chart_rgb *cols = calloc(ns ? ns : 1, sizeof(*cols));
 	struct chart_style st;
-	struct chart_pie pie;
+	double sep = f->separator;
+	bool ok = false;
 
-	for (size_t i = 0; i < b->nkeys; i++) {
-		labels[i] = label_key(p->cat, &b->keys[i], store[i],
-		    sizeof(store[i]), p->warn);
-		vals[i] = (double)b->totals[i];
-		cols[i] = label_color(p->m, &b->keys[i]);
+	if (cats == NULL || ser == NULL || labels == NULL || vals == NULL ||
+	    cols == NULL) {
+		err_set(p->e, "out of memory");
+		goto out;
 	}
-	memset(&pie, 0, sizeof(pie));
-	pie.labels = labels;
-	pie.values = vals;
-	pie.colors = cols;
-	pie.n = b->nkeys;
-	pie.decimals = 1;
+	for (size_t i = 0; i < nc; i++)
+		cats[i] = f->cats[i].label;
+	for (size_t i = 0; i < ns; i++) {
+		ser[i].label = f->series[i].label;
+		ser[i].color = f->series[i].color;
+		ser[i].values = f->series[i].values;
+		labels[i] = f->series[i].label;
+		vals[i] = (double)f->series[i].total;
+		cols[i] = f->series[i].color;
+	}
 	style_init(p, &st);
-	return chart_pie_draw(&pie, &st, p->cr, x, y, w, h) &&
-	    check_chart(p, &st);
-}
+	switch (f->kind) {
+	case ED_FIG_TREND: {
+		struct chart_line line = {
+			.categories = cats, .ncat = nc, .series = ser,
+			.nseries = ns, .y_label = f->y_title,
+			.y2_label = ns > 1 ? f->y2_title : NULL,
+			.markers = true, .value_labels = true,
+			.value_decimals = f->integer_values ? 0 : -1,
+		};
 
-static bool
-fig_six(struct pdf *p, const struct six_shares *t, double x, double y,
-    double w, double h)
-{
-	const char *cats[MODEL_MONTHS];
-	char cstore[MODEL_MONTHS][32];
-	char labels[MODEL_TOP + 1][LABEL_MAX];
-	double vals[MODEL_TOP + 1][MODEL_MONTHS];
-	struct chart_series ser[MODEL_TOP + 1];
-	struct chart_style st;
-	struct chart_bar bar;
-
-	for (int i = 0; i < MODEL_MONTHS; i++)
-		cats[i] = label_month(p->m->six[i].month, cstore[i],
-		    sizeof(cstore[i]));
-	for (size_t k = 0; k < t->nkeys; k++) {
-		for (int i = 0; i < MODEL_MONTHS; i++)
-			vals[k][i] = t->shares[i][k] * 100.0;
-		ser[k].label = label_key(p->cat, &t->keys[k], labels[k],
-		    sizeof(labels[k]), p->warn);
-		ser[k].color = label_color(p->m, &t->keys[k]);
-		ser[k].values = vals[k];
+		ok = chart_line_draw(&line, &st, p->cr, x, y, w, h);
+		break;
 	}
-	memset(&bar, 0, sizeof(bar));
-	bar.mode = CHART_BAR_PERCENT;
-	bar.categories = cats;
-	bar.ncat = MODEL_MONTHS;
-	bar.series = ser;
-	bar.nseries = t->nkeys;
-	bar.y_label = "比率(%)";
-	style_init(p, &st);
-	return chart_bar_draw(&bar, &st, p->cr, x, y, w, h) &&
-	    check_chart(p, &st);
-}
+	case ED_FIG_DAILY:
+	case ED_FIG_SHARES: {
+		struct chart_bar bar = {
+			.mode = f->kind == ED_FIG_SHARES ? CHART_BAR_PERCENT :
+			    CHART_BAR_STACKED,
+			.categories = cats, .ncat = nc, .series = ser,
+			.nseries = ns, .y_label = f->y_title,
+			.separators = f->separator >= 0 ? &sep : NULL,
+			.nseparators = f->separator >= 0 ? 1 : 0,
+		};
 
-static bool
-fig_trend(struct pdf *p, double x, double y, double w, double h)
-{
-	const char *cats[MODEL_MONTHS];
-	char cstore[MODEL_MONTHS][32];
-	double acc[MODEL_MONTHS], src[MODEL_MONTHS];
-	struct chart_series ser[2];
-	struct chart_style st;
-	struct chart_line line;
-
-	for (int i = 0; i < MODEL_MONTHS; i++) {
-		const struct month_summary *s = &p->m->six[i];
-
-		cats[i] = label_month(s->month, cstore[i], sizeof(cstore[i]));
-		acc[i] = s->has_data ? s->accesses_per_sensor_day : NAN;
-		src[i] = s->has_data ? s->sources_per_sensor_day : NAN;
+		ok = chart_bar_draw(&bar, &st, p->cr, x, y, w, h);
+		break;
 	}
-	ser[0].label = "アクセス数";
-	ser[0].color = chart_palette(0);
-	ser[0].values = acc;
-	ser[1].label = "発信元数";
-	ser[1].color = chart_palette(1);
-	ser[1].values = src;
-	memset(&line, 0, sizeof(line));
-	line.categories = cats;
-	line.ncat = MODEL_MONTHS;
-	line.series = ser;
-	line.nseries = 2;
-	line.y_label = "アクセス数(件/観測点・日)";
-	line.y2_label = "発信元数(/観測点・日)";
-	line.markers = true;
-	line.value_labels = true;
-	style_init(p, &st);
-	return chart_line_draw(&line, &st, p->cr, x, y, w, h) &&
-	    check_chart(p, &st);
-}
+	case ED_FIG_PIE: {
+		struct chart_pie pie = {
+			.labels = labels, .values = vals, .colors = cols,
+			.n = ns, .decimals = 1,
+		};
 
-static bool
-fig_notable(struct pdf *p, const struct notable *n, double x, double y,
-    double w, double h)
-{
-	size_t ncat = (size_t)(n->ndays_prev + n->ndays_cur);
-	const char **cats = calloc(ncat, sizeof(*cats));
-	char (*store)[16] = calloc(ncat, sizeof(*store));
-	char labels[MODEL_NOTABLE_CC + 1][LABEL_MAX];
-	struct chart_series ser[MODEL_NOTABLE_CC + 1];
-	double sep = (double)n->ndays_prev - 1;
-	struct chart_style st;
-	struct chart_bar bar;
-	bool ok;
-
-	if (cats == NULL || store == NULL) {
-		free(cats);
-		free(store);
-		return err_set(p->e, "out of memory");
+		ok = chart_pie_draw(&pie, &st, p->cr, x, y, w, h);
+		break;
 	}
-	day_labels(cats, store, p->m->month - 1, n->ndays_prev, 0);
-	day_labels(cats, store, p->m->month, n->ndays_cur,
-	    (size_t)n->ndays_prev);
-	for (size_t i = 0; i < n->ncc; i++) {
-		ser[i].label = label_key(p->cat, &n->cc[i], labels[i],
-		    sizeof(labels[i]), p->warn);
-		ser[i].color = label_color(p->m, &n->cc[i]);
-		ser[i].values = n->daily + i * ncat;
 	}
-	memset(&bar, 0, sizeof(bar));
-	bar.mode = CHART_BAR_STACKED;
-	bar.categories = cats;
-	bar.ncat = ncat;
-	bar.series = ser;
-	bar.nseries = n->ncc;
-	bar.y_label = "アクセス数(件/観測点)";
-	bar.separators = &sep;
-	bar.nseparators = 1;
-	style_init(p, &st);
-	ok = chart_bar_draw(&bar, &st, p->cr, x, y, w, h) &&
-	    check_chart(p, &st);
+	ok = ok ? check_chart(p, &st) :
+	    err_set(p->e, "figure %s: cannot draw the chart", f->id);
+out:
 	free(cats);
-	free(store);
+	free(ser);
+	free(labels);
+	free(vals);
+	free(cols);
 	return ok;
 }
 
-/* Draws figure id into (x, y, w, h); *h_out is the height it needs. */
-static bool
-figure_draw(struct pdf *p, const char *id, double x, double y, double w,
-    bool measure, double *h_out)
+static double
+figure_height(const struct ed_figure *f)
 {
-	const struct month_model *m = p->m;
-	bool pie = strncmp(id, "fig-2.3.", 8) == 0 ||
-	    strcmp(id, "fig-2.4.2") == 0 || strcmp(id, "fig-2.4.4") == 0;
-	double h = pie ? PIE_H : strcmp(id, "fig-1.1") == 0 ? 190.0 : CHART_H;
-
-	*h_out = h;
-	if (measure)
-		return true;
-	if (strcmp(id, "fig-1.1") == 0)
-		return fig_trend(p, x, y, w, h);
-	if (strcmp(id, "fig-2.2.1") == 0)
-		return fig_daily(p, &m->ports_acc, "アクセス数(件/観測点)", x, y, w, h);
-	if (strcmp(id, "fig-2.2.2") == 0)
-		return fig_daily(p, &m->ports_src, "発信元数(/観測点)", x, y, w, h);
-	if (strcmp(id, "fig-2.3.1") == 0)
-		return fig_pie(p, &m->ports_acc, x, y, w, h);
-	if (strcmp(id, "fig-2.3.2") == 0)
-		return fig_pie(p, &m->ports_src, x, y, w, h);
-	if (strcmp(id, "fig-2.4.1") == 0)
-		return fig_daily(p, &m->cc_acc, "アクセス数(件/観測点)", x, y, w, h);
-	if (strcmp(id, "fig-2.4.2") == 0)
-		return fig_pie(p, &m->cc_acc, x, y, w, h);
-	if (strcmp(id, "fig-2.4.3") == 0)
-		return fig_daily(p, &m->cc_src, "発信元数(/観測点)", x, y, w, h);
-	if (strcmp(id, "fig-2.4.4") == 0)
-		return fig_pie(p, &m->cc_src, x, y, w, h);
-	if (strcmp(id, "fig-3.1.1") == 0)
-		return fig_six(p, &m->six_ports_acc, x, y, w, h);
-	if (strcmp(id, "fig-3.1.2") == 0)
-		return fig_six(p, &m->six_ports_src, x, y, w, h);
-	if (strcmp(id, "fig-3.2.1") == 0)
-		return fig_six(p, &m->six_cc_acc, x, y, w, h);
-	if (strcmp(id, "fig-3.2.2") == 0)
-		return fig_six(p, &m->six_cc_src, x, y, w, h);
-	if (strncmp(id, "fig-notable-", 12) == 0) {
-		long k = strtol(id + 12, NULL, 10);
-
-		if (k < 1 || (size_t)k > m->nnotable)
-			return err_set(p->e, "%s/bulletin.md: figure talot:%s: no such notable port",
-			    p->o->template_dir, id);
-		return fig_notable(p, &m->notable[k - 1], x, y, w, h);
+	switch (f->kind) {
+	case ED_FIG_PIE:
+		return PIE_H;
+	case ED_FIG_TREND:
+		return 190.0;
+	default:
+		return CHART_H;
 	}
-	return err_set(p->e, "%s/bulletin.md: unknown figure talot:%s",
-	    p->o->template_dir, id);
 }
 
 static bool
-figure(struct pdf *p, const char *id, const char *caption)
+figure(struct pdf *p, const char *id)
 {
+	const struct ed_figure *f = edition_figure(p->ed, id);
 	struct buf b = { 0 };
 	PangoLayout *cap;
 	double h, ch;
 	bool ok;
 
+	if (f == NULL)
+		return err_set(p->e, "bulletin.md: figure talot:%s: no such figure this month",
+		    id);
 	buf_adds(&b, "【");
-	buf_add_text(&b, caption);
+	buf_add_text(&b, f->caption);
 	buf_adds(&b, "】");
 	cap = text_layout(p->t, b.oom ? "" : b.s, 8.8, CONTENT_W,
 	    PANGO_ALIGN_CENTER, p->e);
@@ -509,17 +376,14 @@ figure(struct pdf *p, const char *id, const char *caption)
 	if (cap == NULL)
 		return false;
 	ch = text_height(cap);
-	if (!figure_draw(p, id, 0, 0, 0, true, &h)) {
-		g_object_unref(cap);
-		return false;
-	}
+	h = figure_height(f);
 	/* a figure and its caption stay together */
 	if (!need(p, 6 + h + 4 + ch + 12)) {
 		g_object_unref(cap);
 		return false;
 	}
 	p->y += 6;
-	ok = figure_draw(p, id, MARGIN_X, p->y, CONTENT_W, false, &h);
+	ok = figure_chart(p, f, MARGIN_X, p->y, CONTENT_W, h);
 	p->y += h + 4;
 	if (ok) {
 		cairo_save(p->cr);
@@ -583,20 +447,34 @@ table_row_draw(struct pdf *p, PangoLayout *l1, PangoLayout *l2, double c1,
 static bool
 port_table(struct pdf *p)
 {
-	const struct breakdown *b = &p->m->ports_acc;
+	const struct edition *ed = p->ed;
 	const double c1 = 92, pad = 5;
 	PangoLayout *h1, *h2;
+	struct buf hb1 = { 0 }, hb2 = { 0 };
 	double hh;
-	size_t nrows = 0;
+	bool ok;
 
-	for (size_t i = 0; i < b->nkeys; i++)
-		nrows += b->keys[i].kind != KEY_OTHER;
-	if (nrows == 0)
-		return paragraph(p, "この月にアクセスのあった宛先はありません。",
-		    BODY_SIZE, 0, 7);
-	if (!table_row_layout(p, "<b>ポート種類</b>", "<b>解説</b>", c1, pad,
-	    &h1, &h2))
-		return false;
+	if (ed->nports == 0) {
+		struct buf b = { 0 };
+
+		buf_add_text(&b, ed->words[ED_W_NO_PORTS]);
+		ok = b.oom ? err_set(p->e, "out of memory") :
+		    paragraph(p, b.s ? b.s : "", BODY_SIZE, 0, 7);
+		buf_free(&b);
+		return ok;
+	}
+	buf_adds(&hb1, "<b>");
+	buf_add_text(&hb1, ed->words[ED_W_TABLE_PORT]);
+	buf_adds(&hb1, "</b>");
+	buf_adds(&hb2, "<b>");
+	buf_add_text(&hb2, ed->words[ED_W_TABLE_EXPLANATION]);
+	buf_adds(&hb2, "</b>");
+	ok = !hb1.oom && !hb2.oom && table_row_layout(p, hb1.s, hb2.s, c1, pad,
+	    &h1, &h2);
+	buf_free(&hb1);
+	buf_free(&hb2);
+	if (!ok)
+		return p->e->msg[0] ? false : err_set(p->e, "out of memory");
 	hh = fmax(text_height(h1), text_height(h2)) + 2 * pad;
 	if (!need(p, 3 * hh)) {
 		g_object_unref(h1);
@@ -604,21 +482,20 @@ port_table(struct pdf *p)
 		return false;
 	}
 	table_row_draw(p, h1, h2, c1, pad, hh, true);
-	for (size_t i = 0; i < b->nkeys; i++) {
+	for (size_t i = 0; i < ed->nports; i++) {
+		const struct ed_port_row *r = &ed->ports[i];
 		struct buf b1 = { 0 }, b2 = { 0 };
 		PangoLayout *l1, *l2;
-		char lab[LABEL_MAX];
-		const char *ex;
 		double h;
-		bool ok;
 
-		if (b->keys[i].kind == KEY_OTHER)
-			continue;
-		label_key(p->cat, &b->keys[i], lab, sizeof(lab), p->warn);
-		buf_add_text(&b1, lab);
-		ex = catalog_port_explanation(p->cat, b->keys[i].proto,
-		    b->keys[i].port);
-		buf_add_text(&b2, ex ? ex : "(解説なし)");
+		buf_add_text(&b1, r->label);
+		buf_adds(&b1, "\n<small>");
+		buf_add_text(&b1, r->accesses_text);
+		buf_adds(&b1, " (");
+		buf_add_text(&b1, r->share_text);
+		buf_adds(&b1, ")</small>");
+		buf_add_text(&b2, r->explanation[0] ? r->explanation :
+		    ed->words[ED_W_NO_EXPLANATION]);
 		ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, c1,
 		    pad, &l1, &l2);
 		buf_free(&b1);
@@ -755,11 +632,9 @@ block_height(struct pdf *p, cmark_node *n)
 		if (img != NULL) {
 			const char *id = cmark_node_get_url(img) + 6;
 
-			if (strcmp(id, "port-table") != 0 &&
-			    figure_draw(p, id, 0, 0, 0, true, &h))
-				h += 6 + 4 + 14 + 14;
-			else
-				h = 0;
+			const struct ed_figure *f = edition_figure(p->ed, id);
+
+			h = f != NULL ? figure_height(f) + 6 + 4 + 14 + 14 : 0;
 			break;
 		}
 		inlines(n, &b);
@@ -852,11 +727,7 @@ block(struct pdf *p, cmark_node *n, double indent)
 
 			if (strcmp(id, "port-table") == 0)
 				return port_table(p);
-			plain_text(img, &b);
-			ok = b.oom ? err_set(p->e, "out of memory") :
-			    figure(p, id, b.s ? b.s : "");
-			buf_free(&b);
-			return ok;
+			return figure(p, id);
 		}
 		inlines(n, &b);
 		ok = b.oom ? err_set(p->e, "out of memory") :
@@ -920,13 +791,14 @@ blocks(struct pdf *p, cmark_node *parent, double indent)
 	return true;
 }
 
-static void
+static bool
 iso_date(time_t t, char *buf, size_t len)
 {
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999)
+		return false;
+	return strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
 }
 
 static cairo_status_t
@@ -937,31 +809,22 @@ write_fp(void *closure, const unsigned char *data, unsigned int len)
 }
 
 bool
-bulletin_pdf_write(const struct month_model *m, const struct catalog *cat,
-    const struct bulletin_opts *o, const char *path, struct diag *warnings,
-    struct err *e)
+bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 {
 	struct pdf p;
 	struct atomic_file af;
-	char *md;
 	cmark_node *doc = NULL;
-	char date[64], title[256], mon[32];
+	char date[64];
 	bool ok = false;
 
 	memset(&p, 0, sizeof(p));
-	p.m = m;
-	p.cat = cat;
-	p.o = o;
-	p.warn = warnings;
+	p.ed = ed;
 	p.e = e;
-	md = bulletin_markdown(m, cat, o, warnings, e);
-	if (md == NULL)
-		return false;
-	doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-	free(md);
+	snprintf(p.header, sizeof(p.header), "%s", ed->header);
+	doc = cmark_parse_document(ed->markdown, strlen(ed->markdown),
+	    CMARK_OPT_DEFAULT);
 	if (doc == NULL)
-		return err_set(e, "%s/bulletin.md: cannot parse the Markdown",
-		    o->template_dir);
+		return err_set(e, "bulletin.md: cannot parse the Markdown");
 	if (!atomic_begin(&af, path, e)) {
 		cmark_node_free(doc);
 		return false;
@@ -969,24 +832,21 @@ bulletin_pdf_write(const struct month_model *m, const struct catalog *cat,
 	p.surf = cairo_pdf_surface_create_for_stream(write_fp, &af, PAGE_W,
 	    PAGE_H);
 	p.cr = cairo_create(p.surf);
-	p.t = text_create(o->settings->font, e);
+	p.t = text_create(ed->font, e);
 	if (p.t == NULL)
 		goto out;
-	label_month(m->month, mon, sizeof(mon));
-	snprintf(title, sizeof(title),
-	    "インターネット定点観測での観測状況について(%s)", mon);
-	snprintf(p.header, sizeof(p.header), "%s — %s", title,
-	    o->settings->observatory);
-	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_TITLE,
+	    ed->doc_title);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_AUTHOR,
-	    o->settings->author);
+	    ed->author);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_SUBJECT,
-	    "インターネット定点観測 月次レポート");
-	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_KEYWORDS,
-	    "TALOT, 定点観測, 不正アクセス, ポートスキャン");
+	    ed->doc_subject);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_CREATOR,
 	    "talot " TALOT_VERSION);
-	iso_date(o->date, date, sizeof(date));
+	if (!iso_date(ed->date, date, sizeof(date))) {
+		err_set(e, "%s: the publication date is out of range", path);
+		goto out;
+	}
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_CREATE_DATE,
 	    date);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_MOD_DATE,

@@ -1,36 +1,19 @@
-/* bulletin_pdf.h — the monthly bulletin as a PDF (A4, Japanese).
+/* bulletin_pdf.h — the PDF renderer of an edition (A4 portrait).
  *
- * The text comes from the template folder (bulletin.md expanded with the
- * model's numbers, then parsed as Markdown with cmark); figures are drawn
- * by the chart module into the page. */
+ * The body text (Markdown) is parsed with cmark and typeset with pango;
+ * figures are drawn by the chart module from the edition's series; the
+ * running header, page numbers, metadata and outline come from the
+ * edition too.  Reads nothing else. */
 #ifndef TALOT_BULLETIN_PDF_H
 #define TALOT_BULLETIN_PDF_H
 
 #include <stdbool.h>
-#include <time.h>
 
-#include "catalog.h"
+#include "edition.h"
 #include "err.h"
-#include "model.h"
-#include "settings.h"
 
-struct bulletin_opts {
-	const char *template_dir;   /* holds bulletin.md and partials */
-	const char *notes_md;       /* analyst commentary (Markdown) or NULL */
-	const char *notes_name;     /* its file name, for messages */
-	const struct settings *settings;
-	time_t date;                /* document date (SOURCE_DATE_EPOCH) */
-};
-
-/* Expands the bulletin template for m: a malloc'd Markdown text, or NULL
- * with e naming the template file and line. */
-char *bulletin_markdown(const struct month_model *m,
-    const struct catalog *cat, const struct bulletin_opts *o,
-    struct diag *warnings, struct err *e);
-
-/* Writes the PDF to path atomically.  warnings collects catalogue gaps. */
-bool bulletin_pdf_write(const struct month_model *m,
-    const struct catalog *cat, const struct bulletin_opts *o,
-    const char *path, struct diag *warnings, struct err *e);
+/* Writes the PDF of ed to path atomically; false with e "PATH: reason". */
+bool bulletin_pdf_write(const struct edition *ed, const char *path,
+    struct err *e);
 
 #endif

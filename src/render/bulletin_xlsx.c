@@ -35,7 +35,7 @@ struct book {
 	const char *path;
 	const struct catalog *cat;
 	struct diag *warnings;
-	const struct month_model *m;   /* month workbook: colours */
+	const struct edition *ed;      /* month workbook */
 	const struct range_model *r;   /* range workbook: colours */
 	lxw_format *f_caption, *f_note, *f_head, *f_text;
 	lxw_format *f_count, *f_per_sensor, *f_share;
@@ -321,8 +321,6 @@ rgb_hex(struct chart_rgb c)
 static lxw_color_t
 key_color(const struct book *bk, const struct key *k)
 {
-	if (bk->m != NULL)
-		return rgb_hex(label_color(bk->m, k));
 	if (bk->r != NULL) {
 		int slot = range_color_slot(bk->r, k);
 
@@ -417,471 +415,316 @@ chart_place(struct sheet *sh, lxw_chart *ch, lxw_row_t row, lxw_col_t col,
 	    "inserting a chart");
 }
 
-/* ---- daily stacked tables (2.1.n, 2.2.x, 2.4.1/3) ---- */
+/* ---- the month workbook: one sheet per figure of the edition ---- */
 
-/* One row per day: date, observed sensors, one column per key (values
- * per observed sensor; empty on an unobserved day), total.  daily[k *
- * ncols_days + i].  Chart: stacked columns, one series per key. */
-struct daily_fig {
-	const char *sheet;
-	const char *caption;
-	const char *note;
-	const char *y_name;
-	size_t nkeys;
-	const struct key *keys;
-	const double *daily;
-	int ndays;                    /* rows */
-	const month_t *row_month;     /* month of each row */
-	const int *row_day;           /* day of each row */
-	const int *row_sensors;       /* observed sensors of each row */
-};
-
-static void
-write_daily(struct book *bk, const struct daily_fig *f)
+static lxw_chart *
+fig_chart_new(struct book *bk, uint8_t type, const char *title)
 {
+	return chart_new(bk, type, title);
+}
+
+/* A value cell: empty for NAN (an unobserved day, a month without data). */
+static void
+put_value(struct sheet *sh, lxw_row_t row, lxw_col_t col, double v)
+{
+	if (isfinite(v))
+		put_per_sensor(sh, row, col, v);
+}
+
+/* Daily stacked figures (2.1.n, 2.2.x, 2.4.1/3): one row per day: date,
+ * observed sensors, one column per series, total.  Chart: stacked columns. */
+static void
+write_daily(struct book *bk, const struct ed_figure *f)
+{
+	const struct edition *ed = bk->ed;
 	struct sheet sh;
-	char buf[LABEL_MAX];
 	lxw_row_t last;
 	lxw_col_t col_total;
 	lxw_chart *ch;
-	size_t nk = f->nkeys;
+	size_t nk = f->nseries;
 
 	if (!sheet_open(bk, &sh, f->sheet))
 		return;
 	book_index_add(bk, &sh, f->caption);
 	sheet_caption(&sh, f->caption, f->note);
-	put_text(&sh, ROW_HEAD, 0, "日付", bk->f_head);
-	put_text(&sh, ROW_HEAD, 1, "観測点数", bk->f_head);
+	put_text(&sh, ROW_HEAD, 0, ed->words[ED_W_DATE], bk->f_head);
+	put_text(&sh, ROW_HEAD, 1, ed->words[ED_W_SENSORS], bk->f_head);
 	for (size_t k = 0; k < nk; k++)
-		put_text(&sh, ROW_HEAD, (lxw_col_t)(2 + k),
-		    key_text(bk, &f->keys[k], buf, sizeof(buf)), bk->f_head);
+		put_text(&sh, ROW_HEAD, (lxw_col_t)(2 + k), f->series[k].label,
+		    bk->f_head);
 	col_total = (lxw_col_t)(2 + nk);
-	put_text(&sh, ROW_HEAD, col_total, "合計", bk->f_head);
-	for (int i = 0; i < f->ndays; i++) {
+	put_text(&sh, ROW_HEAD, col_total, ed->words[ED_W_TOTAL], bk->f_head);
+	for (size_t i = 0; i < f->ncat; i++) {
 		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
 		double sum = 0;
 
-		snprintf(buf, sizeof(buf), "%d/%d", month_mon(f->row_month[i]),
-		    f->row_day[i]);
-		put_text(&sh, row, 0, buf, bk->f_text);
-		put_count(&sh, row, 1, f->row_sensors[i], NULL);
-		if (f->row_sensors[i] <= 0)
+		put_text(&sh, row, 0, f->cats[i].label, bk->f_text);
+		put_count(&sh, row, 1, f->cats[i].sensors, NULL);
+		if (f->cats[i].missing)
 			continue;    /* unobserved: empty cells, not 0 */
 		for (size_t k = 0; k < nk; k++) {
-			double v = f->daily[k * (size_t)f->ndays + (size_t)i];
+			double v = f->series[k].values[i];
 
-			put_per_sensor(&sh, row, (lxw_col_t)(2 + k), v);
-			sum += v;
+			put_value(&sh, row, (lxw_col_t)(2 + k), v);
+			if (isfinite(v))
+				sum += v;
 		}
 		put_per_sensor(&sh, row, col_total, sum);
 	}
-	last = ROW_DATA + (lxw_row_t)(f->ndays > 0 ? f->ndays - 1 : 0);
+	last = ROW_DATA + (lxw_row_t)(f->ncat > 0 ? f->ncat - 1 : 0);
 	sheet_filter(&sh, last, col_total);
 
-	ch = chart_new(bk, LXW_CHART_COLUMN_STACKED, f->caption);
+	ch = fig_chart_new(bk, LXW_CHART_COLUMN_STACKED, f->caption);
 	if (ch != NULL) {
 		if (nk == 0)
 			chart_column_series(&sh, ch, ROW_DATA, last, 0,
-			    col_total, key_color(bk, &(struct key){ .kind =
-			    KEY_OTHER }), false);
+			    col_total, rgb_hex(chart_palette_other()), false);
 		for (size_t k = 0; k < nk; k++)
 			chart_column_series(&sh, ch, ROW_DATA, last, 0,
-			    (lxw_col_t)(2 + k), key_color(bk, &f->keys[k]),
+			    (lxw_col_t)(2 + k), rgb_hex(f->series[k].color),
 			    false);
 		chart_set_series_gap(ch, 40);
 		chart_set_series_overlap(ch, 100);
-		chart_axes(ch, "日付", f->y_name, FMT_COUNT);
+		chart_axes(ch, f->x_title, f->y_title, FMT_COUNT);
 		/* a label a week over two months, every other day over one */
 		chart_axis_set_interval_unit(chart_axis_get(ch,
-		    LXW_CHART_AXIS_TYPE_X), f->ndays > 31 ? 7 : 2);
+		    LXW_CHART_AXIS_TYPE_X), f->ncat > 31 ? 7 : 2);
 		chart_place(&sh, ch, ROW_HEAD, col_total + 2, 2.0, 1.6);
 	}
 	sheet_close(&sh);
 }
 
+/* Pies (2.3.x, 2.4.2/4). */
 static void
-write_breakdown_daily(struct book *bk, const struct month_model *m,
-    const struct breakdown *b, const char *sheet, const char *caption,
-    const char *y_name)
+write_pie(struct book *bk, const struct ed_figure *f)
 {
-	month_t months[31];
-	int days[31], sensors[31];
-	struct daily_fig f = {
-		.sheet = sheet, .caption = caption,
-		.note = "値は1観測点あたり(その日に観測した観測点数で割った値)。観測点数が0の日は未観測のため空欄。",
-		.y_name = y_name, .nkeys = b->nkeys, .keys = b->keys,
-		.daily = b->daily, .ndays = b->ndays, .row_month = months,
-		.row_day = days, .row_sensors = sensors,
-	};
-
-	for (int i = 0; i < b->ndays && i < 31; i++) {
-		months[i] = m->month;
-		days[i] = i + 1;
-		sensors[i] = m->sensors_per_day[i + 1];
-	}
-	if (f.ndays > 31)
-		f.ndays = 31;
-	write_daily(bk, &f);
-}
-
-/* ---- pies (2.3.x, 2.4.2/4) ---- */
-
-static void
-write_pie(struct book *bk, const struct breakdown *b, const char *sheet,
-    const char *caption, const char *key_head, const char *value_head)
-{
+	const struct edition *ed = bk->ed;
 	struct sheet sh;
-	char buf[LABEL_MAX];
 	lxw_row_t last, row_total;
 	lxw_chart *ch;
-	size_t n = b->nkeys;
+	size_t n = f->nseries, rank = 0;
 
-	if (!sheet_open(bk, &sh, sheet))
+	if (!sheet_open(bk, &sh, f->sheet))
 		return;
-	book_index_add(bk, &sh, caption);
-	sheet_caption(&sh, caption, NULL);
-	put_text(&sh, ROW_HEAD, 0, key_head, bk->f_head);
-	put_text(&sh, ROW_HEAD, 1, value_head, bk->f_head);
-	put_text(&sh, ROW_HEAD, 2, "比率", bk->f_head);
-	put_text(&sh, ROW_HEAD, 3, "順位", bk->f_head);
+	book_index_add(bk, &sh, f->caption);
+	sheet_caption(&sh, f->caption, NULL);
+	put_text(&sh, ROW_HEAD, 0, f->key_head, bk->f_head);
+	put_text(&sh, ROW_HEAD, 1, f->value_head, bk->f_head);
+	put_text(&sh, ROW_HEAD, 2, ed->words[ED_W_SHARE], bk->f_head);
+	put_text(&sh, ROW_HEAD, 3, ed->words[ED_W_RANK], bk->f_head);
 	for (size_t k = 0; k < n; k++) {
 		lxw_row_t row = ROW_DATA + (lxw_row_t)k;
 
-		put_text(&sh, row, 0, key_text(bk, &b->keys[k], buf,
-		    sizeof(buf)), bk->f_text);
-		put_count(&sh, row, 1, b->totals[k], NULL);
-		put_share(&sh, row, 2, b->shares[k], NULL);
-		if (b->keys[k].kind != KEY_OTHER)
-			put_count(&sh, row, 3, (int64_t)k + 1, NULL);
+		put_text(&sh, row, 0, f->series[k].label, bk->f_text);
+		put_count(&sh, row, 1, f->series[k].total, NULL);
+		put_share(&sh, row, 2, f->series[k].share, NULL);
+		if (!f->series[k].other)
+			put_count(&sh, row, 3, (int64_t)++rank, NULL);
 	}
 	last = ROW_DATA + (lxw_row_t)(n > 0 ? n - 1 : 0);
 	sheet_filter(&sh, last, 3);
 	row_total = last + 2;
-	put_text(&sh, row_total, 0, "合計", bk->f_total_label);
-	put_count(&sh, row_total, 1, b->total, bk->f_total_count);
-	put_share(&sh, row_total, 2, b->total > 0 ? 1.0 : 0.0,
+	put_text(&sh, row_total, 0, ed->words[ED_W_TOTAL], bk->f_total_label);
+	put_count(&sh, row_total, 1, f->total, bk->f_total_count);
+	put_share(&sh, row_total, 2, f->total > 0 ? 1.0 : 0.0,
 	    bk->f_total_share);
 
-	ch = chart_new(bk, LXW_CHART_PIE, caption);
+	ch = fig_chart_new(bk, LXW_CHART_PIE, f->caption);
 	if (ch != NULL) {
 		lxw_chart_series *s = chart_column_series(&sh, ch, ROW_DATA,
 		    last, 0, 1, 0, false);
-		lxw_chart_fill fills[MODEL_TOP + 1];
+		lxw_chart_fill *fills = calloc(n + 1, sizeof(*fills));
+		lxw_chart_point *points = calloc(n + 1, sizeof(*points));
+		lxw_chart_point **pp = calloc(n + 2, sizeof(*pp));
 		lxw_chart_line line = { .color = 0xFFFFFF, .width = 0.75 };
-		lxw_chart_point points[MODEL_TOP + 1];
-		lxw_chart_point *pp[MODEL_TOP + 2];
 
-		for (size_t k = 0; k < n; k++) {
-			fills[k] = (lxw_chart_fill){
-				.color = key_color(bk, &b->keys[k]) };
-			points[k] = (lxw_chart_point){ .fill = &fills[k],
-				.line = &line };
-			pp[k] = &points[k];
+		if (fills == NULL || points == NULL || pp == NULL) {
+			if (bk->lerr == LXW_NO_ERROR) {
+				bk->lerr = LXW_ERROR_MEMORY_MALLOC_FAILED;
+				bk->lerr_what = "colouring pie slices";
+			}
+		} else {
+			for (size_t k = 0; k < n; k++) {
+				fills[k] = (lxw_chart_fill){
+					.color = rgb_hex(f->series[k].color) };
+				points[k] = (lxw_chart_point){
+					.fill = &fills[k], .line = &line };
+				pp[k] = &points[k];
+			}
+			pp[n] = NULL;
+			if (s != NULL) {
+				if (n > 0)
+					fail(bk, chart_series_set_points(s, pp),
+					    "colouring pie slices");
+				chart_series_set_labels_num_format(s, FMT_SHARE);
+				chart_series_set_labels_options(s, LXW_FALSE,
+				    LXW_FALSE, LXW_FALSE);
+				chart_series_set_labels_percentage(s);
+				chart_series_set_labels_position(s,
+				    LXW_CHART_LABEL_POSITION_BEST_FIT);
+				chart_series_set_labels_leader_line(s);
+			}
 		}
-		pp[n] = NULL;
-		if (s != NULL) {
-			if (n > 0)
-				fail(bk, chart_series_set_points(s, pp),
-				    "colouring pie slices");
-			chart_series_set_labels_num_format(s, FMT_SHARE);
-			chart_series_set_labels_options(s, LXW_FALSE,
-			    LXW_FALSE, LXW_FALSE);
-			chart_series_set_labels_percentage(s);
-			chart_series_set_labels_position(s,
-			    LXW_CHART_LABEL_POSITION_BEST_FIT);
-			chart_series_set_labels_leader_line(s);
-		}
+		free(fills);
+		free(points);
+		free(pp);
 		chart_place(&sh, ch, ROW_HEAD, 5, 1.6, 1.6);
 	}
 	sheet_close(&sh);
 }
 
-/* ---- six-month shares (3.x): 100%-stacked columns ---- */
-
+/* Six-month shares (3.x): 100%-stacked columns. */
 static void
-write_six(struct book *bk, const struct month_model *m,
-    const struct six_shares *t, const char *sheet, const char *caption,
-    const char *y_name)
+write_shares(struct book *bk, const struct ed_figure *f)
 {
+	const struct edition *ed = bk->ed;
 	struct sheet sh;
-	char buf[LABEL_MAX];
-	lxw_row_t last = ROW_DATA + MODEL_MONTHS - 1;
-	lxw_col_t col_total = (lxw_col_t)(1 + t->nkeys), last_col;
+	lxw_row_t last = ROW_DATA + (lxw_row_t)(f->ncat ? f->ncat - 1 : 0);
+	lxw_col_t col_total = (lxw_col_t)(1 + f->nseries), last_col;
 	lxw_chart *ch;
 
-	if (!sheet_open(bk, &sh, sheet))
+	if (!sheet_open(bk, &sh, f->sheet))
 		return;
-	book_index_add(bk, &sh, caption);
-	sheet_caption(&sh, caption, "左は月ごとの件数(合計)、右は各月の合計に対する比率。データのない月は空欄。");
-	put_text(&sh, ROW_HEAD, 0, "月", bk->f_head);
-	for (size_t k = 0; k < t->nkeys; k++) {
-		char head[LABEL_MAX + 16];
+	book_index_add(bk, &sh, f->caption);
+	sheet_caption(&sh, f->caption, f->note);
+	put_text(&sh, ROW_HEAD, 0, ed->words[ED_W_MONTH], bk->f_head);
+	for (size_t k = 0; k < f->nseries; k++) {
+		char head[512];
 
-		key_text(bk, &t->keys[k], buf, sizeof(buf));
-		put_text(&sh, ROW_HEAD, (lxw_col_t)(1 + k), buf, bk->f_head);
-		snprintf(head, sizeof(head), "%s 比率", buf);
+		put_text(&sh, ROW_HEAD, (lxw_col_t)(1 + k), f->series[k].label,
+		    bk->f_head);
+		snprintf(head, sizeof(head), "%s %s", f->series[k].label,
+		    ed->words[ED_W_SHARE]);
 		put_text(&sh, ROW_HEAD, (lxw_col_t)(col_total + 1 + k), head,
 		    bk->f_head);
 	}
-	put_text(&sh, ROW_HEAD, col_total, "合計", bk->f_head);
-	last_col = (lxw_col_t)(col_total + t->nkeys);
-	for (int i = 0; i < MODEL_MONTHS; i++) {
+	put_text(&sh, ROW_HEAD, col_total, ed->words[ED_W_TOTAL], bk->f_head);
+	last_col = (lxw_col_t)(col_total + f->nseries);
+	for (size_t i = 0; i < f->ncat; i++) {
 		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
-		const struct month_summary *s = &m->six[i];
 		int64_t sum = 0;
 
-		put_text(&sh, row, 0, label_month(s->month, buf, sizeof(buf)),
-		    bk->f_text);
-		if (!s->has_data)
+		put_text(&sh, row, 0, f->cats[i].label, bk->f_text);
+		if (f->cats[i].missing)
 			continue;
-		for (size_t k = 0; k < t->nkeys; k++) {
-			put_count(&sh, row, (lxw_col_t)(1 + k), t->values[i][k],
-			    NULL);
+		for (size_t k = 0; k < f->nseries; k++) {
+			put_count(&sh, row, (lxw_col_t)(1 + k),
+			    f->series[k].counts[i], NULL);
 			put_share(&sh, row, (lxw_col_t)(col_total + 1 + k),
-			    t->shares[i][k], NULL);
-			sum += t->values[i][k];
+			    f->series[k].values[i] / 100.0, NULL);
+			sum += f->series[k].counts[i];
 		}
 		put_count(&sh, row, col_total, sum, NULL);
 	}
 	sheet_filter(&sh, last, last_col);
 
-	ch = chart_new(bk, LXW_CHART_COLUMN_STACKED_PERCENT, caption);
+	ch = fig_chart_new(bk, LXW_CHART_COLUMN_STACKED_PERCENT, f->caption);
 	if (ch != NULL) {
-		if (t->nkeys == 0)
+		if (f->nseries == 0)
 			chart_column_series(&sh, ch, ROW_DATA, last, 0,
-			    col_total, key_color(bk, &(struct key){ .kind =
-			    KEY_OTHER }), false);
-		for (size_t k = 0; k < t->nkeys; k++)
+			    col_total, rgb_hex(chart_palette_other()), false);
+		for (size_t k = 0; k < f->nseries; k++)
 			chart_column_series(&sh, ch, ROW_DATA, last, 0,
-			    (lxw_col_t)(1 + k), key_color(bk, &t->keys[k]),
+			    (lxw_col_t)(1 + k), rgb_hex(f->series[k].color),
 			    false);
 		chart_set_series_gap(ch, 60);
 		chart_set_series_overlap(ch, 100);
-		chart_axes(ch, "月", y_name, "0%");
-		chart_place(&sh, ch, ROW_DATA + MODEL_MONTHS + 1, 0, 1.6,
-		    1.6);
+		chart_axes(ch, f->x_title, f->y_title, "0%");
+		chart_place(&sh, ch, last + 2, 0, 1.6, 1.6);
 	}
 	sheet_close(&sh);
 }
 
-/* ---- 図1.1: six months per sensor per day, two line charts ---- */
-
+/* 図1.1: six months per sensor per day.  libxlsxwriter 1.1 has no
+ * secondary axis, so the two measures are two line charts. */
 static void
-write_trend(struct book *bk, const struct month_model *m, const char *caption)
+write_trend(struct book *bk, const struct ed_figure *f)
 {
+	const struct edition *ed = bk->ed;
 	struct sheet sh;
-	char buf[LABEL_MAX], title[CAPTION_MAX + 32];
-	static const char *const heads[] = { "月", "観測点数",
-		"観測センサー日数", "アクセス数", "発信元数",
-		"1観測点1日あたりアクセス数", "1観測点1日あたり発信元数",
-		"発信元1件あたりアクセス数" };
-	lxw_row_t last = ROW_DATA + MODEL_MONTHS - 1;
+	lxw_row_t last = ROW_DATA + (lxw_row_t)(f->ncat ? f->ncat - 1 : 0);
+	const char *heads[8];
 
-	if (!sheet_open(bk, &sh, "図1.1 推移"))
+	if (f->nseries < 2 || !sheet_open(bk, &sh, f->sheet))
 		return;
-	book_index_add(bk, &sh, caption);
-	sheet_caption(&sh, caption, "センサー日数は観測できた(観測点, 日)の数。データのない月は1観測点あたりの値が空欄。");
-	for (size_t c = 0; c < sizeof(heads) / sizeof(heads[0]); c++)
+	book_index_add(bk, &sh, f->caption);
+	sheet_caption(&sh, f->caption, f->note);
+	heads[0] = ed->words[ED_W_MONTH];
+	heads[1] = ed->words[ED_W_SENSORS];
+	heads[2] = ed->words[ED_W_SENSOR_DAYS];
+	heads[3] = f->series[0].label;
+	heads[4] = f->series[1].label;
+	heads[5] = f->y_title;
+	heads[6] = f->y2_title;
+	heads[7] = ed->words[ED_W_PER_SOURCE];
+	for (size_t c = 0; c < 8; c++)
 		put_text(&sh, ROW_HEAD, (lxw_col_t)c, heads[c], bk->f_head);
-	for (int i = 0; i < MODEL_MONTHS; i++) {
-		const struct month_summary *s = &m->six[i];
+	for (size_t i = 0; i < f->ncat; i++) {
 		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
 
-		put_text(&sh, row, 0, label_month(s->month, buf, sizeof(buf)),
-		    bk->f_text);
-		put_count(&sh, row, 1, s->sensors, NULL);
-		put_count(&sh, row, 2, s->sensor_days, NULL);
-		put_count(&sh, row, 3, s->total.accesses, NULL);
-		put_count(&sh, row, 4, s->total.sources, NULL);
-		if (!s->has_data)
-			continue;
-		put_per_sensor(&sh, row, 5, s->accesses_per_sensor_day);
-		put_per_sensor(&sh, row, 6, s->sources_per_sensor_day);
-		if (s->total.sources > 0)
-			put_per_sensor(&sh, row, 7, s->accesses_per_source);
+		put_text(&sh, row, 0, f->cats[i].label, bk->f_text);
+		put_count(&sh, row, 1, f->cats[i].sensors, NULL);
+		put_count(&sh, row, 2, f->cats[i].sensor_days, NULL);
+		put_count(&sh, row, 3, f->series[0].counts[i], NULL);
+		put_count(&sh, row, 4, f->series[1].counts[i], NULL);
+		put_value(&sh, row, 5, f->series[0].values[i]);
+		put_value(&sh, row, 6, f->series[1].values[i]);
+		put_value(&sh, row, 7, f->cats[i].per_source);
 	}
 	sheet_filter(&sh, last, 7);
 	for (int j = 0; j < 2; j++) {
+		char title[CAPTION_MAX + 32];
 		lxw_chart *ch;
 
-		snprintf(title, sizeof(title), "%s(%s)", caption,
-		    j == 0 ? "アクセス数" : "発信元数");
-		ch = chart_new(bk, LXW_CHART_LINE, title);
+		snprintf(title, sizeof(title), "%s (%s)", f->caption,
+		    f->series[j].label);
+		ch = fig_chart_new(bk, LXW_CHART_LINE, title);
 		if (ch == NULL)
 			continue;
 		chart_column_series(&sh, ch, ROW_DATA, last, 0,
-		    (lxw_col_t)(5 + j), rgb_hex(chart_palette((size_t)j)),
-		    true);
+		    (lxw_col_t)(5 + j), rgb_hex(f->series[j].color), true);
 		chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-		chart_axes(ch, "月", j == 0 ? "アクセス数(件/観測点/日)" :
-		    "発信元数(件/観測点/日)", FMT_COUNT);
+		chart_axes(ch, f->x_title, j == 0 ? f->y_title : f->y2_title,
+		    FMT_COUNT);
+		chart_axis_set_min(chart_axis_get(ch, LXW_CHART_AXIS_TYPE_Y), 0);
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-		chart_place(&sh, ch, ROW_DATA + MODEL_MONTHS + 1 +
-		    (lxw_row_t)j * 22, 0, 1.5, 1.4);
+		chart_place(&sh, ch, last + 2 + (lxw_row_t)j * 22, 0, 1.5, 1.4);
 	}
 	sheet_close(&sh);
 }
-
-/* ---- 図2.1.n: a notable port over M-1 and M ---- */
-
-static void
-write_notable(struct book *bk, const struct month_model *m, size_t idx)
-{
-	const struct notable *n = &m->notable[idx];
-	char label[LABEL_MAX], sheet[160], caption[CAPTION_MAX];
-	int nd = n->ndays_prev + n->ndays_cur;
-	month_t months[62];
-	int days[62], sensors[62];
-	struct daily_fig f = { 0 };
-
-	if (nd > 62)
-		return;
-	key_text(bk, &n->key, label, sizeof(label));
-	snprintf(sheet, sizeof(sheet), "図2.1.%zu %s", idx + 1, label);
-	snprintf(caption, sizeof(caption),
-	    "図 2.1.%zu %d年%d月～%d年%d月の%sポートへの発信元地域別アクセス数の変化",
-	    idx + 1, month_year(m->month - 1), month_mon(m->month - 1),
-	    month_year(m->month), month_mon(m->month), label);
-	for (int i = 0; i < nd; i++) {
-		bool cur = i >= n->ndays_prev;
-
-		months[i] = cur ? m->month : m->month - 1;
-		days[i] = cur ? i - n->ndays_prev + 1 : i + 1;
-		sensors[i] = cur ? m->sensors_per_day[days[i]] :
-		    m->prev_sensors_per_day[days[i]];
-	}
-	f.sheet = sheet;
-	f.caption = caption;
-	f.note = "値は1観測点あたりのアクセス数(その日に観測した観測点数で割った値)。観測点数が0の日は未観測のため空欄。";
-	f.y_name = "アクセス数(件/観測点)";
-	f.nkeys = n->daily != NULL ? n->ncc : 0;
-	f.keys = n->cc;
-	f.daily = n->daily;
-	f.ndays = nd;
-	f.row_month = months;
-	f.row_day = days;
-	f.row_sensors = sensors;
-	write_daily(bk, &f);
-}
-
-/* ---- 概要 ---- */
-
-static const char *
-trend_word(enum trend t)
-{
-	switch (t) {
-	case TREND_FLAT: return "横ばい";
-	case TREND_UP_GENTLE: return "緩やかな増加傾向";
-	case TREND_UP: return "増加傾向";
-	case TREND_DOWN_GENTLE: return "緩やかな減少傾向";
-	case TREND_DOWN: return "減少傾向";
-	default: return "判定できない(データのある月が3か月未満)";
-	}
-}
-
-/* "6/1, 6/2, 6/5(3観測点)" or "なし" */
-static void
-missing_text(const struct month_model *m, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < m->nmissing && used + 1 < len; i++) {
-		const struct missing_day *d = &m->missing[i];
-		int w;
-
-		if (d->missing == m->cur->sensors)
-			w = snprintf(buf + used, len - used, "%s%d/%d",
-			    i ? ", " : "", month_mon(m->month), d->day);
-		else
-			w = snprintf(buf + used, len - used, "%s%d/%d(%d観測点)",
-			    i ? ", " : "", month_mon(m->month), d->day,
-			    d->missing);
-		if (w < 0 || (size_t)w >= len - used)
-			break;
-		used += (size_t)w;
-	}
-	if (used == 0)
-		snprintf(buf, len, "なし");
-}
-
-struct summary_row {
-	const char *label;
-	int kind;            /* 0 text, 1 count, 2 per sensor, 3 share */
-	const char *text;
-	int64_t count;
-	double value;
-	const char *unit;
-};
 
 /* Fills the summary sheet sh (opened first so that it is the first sheet,
  * filled last so that it lists the figure sheets). */
 static void
-write_summary(struct book *bk, const struct month_model *m, struct sheet *shp)
+write_summary(struct book *bk, struct sheet *shp)
 {
-	const struct month_summary *s = m->cur;
+	const struct edition *ed = bk->ed;
 	struct sheet sh = *shp;
-	char month[32], caption[CAPTION_MAX], period[64], missing[1024];
-	char buf[LABEL_MAX];
+	char caption[CAPTION_MAX];
 	lxw_row_t row;
 
-	label_month(m->month, month, sizeof(month));
-	snprintf(caption, sizeof(caption),
-	    "インターネット定点観測での観測状況について %s", month);
-	if (m->observed_first > 0)
-		snprintf(period, sizeof(period), "%d/%d～%d/%d",
-		    month_mon(m->month), m->observed_first,
-		    month_mon(m->month), m->observed_last);
-	else
-		snprintf(period, sizeof(period), "なし");
-	missing_text(m, missing, sizeof(missing));
-
-	const struct summary_row rows[] = {
-		{ "対象月", 0, month, 0, 0, NULL },
-		{ "観測点数", 1, NULL, s->sensors, 0, "観測点" },
-		{ "観測できたセンサー日数", 1, NULL, s->sensor_days, 0,
-		  "観測点×日" },
-		{ "観測できなかったセンサー日数", 1, NULL,
-		  m->missing_sensor_days, 0, "観測点×日" },
-		{ "アクセス総数", 1, NULL, s->total.accesses, 0, "件" },
-		{ "発信元数(延べ)", 1, NULL, s->total.sources, 0, "件" },
-		{ "1観測点1日あたりのアクセス数", 2, NULL, 0,
-		  s->accesses_per_sensor_day, "件" },
-		{ "1観測点1日あたりの発信元数", 2, NULL, 0,
-		  s->sources_per_sensor_day, "件" },
-		{ "発信元1件あたりのアクセス数", 2, NULL, 0,
-		  s->accesses_per_source, "件" },
-		{ "観測期間", 0, period, 0, 0, NULL },
-		{ "観測できなかった日", 0, missing, 0, 0,
-		  "(観測点数) は一部の観測点のみ欠けた日" },
-		{ "6か月の傾向(1観測点1日あたりのアクセス数)", 0,
-		  trend_word(m->trend), 0, 0, NULL },
-		{ "傾向の傾き", 2, NULL, 0, m->trend_slope, "件/月" },
-		{ "傾向の傾き(平均に対する比)", 3, NULL, 0,
-		  m->trend_relative, "/月" },
-	};
-
+	snprintf(caption, sizeof(caption), "%s", ed->doc_title);
 	put_wide_text(&sh, ROW_CAPTION, 0, caption, bk->f_caption);
-	put_text(&sh, ROW_HEAD, 0, "項目", bk->f_head);
-	put_text(&sh, ROW_HEAD, 1, "値", bk->f_head);
-	put_text(&sh, ROW_HEAD, 2, "単位・注", bk->f_head);
+	put_text(&sh, ROW_HEAD, 0, ed->words[ED_W_SUMMARY_ITEM], bk->f_head);
+	put_text(&sh, ROW_HEAD, 1, ed->words[ED_W_SUMMARY_VALUE], bk->f_head);
+	put_text(&sh, ROW_HEAD, 2, ed->words[ED_W_SUMMARY_UNIT], bk->f_head);
 	worksheet_freeze_panes(sh.ws, ROW_DATA, 0);
 	row = ROW_DATA;
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++, row++) {
-		const struct summary_row *r = &rows[i];
+	for (size_t i = 0; i < ed->nsummary; i++, row++) {
+		const struct ed_row *r = &ed->summary[i];
 
 		put_text(&sh, row, 0, r->label, bk->f_text);
 		switch (r->kind) {
-		case 0:
+		case ED_TEXT:
 			put_text(&sh, row, 1, r->text, bk->f_text);
 			break;
-		case 1:
+		case ED_COUNT:
 			put_count(&sh, row, 1, r->count, NULL);
 			break;
-		case 2:
+		case ED_DECIMAL:
 			put_per_sensor(&sh, row, 1, r->value);
 			break;
-		default:
+		case ED_SHARE:
 			put_share(&sh, row, 1, r->value, NULL);
 			break;
 		}
@@ -891,44 +734,38 @@ write_summary(struct book *bk, const struct month_model *m, struct sheet *shp)
 
 	/* notable ports */
 	row++;
-	put_text(&sh, row++, 0, "注目ポート(前月比の増加が大きいポート)",
-	    bk->f_total_label);
+	put_text(&sh, row++, 0, ed->words[ED_W_NOTABLE_HEAD], bk->f_total_label);
 	{
-		static const char *const heads[] = { "ポート", "前月のアクセス数",
-			"当月のアクセス数", "前月比", "前月比(表記)",
-			"主な発信元地域", "その割合", "選定" };
 		lxw_row_t head = row;
 
-		for (size_t c = 0; c < sizeof(heads) / sizeof(heads[0]); c++)
-			put_text(&sh, row, (lxw_col_t)c, heads[c], bk->f_head);
+		for (size_t c = 0; c < 8; c++)
+			put_text(&sh, row, (lxw_col_t)c, ed->notable_heads[c],
+			    bk->f_head);
 		row++;
-		for (size_t i = 0; i < m->nnotable; i++, row++) {
-			const struct notable *n = &m->notable[i];
+		for (size_t i = 0; i < ed->nnotable; i++, row++) {
+			const struct ed_notable_row *n = &ed->notable[i];
 
-			put_text(&sh, row, 0, key_text(bk, &n->key, buf,
-			    sizeof(buf)), bk->f_text);
+			put_text(&sh, row, 0, n->label, bk->f_text);
 			put_count(&sh, row, 1, n->prev, NULL);
 			put_count(&sh, row, 2, n->cur, NULL);
 			if (isfinite(n->ratio))
 				put_per_sensor(&sh, row, 3, n->ratio);
 			put_text(&sh, row, 4, n->ratio_text, bk->f_text);
-			if (n->dominant.kind != KEY_OTHER) {
-				put_text(&sh, row, 5, key_text(bk, &n->dominant,
-				    buf, sizeof(buf)), bk->f_text);
+			if (n->dominant != NULL) {
+				put_text(&sh, row, 5, n->dominant, bk->f_text);
 				put_share(&sh, row, 6, n->dominant_share, NULL);
 			}
-			put_text(&sh, row, 7, n->pinned ? "テンプレート指定" :
-			    "自動", bk->f_text);
+			put_text(&sh, row, 7, n->chosen, bk->f_text);
 		}
-		if (m->nnotable == 0)
-			put_text(&sh, row++, 0, "なし", bk->f_text);
+		if (ed->nnotable == 0)
+			put_text(&sh, row++, 0, ed->words[ED_W_NONE], bk->f_text);
 		fail(bk, worksheet_autofilter(sh.ws, head, 0,
 		    row > head + 1 ? row - 1 : head, 7), "setting an autofilter");
 	}
 
 	/* the figure sheets, linked */
 	row++;
-	put_text(&sh, row++, 0, "図の一覧", bk->f_total_label);
+	put_text(&sh, row++, 0, ed->words[ED_W_FIGURE_LIST], bk->f_total_label);
 	for (size_t i = 0; i < bk->nindex; i++, row++) {
 		char url[192];
 		char quoted[160];
@@ -987,26 +824,10 @@ book_formats(struct book *bk)
 	format_set_num_format(bk->f_total_share, FMT_SHARE);
 }
 
-/* SOURCE_DATE_EPOCH as a time, or 0 (libxlsxwriter then uses now). */
-static time_t
-source_date(void)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
-		return 0;
-	return (time_t)v;
-}
-
 static bool
 book_begin(struct book *bk, struct atomic_file *af, const char *path,
-    const char *title, const char *subject, struct err *e)
+    const char *title, const char *subject, const char *author, time_t date,
+    struct err *e)
 {
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
@@ -1023,9 +844,9 @@ book_begin(struct book *bk, struct atomic_file *af, const char *path,
 	book_formats(bk);
 	props.title = (char *)title;
 	props.subject = (char *)subject;
-	props.author = (char *)"talot";
+	props.author = (char *)author;
 	props.company = NULL;
-	props.created = source_date();
+	props.created = date;
 	fail(bk, workbook_set_properties(bk->wb, &props),
 	    "setting the document properties");
 	return true;
@@ -1086,80 +907,44 @@ book_end(struct book *bk, struct atomic_file *af, struct err *e)
 }
 
 bool
-bulletin_xlsx_write(const struct month_model *m, const struct catalog *cat,
-    const char *path, struct diag *warnings, struct err *e)
+bulletin_xlsx_write(const struct edition *ed, const char *path,
+    struct err *e)
 {
-	struct book bk = { .path = path, .cat = cat, .warnings = warnings,
-		.m = m };
+	struct book bk = { .path = path, .ed = ed };
 	struct atomic_file af = { 0 };
-	char month[32], first[32], title[256], subject[256];
-	char cap[CAPTION_MAX], cap2[80];
 	struct sheet summary;
 	bool have_summary;
 
-	if (m == NULL || m->cur == NULL)
+	if (ed == NULL)
 		return err_set(e, "%s: no month to write", path);
-	label_month(m->month, month, sizeof(month));
-	label_month(m->month - (MODEL_MONTHS - 1), first, sizeof(first));
-	snprintf(title, sizeof(title),
-	    "インターネット定点観測での観測状況について %s", month);
-	snprintf(subject, sizeof(subject),
-	    "%sの観測データ(図の表とグラフ)", month);
-	if (!book_begin(&bk, &af, path, title, subject, e))
+	if (!book_begin(&bk, &af, path, ed->doc_title, ed->doc_subject,
+	    ed->author, ed->date, e))
 		return false;
 
-	/* 概要 first; it lists the figure sheets, so it is filled last */
-	have_summary = sheet_open(&bk, &summary, "概要");
+	/* the summary first; it lists the figure sheets, so it is filled last */
+	have_summary = sheet_open(&bk, &summary, ed->words[ED_W_SUMMARY_SHEET]);
 	if (have_summary)
 		worksheet_activate(summary.ws);
+	for (size_t i = 0; i < ed->nfigures; i++) {
+		const struct ed_figure *f = &ed->figures[i];
 
-	write_trend(&bk, m, "図 1.1 1観測点での1日あたりの期待しない(一方的な)アクセス数および発信元数");
-	for (size_t i = 0; i < m->nnotable; i++)
-		write_notable(&bk, m, i);
-
-	snprintf(cap, sizeof(cap), "図 2.2.1 %sの一方的なアクセス状況(アクセス数)", month);
-	write_breakdown_daily(&bk, m, &m->ports_acc, "図2.2.1 日別ポート別アクセス数",
-	    cap, "アクセス数(件/観測点)");
-	snprintf(cap, sizeof(cap), "図 2.2.2 %sの一方的なアクセス状況(発信元数)", month);
-	write_breakdown_daily(&bk, m, &m->ports_src, "図2.2.2 日別ポート別発信元数",
-	    cap, "発信元数(件/観測点)");
-
-	snprintf(cap, sizeof(cap), "図 2.3.1 %sの宛先(ポート種類)別アクセス数の比率", month);
-	write_pie(&bk, &m->ports_acc, "図2.3.1 ポート別アクセス数比率", cap,
-	    "宛先(ポート種類)", "アクセス数");
-	snprintf(cap, sizeof(cap), "図 2.3.2 %sの宛先(ポート種類)別発信元数の比率", month);
-	write_pie(&bk, &m->ports_src, "図2.3.2 ポート別発信元数比率", cap,
-	    "宛先(ポート種類)", "発信元数");
-
-	snprintf(cap, sizeof(cap), "図 2.4.1 %sの発信元地域別アクセス数の変化", month);
-	write_breakdown_daily(&bk, m, &m->cc_acc, "図2.4.1 日別地域別アクセス数",
-	    cap, "アクセス数(件/観測点)");
-	snprintf(cap, sizeof(cap), "図 2.4.2 %sの発信元地域別アクセス数の比率", month);
-	write_pie(&bk, &m->cc_acc, "図2.4.2 地域別アクセス数比率", cap,
-	    "発信元地域", "アクセス数");
-	snprintf(cap, sizeof(cap), "図 2.4.3 %sの発信元地域別発信元数の変化", month);
-	write_breakdown_daily(&bk, m, &m->cc_src, "図2.4.3 日別地域別発信元数",
-	    cap, "発信元数(件/観測点)");
-	snprintf(cap, sizeof(cap), "図 2.4.4 %sの発信元地域別発信元数の比率", month);
-	write_pie(&bk, &m->cc_src, "図2.4.4 地域別発信元数比率", cap,
-	    "発信元地域", "発信元数");
-
-	snprintf(cap2, sizeof(cap2), "%s～%s", first, month);
-	snprintf(cap, sizeof(cap), "図 3.1.1 %sの宛先(ポート種類)別アクセス数の比率", cap2);
-	write_six(&bk, m, &m->six_ports_acc, "図3.1.1 月別ポート別アクセス数比率",
-	    cap, "アクセス数の比率");
-	snprintf(cap, sizeof(cap), "図 3.1.2 %sの宛先(ポート種類)別発信元数の比率", cap2);
-	write_six(&bk, m, &m->six_ports_src, "図3.1.2 月別ポート別発信元数比率",
-	    cap, "発信元数の比率");
-	snprintf(cap, sizeof(cap), "図 3.2.1 %sの発信元地域別アクセス数の比率", cap2);
-	write_six(&bk, m, &m->six_cc_acc, "図3.2.1 月別地域別アクセス数比率",
-	    cap, "アクセス数の比率");
-	snprintf(cap, sizeof(cap), "図 3.2.2 %sの発信元地域別発信元数の比率", cap2);
-	write_six(&bk, m, &m->six_cc_src, "図3.2.2 月別地域別発信元数比率",
-	    cap, "発信元数の比率");
-
+		switch (f->kind) {
+		case ED_FIG_TREND:
+			write_trend(&bk, f);
+			break;
+		case ED_FIG_DAILY:
+			write_daily(&bk, f);
+			break;
+		case ED_FIG_PIE:
+			write_pie(&bk, f);
+			break;
+		case ED_FIG_SHARES:
+			write_shares(&bk, f);
+			break;
+		}
+	}
 	if (have_summary)
-		write_summary(&bk, m, &summary);
+		write_summary(&bk, &summary);
 	return book_end(&bk, &af, e);
 }
 
@@ -1302,8 +1087,8 @@ write_range_table(struct book *bk, const struct range_model *r,
 
 bool
 bulletin_xlsx_write_range(const struct range_model *r,
-    const struct catalog *cat, const char *path, struct diag *warnings,
-    struct err *e)
+    const struct catalog *cat, const char *author, time_t date,
+    const char *path, struct diag *warnings, struct err *e)
 {
 	struct book bk = { .path = path, .cat = cat, .warnings = warnings,
 		.r = r };
@@ -1318,7 +1103,7 @@ bulletin_xlsx_write_range(const struct range_model *r,
 	snprintf(title, sizeof(title), "インターネット定点観測 %sの月別統計",
 	    span);
 	if (!book_begin(&bk, &af, path, title, "月別の観測データ(表とグラフ)",
-	    e))
+	    author, date, e))
 		return false;
 	write_range_months(&bk, r, span);
 	snprintf(cap, sizeof(cap), "%sの宛先(ポート種類)別アクセス数", span);

@@ -90,6 +90,11 @@ void month_data_finish(struct month_data *d);
 /* Fills in for month M (six months M-5..M and M's daily rollups). */
 bool store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e);
+/* Everything month M's bulletin needs, read in one pass inside one read
+ * snapshot: store_month_input() and the per-day-country rows of the
+ * notable ports (model_notable_keys() with the pins) over M-1..M. */
+bool store_month_read(struct store *s, month_t m, const struct key *pins,
+    size_t npins, struct month_input *in, struct err *e);
 /* Per day × country of one port over months from..to.  *rows malloc'd. */
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
