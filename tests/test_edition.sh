@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# test_edition.sh — the PDF and the workbook of a month come from one
+# edition, so they carry the same captions, axis titles and numbers.
+# Checked on the sample and on a fixture with outages and a sensor change.
+set -u
+BIN=${TALOT_BIN:?}
+SRC=${TALOT_SRCDIR:?}
+T=$(mktemp -d "${TMPDIR:-/tmp}/talot-edition.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; printf '     %s\n' "$@"; }
+
+check_month() { # NAME DB MONTH
+	local name=$1 db=$2 month=$3 d=$T/$1
+	mkdir -p "$d"
+	if ! "$BIN" render --db "$db" --month "$month" --out "$d" \
+	    --template "$SRC/templates" 2>"$d/err"; then
+		bad "$name: render" "$(head -3 "$d/err")"
+		return
+	fi
+	pdftotext "$d/talot-$month.pdf" "$d/pdf.txt"
+	python3 "$SRC/tests/xlsx_check.py" "$d/talot-$month.xlsx" >"$d/dump"
+	# captions: 【…】 in the PDF, cell A1 of each figure sheet in the workbook
+	grep -o '【図[^】]*】' "$d/pdf.txt" | sed 's/^【//; s/】$//' | sort >"$d/cap.pdf"
+	awk -F'\t' '$1 == "cell" && $3 == "A1" && $2 != "概要" { print $5 }' \
+	    "$d/dump" | sort >"$d/cap.xlsx"
+	if [ -s "$d/cap.pdf" ] && diff -q "$d/cap.pdf" "$d/cap.xlsx" >/dev/null; then
+		ok "$name: the PDF and the workbook have the same $(wc -l <"$d/cap.pdf") captions"
+	else
+		bad "$name: same captions" "$(diff "$d/cap.pdf" "$d/cap.xlsx" | head -5)"
+	fi
+	# every workbook chart's title is a caption of the PDF (図1.1 is two
+	# charts, each titled with the caption and its measure)
+	local missing=0
+	while IFS= read -r t; do
+		grep -qxF "$t" "$d/cap.pdf" || grep -qF "${t% (*}" "$d/cap.pdf" ||
+		    { missing=1; echo "     chart title not in the PDF: $t"; }
+	done < <(awk -F'\t' '$1 == "chart" { print $7 }' "$d/dump")
+	[ "$missing" = 0 ] && ok "$name: every chart title is a PDF caption" ||
+	    bad "$name: chart titles"
+	# axis titles and table heads of the workbook appear in the PDF
+	for t in 'アクセス数(件/観測点・日)' '発信元数(件/観測点・日)'; do
+		if grep -qF "$t" "$d/pdf.txt" &&
+		    grep -qF "$t" "$d/dump"; then
+			ok "$name: axis title $t in both"
+		else
+			bad "$name: axis title $t in both"
+		fi
+	done
+	# the headline numbers: summary cells of the workbook, text of the PDF
+	local acc n
+	acc=$(awk -F'\t' '$1 == "cell" && $2 == "概要" && $3 == "B8" { print $5 }' "$d/dump")
+	n=$(LC_ALL=C python3 -c "print(f'{int(float(\"$acc\")):,}')")
+	if [ -n "$acc" ] && tr -d '\n' <"$d/pdf.txt" | grep -qF "合計${n}件"; then
+		ok "$name: total accesses $n in both"
+	else
+		bad "$name: total accesses in both" "xlsx B8=$acc"
+	fi
+}
+
+"$BIN" demo --db "$T/sample.db" >/dev/null || { echo "demo failed"; exit 1; }
+check_month sample "$T/sample.db" 2007-06
+
+# a fixture: sensors 3 then 6, an outage of every sensor on days 1-2 and of
+# one sensor on days 10-12
+python3 - "$T/fx.csv" <<'PY'
+import sys, datetime
+out = open(sys.argv[1], "w")
+out.write("day,sensor,proto,port,country,accesses,sources\n")
+d = datetime.date(2025, 2, 1)
+while d <= datetime.date(2025, 3, 31):
+    sensors = ["s1", "s2", "s3"] if d.month == 2 else ["s1", "s2", "s3", "s4", "s5", "s6"]
+    for s in sensors:
+        if d.month == 3 and (d.day <= 2 or (s == "s2" and 10 <= d.day <= 12)):
+            continue
+        out.write(f"{d},{s},tcp,445,CN,{30 + d.day},{10}\n")
+        out.write(f"{d},{s},tcp,22,US,{20},{5}\n")
+        out.write(f"{d},{s},udp,1026,JP,{3},{1}\n")
+    d += datetime.timedelta(days=1)
+PY
+"$BIN" import --db "$T/fx.db" "$T/fx.csv" >/dev/null || { echo "import failed"; exit 1; }
+check_month fixture "$T/fx.db" 2025-03
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
