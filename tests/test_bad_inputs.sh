@@ -228,9 +228,21 @@ run_case() {
 			local from=$name
 			[ "$item" != tpl ] && from=${item#tpl=}
 			tpl=$T/tpl
-			cp -r "$SRC/templates" "$tpl" && cp -r "$BAD/$from/template/." "$tpl/"
-			if [ -f "$tpl/.remove" ]; then
-				(cd "$tpl" && xargs rm -f <.remove && rm -f .remove)
+			# the tables (ports.csv, countries.csv) are shared by the
+			# languages; every other file of a case is the Japanese
+			# folder's (ja/)
+			cp -r "$SRC/templates" "$tpl" || why="cannot copy the templates"
+			for f in "$BAD/$from/template/"* "$BAD/$from/template/".remove; do
+				[ -e "$f" ] || continue
+				case ${f##*/} in
+				ports.csv|countries.csv) cp -r "$f" "$tpl/" ;;
+				*) cp -r "$f" "$tpl/ja/" ;;
+				esac
+			done
+			if [ -f "$tpl/ja/.remove" ]; then
+				# names of files the case removes, wherever they are
+				(cd "$tpl" && xargs rm -f <ja/.remove)
+				(cd "$tpl/ja" && xargs rm -f <.remove && rm -f .remove)
 			fi ;;
 		gen=*)
 			genf=$(gen "${item#gen=}" "$T") || { why="unknown setup $item"; } ;;

@@ -203,6 +203,70 @@ rm(const char *dir, const char *name)
 	free(p);
 }
 
+/* Another language's columns: chosen by catalog_load_lang(), checked
+ * against the Japanese ones, and named in errors. */
+static void
+test_languages(void **state)
+{
+	char dir[] = "/tmp/talot-cat-XXXXXX";
+	struct catalog *c;
+	struct err e = { "" };
+	char buf[32], want[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "ports.csv", "proto,port,label,explanation,explanation_en\n"
+	    "tcp,135,,ja text,en text\n"
+	    "udp,53,,,\n");
+	put(dir, "countries.csv", "code,name,name_en\nJP,日本,Japan\n"
+	    "KR,韓国,\"Korea, Republic of\"\n");
+	c = catalog_load_lang(dir, "en", &e);
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	assert_string_equal(catalog_port_explanation(c, TCP, 135), "en text");
+	assert_string_equal(catalog_port_label(c, TCP, 135, buf, sizeof(buf)),
+	    "135/tcp");
+	assert_string_equal(catalog_country_name(c, "KR"), "Korea, Republic of");
+	catalog_destroy(c);
+	c = catalog_load(dir, &e);
+	assert_non_null(c);
+	assert_string_equal(catalog_port_explanation(c, TCP, 135), "ja text");
+	assert_string_equal(catalog_country_name(c, "JP"), "日本");
+	catalog_destroy(c);
+	/* a language without its column */
+	assert_null(catalog_load_lang(dir, "fr", &e));
+	snprintf(want, sizeof(want), "%s/ports.csv:1: no column explanation_fr "
+	    "for the 'fr' edition", dir);
+	assert_string_equal(e.msg, want);
+	/* an English explanation missing where the Japanese one is given */
+	put(dir, "ports.csv", "proto,port,label,explanation,explanation_en\n"
+	    "udp,53,,,\ntcp,135,,ja text,\n");
+	assert_null(catalog_load_lang(dir, "en", &e));
+	snprintf(want, sizeof(want), "%s/ports.csv:3: explanation_en is empty "
+	    "where the Japanese explanation is not", dir);
+	assert_string_equal(e.msg, want);
+	/* an empty English name */
+	put(dir, "ports.csv", "proto,port,label,explanation\n");
+	put(dir, "countries.csv", "code,name,name_en\nJP,日本,\n");
+	assert_null(catalog_load_lang(dir, "en", &e));
+	snprintf(want, sizeof(want), "%s/ports.csv:1: no column explanation_en "
+	    "for the 'en' edition", dir);
+	assert_string_equal(e.msg, want);
+	put(dir, "ports.csv", "proto,port,label,explanation,explanation_en\n");
+	assert_null(catalog_load_lang(dir, "en", &e));
+	snprintf(want, sizeof(want), "%s/countries.csv:2: empty name for JP", dir);
+	assert_string_equal(e.msg, want);
+	/* a column given twice */
+	put(dir, "countries.csv", "code,name,name_en,name_en\nJP,日本,a,b\n");
+	assert_null(catalog_load_lang(dir, "en", &e));
+	snprintf(want, sizeof(want), "%s/countries.csv:1: column 'name_en' "
+	    "given twice", dir);
+	assert_string_equal(e.msg, want);
+	rm(dir, "ports.csv");
+	rm(dir, "countries.csv");
+	rmdir(dir);
+}
+
 /* BOM, CRLF, comments, blank lines, quoting with commas, quotes and line
  * breaks, empty label and empty explanation. */
 static void
@@ -270,9 +334,9 @@ static const struct bad_case bad_cases[] = {
 	{ "ports-empty", "ports.csv", 1, "empty file; expected the header line "
 	    "proto,port,label,explanation" },
 	{ "ports-fields", "ports.csv", 3, "expected 4 fields "
-	    "(proto,port,label,explanation), found 3" },
+	    "(as the header), found 3" },
 	{ "ports-extra-comma", "ports.csv", 2, "expected 4 fields "
-	    "(proto,port,label,explanation), found 5 (quote a field that "
+	    "(as the header), found 5 (quote a field that "
 	    "contains a comma)" },
 	{ "ports-proto", "ports.csv", 4, "unknown protocol 'sctp' (use tcp, udp "
 	    "or icmp)" },
@@ -298,7 +362,7 @@ static const struct bad_case bad_cases[] = {
 	{ "countries-header", "countries.csv", 1, "expected the header line "
 	    "code,name" },
 	{ "countries-fields", "countries.csv", 3, "expected 2 fields "
-	    "(code,name), found 3" },
+	    "(as the header), found 3" },
 	{ "countries-missing", "countries.csv", 0, "cannot open: No such file "
 	    "or directory" },
 };
@@ -340,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_labels_default),
 		cmocka_unit_test(test_real_countries),
 		cmocka_unit_test(test_csv_forms),
+		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_bad_fixtures),
 	};
 

@@ -451,9 +451,9 @@ mkdir -p "$T/keep"
 render "$SAMPLE" 2007-06 "$T/keep"
 cp "$T/keep/talot-2007-06.pdf" "$T/keep.orig"
 cp -r "$SRC/templates" "$T/tpl-unknown"
-line=$(grep -n '^## 4\. 補足説明' "$T/tpl-unknown/bulletin.md" | cut -d: -f1)
+line=$(grep -n '^## 4\. 補足説明' "$T/tpl-unknown/ja/bulletin.md" | cut -d: -f1)
 line=$((line + 2))
-sed -i "${line}s/\$/ {{nope}}/" "$T/tpl-unknown/bulletin.md"
+sed -i "${line}s/\$/ {{nope}}/" "$T/tpl-unknown/ja/bulletin.md"
 SOURCE_DATE_EPOCH=1 "$BIN" render --db "$SAMPLE" --month 2007-06 \
     --out "$T/keep" --format pdf --template "$T/tpl-unknown" 2>"$T/keep.err"
 rc=$?
@@ -475,7 +475,7 @@ fi
 # a failure while the PDF is being written (an unknown figure is found by
 # the typesetter, after the temporary file was opened)
 cp -r "$SRC/templates" "$T/tpl-figure"
-printf '\n![図 9.9 存在しない図](talot:fig-9.9)\n' >>"$T/tpl-figure/bulletin.md"
+printf '\n![図 9.9 存在しない図](talot:fig-9.9)\n' >>"$T/tpl-figure/ja/bulletin.md"
 SOURCE_DATE_EPOCH=1 "$BIN" render --db "$SAMPLE" --month 2007-06 \
     --out "$T/keep" --format pdf --template "$T/tpl-figure" 2>"$T/keep2.err"
 rc=$?

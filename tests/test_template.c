@@ -573,7 +573,7 @@ bulletin_ctx(bool notable, bool outage, bool notes)
 static char *
 render_bulletin(const struct tpl_ctx *c)
 {
-	char *dir = path2(srcdir(), "templates");
+	char *dir = path2(srcdir(), "templates/ja");
 	struct err e = { "" };
 	char *out = tpl_render_file(dir, "bulletin.md", c, &e);
 

@@ -31,7 +31,7 @@
 #include "model.h"
 #include "range.h"
 #include "settings.h"
-#include "strings.h"
+#include "strtab.h"
 #include "store.h"
 
 #define M_JUNE month_make(2007, 6)
@@ -241,14 +241,14 @@ write_month(const struct month_model *m, const struct catalog *cat,
 	const char *src = getenv("TALOT_SRCDIR");
 	char dir[1024];
 	struct settings set;
-	struct strings *strs;
+	struct strtab *strs;
 	struct edition ed;
 	struct edition_opts o = { 0 };
 	bool ok;
 
-	snprintf(dir, sizeof(dir), "%s/templates", src ? src : TALOT_SRCDIR);
+	snprintf(dir, sizeof(dir), "%s/templates/ja", src ? src : TALOT_SRCDIR);
 	if (!settings_load(dir, &set, e) ||
-	    (strs = strings_load(dir, e)) == NULL)
+	    (strs = strtab_load(dir, e)) == NULL)
 		return false;
 	o.template_dir = dir;
 	o.strings = strs;
@@ -260,7 +260,7 @@ write_month(const struct month_model *m, const struct catalog *cat,
 		ok = bulletin_xlsx_write(&ed, path, e);
 		edition_free(&ed);
 	}
-	strings_free(strs);
+	strtab_free(strs);
 	return ok;
 }
 

@@ -20,7 +20,7 @@
 static const char help[] =
     "usage: talot render --db FILE --month YYYY-MM [--to YYYY-MM] [--out DIR]\n"
     "                    [--format pdf,xlsx] [--jobs N] [--template DIR]\n"
-    "                    [--notes FILE.md]\n"
+    "                    [--notes FILE.md] [--lang ja,en]\n"
     "\n"
     "Renders the monthly bulletin of YYYY-MM as DIR/talot-YYYY-MM.pdf and\n"
     "DIR/talot-YYYY-MM.xlsx (written atomically; DIR defaults to '.').\n"
@@ -28,43 +28,12 @@ static const char help[] =
     "  --format LIST    pdf, xlsx or pdf,xlsx (the default)\n"
     "  --jobs N         months rendered at once (default: the number of cores)\n"
     "  --template DIR   template folder (bulletin.md, ports.csv, countries.csv …)\n"
-    "  --notes FILE.md  analyst commentary (Markdown) for section 2\n"
+    "  --notes FILE.md  analyst commentary (Markdown) for section 2, in the first\n"
+    "                   language; another language L reads FILE.L.md if present\n"
+    "  --lang LIST      ja (the default), en, or ja,en; other languages than ja\n"
+    "                   write talot-YYYY-MM.L.pdf and .L.xlsx\n"
     "SOURCE_DATE_EPOCH, when set, dates the documents: the same store, template\n"
     "and date give byte-identical files.\n";
-
-static char *
-read_notes(const char *path, struct err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (fp == NULL) {
-		err_set(e, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(1024 * 1024 + 1);
-	if (buf == NULL) {
-		fclose(fp);
-		err_set(e, "%s: out of memory", path);
-		return NULL;
-	}
-	n = fread(buf, 1, 1024 * 1024 + 1, fp);
-	if (ferror(fp) || n > 1024 * 1024) {
-		err_set(e, ferror(fp) ? "%s: read error" :
-		    "%s: larger than 1 MiB", path);
-		fclose(fp);
-		free(buf);
-		return NULL;
-	}
-	fclose(fp);
-	buf[n] = '\0';
-	if (!text_check(path, buf, n, e)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
 
 /* The face named in settings.conf exists, and every character of the
  * notes has a glyph (else the error names the notes' line). */
@@ -301,17 +270,18 @@ cmd_render(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "template", required_argument, NULL, 'T' },
 		{ "notes", required_argument, NULL, 'n' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *mon = NULL, *to = NULL, *notes = NULL,
-	    *tdir = NULL;
+	    *tdir = NULL, *langlist = "ja";
 	struct render_job j;
-	struct settings set;
-	struct catalog *cat = NULL;
-	struct strings *strs = NULL;
+	struct lang_ctx langs[LANGS_MAX];
+	char names[LANGS_MAX][8];
+	size_t nlangs = 0;
+	struct diag lwarn;
 	struct err e = { "" };
-	char *notes_md = NULL;
 	month_t from, until;
 	struct stat sb;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
@@ -356,6 +326,9 @@ cmd_render(int argc, char **argv)
 		case 'n':
 			notes = optarg;
 			break;
+		case 'L':
+			langlist = optarg;
+			break;
 		default:
 			return cmd_option_other("render", c, help, argv);
 		}
@@ -379,6 +352,10 @@ cmd_render(int argc, char **argv)
 		    mon);
 	if (until - from >= 1200)
 		return cmd_usage_error("render", "a range of more than 100 years");
+	if (!langs_parse(langlist, names, &nlangs))
+		return cmd_usage_error("render",
+		    "--lang takes languages like ja, en or ja,en, not '%s'",
+		    langlist);
 	if (tdir != NULL && *tdir == '\0')
 		return cmd_usage_error("render", "--template needs a folder");
 	if (*j.out_dir == '\0')
@@ -402,49 +379,44 @@ cmd_render(int argc, char **argv)
 		return EXIT_DATA;
 	}
 	j.db = db;
-	j.template_dir = render_template_dir(tdir);
-	if (!settings_load(j.template_dir, &set, &e) ||
-	    (cat = catalog_load(j.template_dir, &e)) == NULL ||
-	    (strs = strings_load(j.template_dir, &e)) == NULL ||
-	    (notes != NULL && (notes_md = read_notes(notes, &e)) == NULL)) {
+	diag_init(&lwarn, DIAG_CAP_DEFAULT);
+	if (!langs_load(render_template_dir(tdir), names, nlangs, notes, langs,
+	    &lwarn, &e)) {
 		fprintf(stderr, "talot render: %s\n", e.msg);
-		catalog_destroy(cat);
-		strings_free(strs);
+		diag_finish(&lwarn);
 		return EXIT_DATA;
 	}
-	j.settings = &set;
-	j.cat = cat;
-	j.strings = strs;
-	j.notes_md = notes_md;
-	j.notes_name = notes;
+	diag_print_warnings(&lwarn, "talot render: ");
+	diag_finish(&lwarn);
+	j.langs = langs;
+	j.nlangs = nlangs;
 	j.date = render_date();
 	for (month_t m = from; m <= until; m++) {
 		static const char *const exts[] = { "pdf", "xlsx" };
 		char path[4096], name[64];
 
-		for (size_t i = 0; i < 2; i++) {
-			snprintf(path, sizeof(path), "%s/%s", j.out_dir,
-			    edition_file_name(m, strings_get(strs, "lang", NULL),
-			    exts[i], name, sizeof(name)));
-			atomic_cleanup(path, false);
-		}
+		for (size_t l = 0; l < nlangs; l++)
+			for (size_t i = 0; i < 2; i++) {
+				snprintf(path, sizeof(path), "%s/%s", j.out_dir,
+				    edition_file_name(m, langs[l].name, exts[i],
+				    name, sizeof(name)));
+				atomic_cleanup(path, false);
+			}
 	}
 	render_fonts_init();
-	if (!check_fonts(&set, j.template_dir, notes, notes_md, &e)) {
-		fprintf(stderr, "talot render: %s\n", e.msg);
-		catalog_destroy(cat);
-		strings_free(strs);
-		free(notes_md);
-		return EXIT_DATA;
-	}
+	for (size_t l = 0; l < nlangs; l++)
+		if (!check_fonts(&langs[l].settings, langs[l].dir,
+		    langs[l].notes_name, langs[l].notes_md, &e)) {
+			fprintf(stderr, "talot render: %s\n", e.msg);
+			langs_free(langs, nlangs);
+			return EXIT_DATA;
+		}
 	if (from == until) {
 		atomic_signals_install();
 		rc = one_month(&j, from);
 	}
 	else
 		rc = batch(&j, from, until, (int)jobs);
-	catalog_destroy(cat);
-	strings_free(strs);
-	free(notes_md);
+	langs_free(langs, nlangs);
 	return rc;
 }

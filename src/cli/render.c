@@ -90,35 +90,45 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
     struct err *e)
 {
 	struct month_model model;
-	struct edition ed;
-	struct edition_opts eo = {
-		.template_dir = j->template_dir,
-		.strings = j->strings,
-		.settings = j->settings,
-		.cat = j->cat,
-		.notes_md = j->notes_md,
-		.notes_name = j->notes_name,
-		.date = j->date,
-	};
-	char name[64], path[4096];
 	bool ok;
 
-	if (!render_load_model(j->db, m, j->settings, &model, e))
+	if (j->nlangs == 0)
+		return err_set(e, "no language to render");
+	if (!render_load_model(j->db, m, &j->langs[0].settings, &model, e))
 		return false;
-	ok = edition_build(&model, &eo, &ed, warnings, e);
+	ok = true;
+	for (size_t i = 0; ok && i < j->nlangs; i++) {
+		const struct lang_ctx *l = &j->langs[i];
+		struct edition ed;
+		struct edition_opts eo = {
+			.template_dir = l->dir,
+			.strings = l->strings,
+			.settings = &l->settings,
+			.cat = l->cat,
+			.notes_md = l->notes_md,
+			.notes_name = l->notes_name,
+			.date = j->date,
+		};
+		char name[64], path[4096];
+
+		if (!edition_build(&model, &eo, &ed, warnings, e)) {
+			ok = false;
+			break;
+		}
+		if (j->formats & RENDER_PDF) {
+			snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+			    edition_file_name(m, l->name, "pdf", name,
+			    sizeof(name)));
+			ok = bulletin_pdf_write(&ed, path, e);
+		}
+		if (ok && (j->formats & RENDER_XLSX)) {
+			snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+			    edition_file_name(m, l->name, "xlsx", name,
+			    sizeof(name)));
+			ok = bulletin_xlsx_write(&ed, path, e);
+		}
+		edition_free(&ed);
+	}
 	model_finish(&model);
-	if (!ok)
-		return false;
-	if (j->formats & RENDER_PDF) {
-		snprintf(path, sizeof(path), "%s/%s", j->out_dir,
-		    edition_file_name(m, ed.lang, "pdf", name, sizeof(name)));
-		ok = bulletin_pdf_write(&ed, path, e);
-	}
-	if (ok && (j->formats & RENDER_XLSX)) {
-		snprintf(path, sizeof(path), "%s/%s", j->out_dir,
-		    edition_file_name(m, ed.lang, "xlsx", name, sizeof(name)));
-		ok = bulletin_xlsx_write(&ed, path, e);
-	}
-	edition_free(&ed);
 	return ok;
 }

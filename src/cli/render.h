@@ -11,7 +11,8 @@
 #include "err.h"
 #include "model.h"
 #include "settings.h"
-#include "strings.h"
+#include "langs.h"
+#include "strtab.h"
 
 enum { RENDER_PDF = 1, RENDER_XLSX = 2 };
 
@@ -19,12 +20,8 @@ struct render_job {
 	const char *db;
 	const char *out_dir;
 	int formats;                 /* RENDER_PDF | RENDER_XLSX */
-	const char *template_dir;
-	const struct settings *settings;
-	const struct catalog *cat;
-	const struct strings *strings;  /* the language's words */
-	const char *notes_md;        /* or NULL */
-	const char *notes_name;
+	const struct lang_ctx *langs;  /* the editions to write, in order */
+	size_t nlangs;
 	time_t date;
 };
 
@@ -33,7 +30,9 @@ struct render_job {
 bool render_load_model(const char *db, month_t m, const struct settings *set,
     struct month_model *model, struct err *e);
 
-/* Renders month m; warnings collects data-quality notes. */
+/* Renders month m in every language of j (the model is built once, with
+ * the notable ports pinned by the first language's settings); warnings
+ * collects data-quality notes. */
 bool render_month(const struct render_job *j, month_t m,
     struct diag *warnings, struct err *e);
 

@@ -221,7 +221,7 @@ csv_open(struct csv *r, char **data, const char *path, const char *header,
 	}
 	{
 		const char *h = header;
-		bool same = r->nfields == nheader;
+		bool same = r->nfields >= nheader;
 
 		for (size_t i = 0; same && i < nheader; i++) {
 			size_t hl = strcspn(h, ",");
@@ -233,8 +233,30 @@ csv_open(struct csv *r, char **data, const char *path, const char *header,
 		if (!same)
 			return err_set(e, "%s:%d: expected the header line %s",
 			    path, r->record_line, header);
+		/* further columns: other languages' texts, each once */
+		for (size_t i = nheader; i < r->nfields; i++)
+			for (size_t j = 0; j < i; j++)
+				if (strcmp(csv_field(r, i), csv_field(r, j)) == 0)
+					return err_set(e, "%s:%d: column '%s' given twice",
+					    path, r->record_line, csv_field(r, i));
 	}
 	return true;
+}
+
+/* The column of the header named base (lang ja) or base_LANG; -1 if
+ * absent. */
+static int
+lang_column(struct csv *r, const char *base, int ja_col, const char *lang)
+{
+	char name[64];
+
+	if (lang == NULL || strcmp(lang, "ja") == 0)
+		return ja_col;
+	snprintf(name, sizeof(name), "%s_%s", base, lang);
+	for (size_t i = 0; i < r->nfields && i < CSV_FIELDS_MAX; i++)
+		if (strcmp(csv_field(r, i), name) == 0)
+			return (int)i;
+	return -1;
 }
 
 static void
@@ -306,7 +328,8 @@ dup_or_null(const char *s, bool *oom)
 }
 
 static bool
-ports_load(struct catalog *c, const char *dir, struct err *e)
+ports_load(struct catalog *c, const char *dir, const char *lang,
+    struct err *e)
 {
 	static const size_t nkeys = (size_t)3 << 16;
 	struct csv r;
@@ -315,10 +338,23 @@ ports_load(struct catalog *c, const char *dir, struct err *e)
 	size_t cap = 0;
 	bool ok = false, eof;
 
+	int col_label, col_expl;
+	size_t ncols;
+
 	if (path == NULL)
 		return err_set(e, "%s/ports.csv: out of memory", dir);
 	if (!csv_open(&r, &data, path, "proto,port,label,explanation", 4, e))
 		goto done;
+	ncols = r.nfields;
+	col_label = lang_column(&r, "label", 2, lang);
+	if (col_label < 0)
+		col_label = 2;     /* a label is the same in every language unless given */
+	col_expl = lang_column(&r, "explanation", 3, lang);
+	if (col_expl < 0) {
+		err_set(e, "%s:%d: no column explanation_%s for the '%s' edition",
+		    path, r.record_line, lang, lang);
+		goto done;
+	}
 	if ((first = calloc(nkeys, sizeof(*first))) == NULL) {
 		err_set(e, "%s: out of memory", path);
 		goto done;
@@ -331,11 +367,17 @@ ports_load(struct catalog *c, const char *dir, struct err *e)
 		uint32_t key;
 		size_t slot;
 
-		if (r.nfields != 4) {
-			err_set(e, "%s:%d: expected 4 fields "
-			    "(proto,port,label,explanation), found %zu%s", path,
-			    line, r.nfields, r.nfields > 4 ?
+		if (r.nfields != ncols) {
+			err_set(e, "%s:%d: expected %zu fields (as the header), "
+			    "found %zu%s", path, line, ncols, r.nfields,
+			    r.nfields > ncols ?
 			    " (quote a field that contains a comma)" : "");
+			goto done;
+		}
+		if (col_expl != 3 && *csv_field(&r, 3) != '\0' &&
+		    *csv_field(&r, (size_t)col_expl) == '\0') {
+			err_set(e, "%s:%d: explanation_%s is empty where the "
+			    "Japanese explanation is not", path, line, lang);
 			goto done;
 		}
 		if ((proto = proto_parse(csv_field(&r, 0))) < 0) {
@@ -374,8 +416,11 @@ ports_load(struct catalog *c, const char *dir, struct err *e)
 		}
 		pe = &c->ports[c->nports++];
 		pe->key = key;
-		pe->label = dup_or_null(csv_field(&r, 2), &oom);
-		pe->explanation = dup_or_null(csv_field(&r, 3), &oom);
+		pe->label = dup_or_null(csv_field(&r, (size_t)col_label), &oom);
+		if (pe->label == NULL && !oom)
+			pe->label = dup_or_null(csv_field(&r, 2), &oom);
+		pe->explanation = dup_or_null(csv_field(&r, (size_t)col_expl),
+		    &oom);
 		if (oom) {
 			err_set(e, "%s: out of memory", path);
 			goto done;
@@ -394,28 +439,39 @@ done:
 }
 
 static bool
-countries_load(struct catalog *c, const char *dir, struct err *e)
+countries_load(struct catalog *c, const char *dir, const char *lang,
+    struct err *e)
 {
 	struct csv r;
 	char *data = NULL, *path = path_join(dir, "countries.csv");
 	int first[26 * 26] = { 0 };
 	bool ok = false, eof;
 
+	int col_name;
+	size_t ncols;
+
 	if (path == NULL)
 		return err_set(e, "%s/countries.csv: out of memory", dir);
 	if (!csv_open(&r, &data, path, "code,name", 2, e))
 		goto done;
+	ncols = r.nfields;
+	col_name = lang_column(&r, "name", 1, lang);
+	if (col_name < 0) {
+		err_set(e, "%s:%d: no column name_%s for the '%s' edition", path,
+		    r.record_line, lang, lang);
+		goto done;
+	}
 	while (csv_next(&r, &eof, e)) {
 		const char *code, *name;
 		int line = r.record_line, idx;
 
-		if (r.nfields != 2) {
-			err_set(e, "%s:%d: expected 2 fields (code,name), found "
-			    "%zu", path, line, r.nfields);
+		if (r.nfields != ncols) {
+			err_set(e, "%s:%d: expected %zu fields (as the header), "
+			    "found %zu", path, line, ncols, r.nfields);
 			goto done;
 		}
 		code = csv_field(&r, 0);
-		name = csv_field(&r, 1);
+		name = csv_field(&r, (size_t)col_name);
 		if (strlen(code) != 2 || code[0] < 'A' || code[0] > 'Z' ||
 		    code[1] < 'A' || code[1] > 'Z') {
 			err_set(e, "%s:%d: bad country code '%s' (two upper-case "
@@ -449,6 +505,12 @@ done:
 struct catalog *
 catalog_load(const char *dir, struct err *e)
 {
+	return catalog_load_lang(dir, "ja", e);
+}
+
+struct catalog *
+catalog_load_lang(const char *dir, const char *lang, struct err *e)
+{
 	struct catalog *c;
 
 	if (dir == NULL) {
@@ -459,7 +521,7 @@ catalog_load(const char *dir, struct err *e)
 		err_set(e, "%s: out of memory", dir);
 		return NULL;
 	}
-	if (!ports_load(c, dir, e) || !countries_load(c, dir, e)) {
+	if (!ports_load(c, dir, lang, e) || !countries_load(c, dir, lang, e)) {
 		catalog_destroy(c);
 		return NULL;
 	}

@@ -1,12 +1,15 @@
 /* catalog.h — the editable tables of port labels/explanations and country
  * names (`templates/ports.csv`, `templates/countries.csv`).
  *
- * ports.csv:     header `proto,port,label,explanation`; proto is tcp, udp or
+ * ports.csv:     header `proto,port,label,explanation` and optionally, per
+ *                further language, `explanation_LANG` (and `label_LANG`);
+ *                proto is tcp, udp or
  *                icmp (the ICMP type goes in port); label is what the
  *                bulletin shows (`135/tcp`, `Ping(ICMP)`), empty for the
  *                default; explanation is one or two sentences, may be empty.
- * countries.csv: header `code,name`; code is an ISO 3166-1 alpha-2 code in
- *                upper case (ZZ = unknown), name the Japanese short name.
+ * countries.csv: header `code,name` and optionally `name_LANG` per further
+ *                language; code is an ISO 3166-1 alpha-2 code in upper
+ *                case (ZZ = unknown), name the Japanese short name.
  *
  * Both are UTF-8 CSV (RFC 4180 quoting; LF or CRLF).  Blank lines and lines
  * starting with `#` are ignored.  Lookups are O(log n) for ports and O(1)
@@ -28,6 +31,14 @@ struct catalog;  /* opaque: ports + countries */
  * "DIR/ports.csv:LINE: message" (malformed line, duplicate entry, bad proto
  * or port, bad country code, invalid UTF-8) or "DIR/FILE: cannot open: …". */
 struct catalog *catalog_load(const char *dir, struct err *e);
+
+/* The same for one language: the columns explanation_LANG (ports.csv) and
+ * name_LANG (countries.csv), and label_LANG where present (else label),
+ * instead of the Japanese explanation and name.  A missing column, or an
+ * empty text where the Japanese one is not, is an error naming the file
+ * and line.  "ja" reads the base columns. */
+struct catalog *catalog_load_lang(const char *dir, const char *lang,
+    struct err *e);
 
 /* Frees c; NULL is accepted. */
 void catalog_destroy(struct catalog *c);

@@ -49,7 +49,7 @@ ed_expand(struct ed_build *b, const char *key, const struct str_arg *args,
 
 	if (b->failed)
 		return NULL;
-	s = strings_expand(b->o->strings, key, args, nargs, b->e);
+	s = strtab_expand(b->o->strings, key, args, nargs, b->e);
 	if (s == NULL)
 		b->failed = true;
 	return s;
@@ -62,7 +62,7 @@ ed_word(struct ed_build *b, const char *key)
 
 	if (b->failed)
 		return "";
-	s = strings_get(b->o->strings, key, b->e);
+	s = strtab_get(b->o->strings, key, b->e);
 	if (s == NULL) {
 		b->failed = true;
 		return "";
@@ -70,15 +70,29 @@ ed_word(struct ed_build *b, const char *key)
 	return s;
 }
 
+void
+ed_mon_names(struct ed_build *b, int mon, const char **name,
+    const char **abbr)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "month.%d", mon);
+	*name = ed_word(b, key);
+	snprintf(key, sizeof(key), "month_abbr.%d", mon);
+	*abbr = ed_word(b, key);
+}
+
 char *
 ed_month_text(struct ed_build *b, month_t m)
 {
 	char y[16], mo[16];
+	const char *name, *abbr;
 
 	snprintf(y, sizeof(y), "%d", month_year(m));
 	snprintf(mo, sizeof(mo), "%d", month_mon(m));
+	ed_mon_names(b, month_mon(m), &name, &abbr);
 	return ed_expand(b, "format.month", (struct str_arg[]){ { "year", y },
-	    { "mon", mo } }, 2);
+	    { "mon", mo }, { "mon_name", name }, { "mon_abbr", abbr } }, 4);
 }
 
 static char *
@@ -92,11 +106,15 @@ date_text(struct ed_build *b, time_t t)
 		err_set(b->e, "publication date out of range");
 		return NULL;
 	}
+	const char *name, *abbr;
+
 	snprintf(y, sizeof(y), "%d", tm.tm_year + 1900);
 	snprintf(mo, sizeof(mo), "%d", tm.tm_mon + 1);
 	snprintf(d, sizeof(d), "%d", tm.tm_mday);
+	ed_mon_names(b, tm.tm_mon + 1, &name, &abbr);
 	return ed_expand(b, "format.date", (struct str_arg[]){ { "year", y },
-	    { "mon", mo }, { "day", d } }, 3);
+	    { "mon", mo }, { "day", d }, { "mon_name", name },
+	    { "mon_abbr", abbr } }, 5);
 }
 
 static const char *const word_keys[ED_W_COUNT] = {
@@ -124,6 +142,8 @@ static const char *const word_keys[ED_W_COUNT] = {
 	[ED_W_NO_PORTS] = "table.empty",
 	[ED_W_SENSOR_DAYS] = "head.sensor_days",
 	[ED_W_PER_SOURCE] = "head.per_source",
+	[ED_W_CAPTION_OPEN] = "format.caption_open",
+	[ED_W_CAPTION_CLOSE] = "format.caption_close",
 };
 
 static void
@@ -199,14 +219,17 @@ period_text(struct ed_build *b)
 {
 	const struct month_model *m = b->m;
 	char mo[8], d1[8], d2[8];
+	const char *name, *abbr;
 
 	if (m->observed_first <= 0)
 		return ed_strdup(b, ed_word(b, "word.none"));
 	snprintf(mo, sizeof(mo), "%d", month_mon(m->month));
 	snprintf(d1, sizeof(d1), "%d", m->observed_first);
 	snprintf(d2, sizeof(d2), "%d", m->observed_last);
+	ed_mon_names(b, month_mon(m->month), &name, &abbr);
 	return ed_expand(b, "summary.period_value", (struct str_arg[]){
-	    { "mon", mo }, { "first", d1 }, { "last", d2 } }, 3);
+	    { "mon", mo }, { "first", d1 }, { "last", d2 },
+	    { "mon_name", name }, { "mon_abbr", abbr } }, 5);
 }
 
 static void
@@ -307,8 +330,8 @@ edition_build(const struct month_model *m, const struct edition_opts *o,
 	if (m == NULL || m->cur == NULL)
 		return err_set(e, "no month to describe");
 	snprintf(ed->lang, sizeof(ed->lang), "%s",
-	    strings_has(o->strings, "lang") ?
-	    strings_get(o->strings, "lang", NULL) : "ja");
+	    strtab_has(o->strings, "lang") ?
+	    strtab_get(o->strings, "lang", NULL) : "ja");
 	ed->month = m->month;
 	ed->date = o->date;
 	b.list_sep = ed_word(&b, "format.list_sep");

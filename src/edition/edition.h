@@ -28,7 +28,7 @@
 #include "err.h"
 #include "model.h"
 #include "settings.h"
-#include "strings.h"
+#include "strtab.h"
 
 enum ed_fig_kind {
 	ED_FIG_TREND,     /* lines over six months, two measures, two axes */
@@ -130,6 +130,8 @@ enum ed_word {
 	ED_W_NO_PORTS,         /* section 4 without ports */
 	ED_W_SENSOR_DAYS,      /* "観測点・日数" */
 	ED_W_PER_SOURCE,       /* "発信元1件あたりのアクセス数" */
+	ED_W_CAPTION_OPEN,     /* "【" before a caption on paper */
+	ED_W_CAPTION_CLOSE,    /* "】" after it */
 	ED_W_COUNT
 };
 
@@ -173,7 +175,7 @@ struct edition {
 
 struct edition_opts {
 	const char *template_dir;   /* bulletin.md, contact.md, strings.conf */
-	const struct strings *strings;
+	const struct strtab *strings;
 	const struct settings *settings;
 	const struct catalog *cat;
 	const char *notes_md;       /* analyst commentary or NULL */

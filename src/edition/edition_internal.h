@@ -26,6 +26,9 @@ char *ed_expand(struct ed_build *b, const char *key,
     const struct str_arg *args, size_t nargs);
 const char *ed_word(struct ed_build *b, const char *key);
 char *ed_month_text(struct ed_build *b, month_t m);
+/* The names of month mon (1..12) in this language: month.N, month_abbr.N. */
+void ed_mon_names(struct ed_build *b, int mon, const char **name,
+    const char **abbr);
 char *ed_key_label(struct ed_build *b, const struct key *k);
 void ed_share_texts(struct ed_build *b, struct ed_series *s, size_t n,
     int64_t total);

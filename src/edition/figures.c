@@ -69,6 +69,16 @@ edition_figure(const struct edition *ed, const char *id)
 
 /* ---- helpers ---- */
 
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 char *
 ed_key_label(struct ed_build *b, const struct key *k)
 {
@@ -85,6 +95,7 @@ cat_day(struct ed_build *b, struct ed_cat *c, month_t m, int day,
     int sensors)
 {
 	char y[16], mo[16], d[16];
+	const char *name, *abbr;
 	char *s;
 
 	c->year = month_year(m);
@@ -95,8 +106,10 @@ cat_day(struct ed_build *b, struct ed_cat *c, month_t m, int day,
 	snprintf(y, sizeof(y), "%d", c->year);
 	snprintf(mo, sizeof(mo), "%d", c->mon);
 	snprintf(d, sizeof(d), "%d", day);
+	ed_mon_names(b, c->mon, &name, &abbr);
 	s = ed_expand(b, "format.day", (struct str_arg[]){ { "year", y },
-	    { "mon", mo }, { "day", d } }, 3);
+	    { "mon", mo }, { "day", d }, { "mon_name", name },
+	    { "mon_abbr", abbr } }, 5);
 	snprintf(c->label, sizeof(c->label), "%s", s ? s : "");
 	free(s);
 }
@@ -193,6 +206,15 @@ fig_words(struct ed_build *b, struct ed_figure *f, const struct fig_def *d,
 	f->caption = ed_expand(b, key, args, 5);
 	snprintf(key, sizeof(key), "sheet.%s", d->id);
 	f->sheet = ed_expand(b, key, args, 5);
+	/* a workbook sheet name has at most 31 characters (a notable port's
+	 * sheet, which holds the port's label, is cut by the renderer) */
+	if (f->sheet != NULL && d->source != SRC_NOTABLE &&
+	    utf8_chars(f->sheet) > 31) {
+		b->failed = true;
+		err_set(b->e, "strings.conf: %s expands to more than 31 characters (a workbook's limit): %s",
+		    key, f->sheet);
+		return false;
+	}
 	switch (d->kind) {
 	case ED_FIG_TREND:
 		f->y_title = ed_expand(b, "axis.accesses_per_sensor_day", NULL, 0);

@@ -80,16 +80,20 @@ static const char *const trend_keys[] = {
 static char *
 day_range(struct ed_build *b, int mon, int d1, int d2)
 {
-	char m[8], a[8], z[8];
+	char m[16], a[16], z[16];
+	const char *name, *abbr;
 
 	snprintf(m, sizeof(m), "%d", mon);
 	snprintf(a, sizeof(a), "%d", d1);
 	snprintf(z, sizeof(z), "%d", d2);
+	ed_mon_names(b, mon, &name, &abbr);
 	if (d1 == d2)
 		return ed_expand(b, "format.day_long", (struct str_arg[]){
-		    { "mon", m }, { "day", a } }, 2);
+		    { "mon", m }, { "day", a }, { "mon_name", name },
+		    { "mon_abbr", abbr } }, 4);
 	return ed_expand(b, "format.day_range", (struct str_arg[]){
-	    { "mon", m }, { "first", a }, { "last", z } }, 3);
+	    { "mon", m }, { "first", a }, { "last", z }, { "mon_name", name },
+	    { "mon_abbr", abbr } }, 5);
 }
 
 /* Runs of consecutive missing days with the same number of sensors. */
@@ -217,7 +221,8 @@ label_list(struct ed_build *b, const struct key *keys, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
-			sb_add(b, &t, b->list_sep);
+			sb_add(b, &t, i + 1 == n ?
+			    ed_word(b, "format.list_last_sep") : b->list_sep);
 		sb_take(b, &t, ed_key_label(b, &keys[i]));
 	}
 	return sb_done(b, &t);
@@ -323,6 +328,16 @@ check_figures(const char *dir, struct err *e)
 	return ok;
 }
 
+/* "10 sensors" / "1 sensor": KEY_one for 1, KEY_other otherwise. */
+static char *
+count_text(struct ed_build *b, const char *key, int64_t n)
+{
+	char k[64], v[FMT_INT_MAX];
+
+	snprintf(k, sizeof(k), "%s_%s", key, n == 1 ? "one" : "other");
+	return ed_expand(b, k, (struct str_arg[]){ { "n", fmt_int(n, v) } }, 1);
+}
+
 static bool
 set_owned(struct tpl_ctx *c, const char *name, char *value)
 {
@@ -366,6 +381,8 @@ ed_markdown(struct ed_build *b)
 	    tpl_setf(c, "first_year", "%d", month_year(first)) &&
 	    tpl_setf(c, "first_mon", "%d", month_mon(first)) &&
 	    tpl_setf(c, "sensors", "%d", s->sensors) &&
+	    set_owned(c, "sensors_text", count_text(b, "count.sensors",
+	    s->sensors)) &&
 	    tpl_set(c, "total_accesses", num(s->total.accesses, nb)) &&
 	    tpl_set(c, "per_sensor_accesses",
 	    fmt_round_int(s->accesses_per_sensor_day, nb)) &&

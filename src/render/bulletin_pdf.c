@@ -367,9 +367,9 @@ figure(struct pdf *p, const char *id)
 	if (f == NULL)
 		return err_set(p->e, "bulletin.md: figure talot:%s: no such figure this month",
 		    id);
-	buf_adds(&b, "【");
+	buf_add_text(&b, p->ed->words[ED_W_CAPTION_OPEN]);
 	buf_add_text(&b, f->caption);
-	buf_adds(&b, "】");
+	buf_add_text(&b, p->ed->words[ED_W_CAPTION_CLOSE]);
 	cap = text_layout(p->t, b.oom ? "" : b.s, 8.8, CONTENT_W,
 	    PANGO_ALIGN_CENTER, p->e);
 	buf_free(&b);
@@ -835,6 +835,7 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	p.t = text_create(ed->font, e);
 	if (p.t == NULL)
 		goto out;
+	text_set_language(p.t, ed->lang);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_TITLE,
 	    ed->doc_title);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_AUTHOR,

@@ -39,6 +39,12 @@ text_create(const char *family, struct err *e)
 }
 
 void
+text_set_language(struct text *t, const char *lang)
+{
+	pango_context_set_language(t->ctx, pango_language_from_string(lang));
+}
+
+void
 text_destroy(struct text *t)
 {
 	if (t == NULL)

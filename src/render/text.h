@@ -57,4 +57,8 @@ bool text_check_coverage(struct text *t, const char *where, const char *text,
 /* Checks a layout drawn elsewhere (charts use their own layouts). */
 bool text_check_glyphs(PangoLayout *l, struct err *e);
 
+/* The language of the text laid out from now on ("ja" by default): it
+ * chooses glyph shapes and line-breaking rules. */
+void text_set_language(struct text *t, const char *lang);
+
 #endif

@@ -1,4 +1,4 @@
-#include "strings.h"
+#include "strtab.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +18,7 @@ struct entry {
 	unsigned line;
 };
 
-struct strings {
+struct strtab {
 	char *name;               /* file, for messages */
 	size_t n;
 	struct entry *e;          /* sorted by key */
@@ -45,7 +45,7 @@ key_valid(const char *k)
 }
 
 void
-strings_free(struct strings *s)
+strtab_free(struct strtab *s)
 {
 	if (s == NULL)
 		return;
@@ -69,10 +69,10 @@ trim(char *a, char *b)
 	return a;
 }
 
-struct strings *
-strings_parse(const char *name, const char *text, size_t len, struct err *e)
+struct strtab *
+strtab_parse(const char *name, const char *text, size_t len, struct err *e)
 {
-	struct strings *s = calloc(1, sizeof(*s));
+	struct strtab *s = calloc(1, sizeof(*s));
 	char *copy = NULL, *p, *end;
 	size_t cap = 0;
 	unsigned line = 0;
@@ -110,6 +110,11 @@ strings_parse(const char *name, const char *text, size_t len, struct err *e)
 		}
 		v = trim(eq + 1, k + strlen(k));
 		k = trim(k, eq);
+		/* "…" keeps the spaces inside */
+		if (v[0] == '"' && strlen(v) >= 2 && v[strlen(v) - 1] == '"') {
+			v[strlen(v) - 1] = '\0';
+			v++;
+		}
 		if (!key_valid(k)) {
 			err_set(e, "%s:%u: bad key '%.64s' (letters, digits, . _ -)",
 			    name, line, k);
@@ -154,15 +159,15 @@ strings_parse(const char *name, const char *text, size_t len, struct err *e)
 	return s;
 fail:
 	free(copy);
-	strings_free(s);
+	strtab_free(s);
 	return NULL;
 }
 
-struct strings *
-strings_load(const char *dir, struct err *e)
+struct strtab *
+strtab_load(const char *dir, struct err *e)
 {
 	char *path = path_join(dir, "strings.conf");
-	struct strings *s = NULL;
+	struct strtab *s = NULL;
 	char *buf = NULL;
 	size_t len;
 	FILE *fp;
@@ -190,7 +195,7 @@ strings_load(const char *dir, struct err *e)
 		goto out;
 	}
 	fclose(fp);
-	s = strings_parse(path, buf, len, e);
+	s = strtab_parse(path, buf, len, e);
 out:
 	free(buf);
 	free(path);
@@ -198,7 +203,7 @@ out:
 }
 
 static const struct entry *
-find(const struct strings *s, const char *key)
+find(const struct strtab *s, const char *key)
 {
 	struct entry k = { .key = (char *)key };
 
@@ -208,13 +213,13 @@ find(const struct strings *s, const char *key)
 }
 
 bool
-strings_has(const struct strings *s, const char *key)
+strtab_has(const struct strtab *s, const char *key)
 {
 	return find(s, key) != NULL;
 }
 
 const char *
-strings_get(const struct strings *s, const char *key, struct err *e)
+strtab_get(const struct strtab *s, const char *key, struct err *e)
 {
 	const struct entry *en = find(s, key);
 
@@ -227,7 +232,7 @@ strings_get(const struct strings *s, const char *key, struct err *e)
 }
 
 char *
-strings_expand(const struct strings *s, const char *key,
+strtab_expand(const struct strtab *s, const char *key,
     const struct str_arg *args, size_t nargs, struct err *e)
 {
 	const struct entry *en = find(s, key);
@@ -300,13 +305,13 @@ strings_expand(const struct strings *s, const char *key,
 }
 
 size_t
-strings_count(const struct strings *s)
+strtab_count(const struct strtab *s)
 {
 	return s ? s->n : 0;
 }
 
 const char *
-strings_key(const struct strings *s, size_t i)
+strtab_key(const struct strtab *s, size_t i)
 {
 	return s && i < s->n ? s->e[i].key : NULL;
 }

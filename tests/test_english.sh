@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# test_english.sh — the English edition (--lang en, ja,en): the same
+# numbers and figures as the Japanese one, a golden text, nothing Japanese
+# in any English output, and a missing English string named as an error.
+set -u
+BIN=${TALOT_BIN:?}
+SRC=${TALOT_SRCDIR:?}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1183248000}
+T=$(mktemp -d "${TMPDIR:-/tmp}/talot-en.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1"; shift; printf '     %s\n' "$@"; }
+has() { # NAME FILE TEXT
+	if tr '\n' ' ' <"$2" | grep -qF -- "$3"; then ok "$1"; else bad "$1" "missing: $3"; fi
+}
+# Japanese script anywhere in FILE: Hiragana, Katakana, CJK ideographs,
+# CJK punctuation and full-width forms
+japanese() {
+	python3 - "$1" <<'PY'
+import re, sys
+t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+m = re.search(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]", t)
+if m:
+    i = m.start()
+    print(repr(t[max(0, i - 40):i + 20]))
+    sys.exit(0)
+sys.exit(1)
+PY
+}
+no_japanese() { # NAME FILE
+	local hit
+	if hit=$(japanese "$2"); then bad "$1" "$hit"; else ok "$1"; fi
+}
+
+"$BIN" demo --db "$T/sample.db" >/dev/null || { echo "demo failed"; exit 1; }
+
+# a batch of both languages: 4 files a month
+mkdir -p "$T/b"
+if "$BIN" render --db "$T/sample.db" --month 2007-01 --to 2007-06 \
+    --out "$T/b" --lang ja,en --jobs 2 2>"$T/b.err"; then
+	n=$(ls "$T/b" | grep -c '^talot-2007-0[1-6]\(\.en\)\?\.\(pdf\|xlsx\)$')
+	[ "$n" = 24 ] && ok "batch ja,en: 4 files for each of 6 months" ||
+	    bad "batch ja,en: 4 files for each of 6 months" "$(ls "$T/b")"
+else
+	bad "batch ja,en" "$(head -3 "$T/b.err")"
+fi
+
+# June 2007 in English: golden text, the seed's numbers, 15 figures
+pdftotext -layout "$T/b/talot-2007-06.en.pdf" "$T/en.txt"
+pdftotext "$T/b/talot-2007-06.en.pdf" "$T/en.raw"
+golden=$SRC/tests/golden/talot-2007-06.en.txt
+if [ ! -f "$golden" ]; then
+	bad "golden English text" "$golden is missing: run tests/regen-golden.sh"
+elif diff -u "$golden" "$T/en.txt" >"$T/golden.diff"; then
+	ok "pdftotext -layout equals tests/golden/talot-2007-06.en.txt"
+else
+	bad "pdftotext -layout equals tests/golden/talot-2007-06.en.txt" \
+	    "$(head -40 "$T/golden.diff")"
+fi
+has "en: total 293,252" "$T/en.raw" "293,252 unsolicited accesses"
+has "en: 1,086 accesses per sensor per day" "$T/en.raw" "1,086 accesses a day"
+has "en: from 277 sources" "$T/en.raw" "from 277 sources"
+has "en: 1026/udp notable" "$T/en.raw" "Accesses to 1026/udp in June 2007 were about 2×"
+has "en: 1027/udp notable" "$T/en.raw" "Accesses to 1027/udp in June 2007 were about 2×"
+has "en: mostly from China" "$T/en.raw" "Most came from China"
+has "en: gentle decrease" "$T/en.raw" "gentle downward trend"
+has "en: outage as a range" "$T/en.raw" "June 1–3"
+n=$(grep -c '^Fig\. [0-9]' "$T/en.raw")
+[ "$n" = 15 ] && ok "en: 15 figure captions" || bad "en: 15 figure captions" "found $n"
+pdfinfo "$T/b/talot-2007-06.en.pdf" >"$T/info"
+has "en: PDF title in English" "$T/info" "Internet Fixed-Point Observation: Monthly Report, June 2007"
+
+# nothing Japanese in any English output
+for m in 01 06; do
+	pdftotext "$T/b/talot-2007-$m.en.pdf" "$T/en-$m.txt"
+	pdfinfo "$T/b/talot-2007-$m.en.pdf" >>"$T/en-$m.txt"
+	no_japanese "en 2007-$m: PDF text and metadata" "$T/en-$m.txt"
+	python3 "$SRC/tests/xlsx_check.py" "$T/b/talot-2007-$m.en.xlsx" >"$T/en-$m.dump"
+	no_japanese "en 2007-$m: workbook (cells, sheets, charts, properties)" "$T/en-$m.dump"
+done
+# the same numbers in both languages: every numeric cell of every sheet
+python3 "$SRC/tests/xlsx_check.py" "$T/b/talot-2007-06.xlsx" >"$T/ja-06.dump"
+awk -F'\t' '$1 == "cell" && $4 == "n" { print $5 }' "$T/ja-06.dump" >"$T/ja.nums"
+awk -F'\t' '$1 == "cell" && $4 == "n" { print $5 }' "$T/en-06.dump" >"$T/en.nums"
+if [ -s "$T/ja.nums" ] && cmp -s "$T/ja.nums" "$T/en.nums"; then
+	ok "ja and en workbooks: the same $(wc -l <"$T/ja.nums") numbers in the same cells"
+else
+	bad "ja and en workbooks: the same numbers" "$(diff "$T/ja.nums" "$T/en.nums" | head -5)"
+fi
+
+# fixtures: first month, outages, zero traffic, many countries, huge counts
+for f in only-month single-sensor zero-traffic countries-250 big-counts unknown-port; do
+	csv=$SRC/tests/data/render/$f.csv
+	[ -f "$csv" ] || continue
+	"$BIN" import --db "$T/$f.db" "$csv" >/dev/null 2>&1 || { bad "$f: import"; continue; }
+	mon=$("$BIN" info --db "$T/$f.db" --csv | awk -F, 'NR > 1 { m = $1 } END { print m }')
+	mkdir -p "$T/$f"
+	if ! "$BIN" render --db "$T/$f.db" --month "$mon" --out "$T/$f" \
+	    --lang en 2>"$T/$f.err"; then
+		bad "$f: English render" "$(head -3 "$T/$f.err")"
+		continue
+	fi
+	pdftotext "$T/$f/talot-$mon.en.pdf" "$T/$f.txt"
+	python3 "$SRC/tests/xlsx_check.py" "$T/$f/talot-$mon.en.xlsx" >>"$T/$f.txt"
+	no_japanese "$f: nothing Japanese in the English PDF and workbook" "$T/$f.txt"
+done
+
+# a missing English string is an error naming the key, never Japanese
+cp -r "$SRC/templates" "$T/tpl"
+sed -i '/^trend\.down_gentle =/d' "$T/tpl/en/strings.conf"
+mkdir -p "$T/miss"
+"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/miss" \
+    --template "$T/tpl" --lang en 2>"$T/miss.err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q "missing string 'trend.down_gentle'" "$T/miss.err" &&
+    [ "$(grep -c . "$T/miss.err")" = 1 ] && [ -z "$(ls "$T/miss")" ]; then
+	ok "a missing English string: exit 1, one line naming the key, no file"
+else
+	bad "a missing English string" "exit $rc" "$(head -3 "$T/miss.err")"
+fi
+# a language without its folder
+"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/miss" \
+    --lang fr 2>"$T/fr.err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q "no template folder for the language 'fr'" "$T/fr.err"; then
+	ok "--lang fr without templates/fr: exit 1 naming the folder"
+else
+	bad "--lang fr" "exit $rc" "$(head -3 "$T/fr.err")"
+fi
+"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/miss" \
+    --lang ja,ja 2>"$T/jj.err"
+[ $? = 2 ] && ok "--lang ja,ja is a usage error" || bad "--lang ja,ja is a usage error"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
