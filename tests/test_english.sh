@@ -89,6 +89,25 @@ else
 	bad "ja and en workbooks: the same numbers" "$(diff "$T/ja.nums" "$T/en.nums" | head -5)"
 fi
 
+# the range workbook (talot export) in both languages
+if "$BIN" export --db "$T/sample.db" --month 2007-01 --to 2007-06 \
+    --out "$T/range.xlsx" --lang ja,en 2>"$T/range.err" &&
+    [ -s "$T/range.xlsx" ] && [ -s "$T/range.en.xlsx" ]; then
+	ok "export --lang ja,en: range.xlsx and range.en.xlsx"
+	python3 "$SRC/tests/xlsx_check.py" "$T/range.en.xlsx" >"$T/range.en.dump"
+	no_japanese "export en: nothing Japanese in the range workbook" "$T/range.en.dump"
+	python3 "$SRC/tests/xlsx_check.py" "$T/range.xlsx" >"$T/range.ja.dump"
+	awk -F'\t' '$1 == "cell" && $4 == "n" { print $5 }' "$T/range.ja.dump" >"$T/r.ja"
+	awk -F'\t' '$1 == "cell" && $4 == "n" { print $5 }' "$T/range.en.dump" >"$T/r.en"
+	if [ -s "$T/r.ja" ] && cmp -s "$T/r.ja" "$T/r.en"; then
+		ok "export: the same numbers in both languages"
+	else
+		bad "export: the same numbers in both languages"
+	fi
+else
+	bad "export --lang ja,en" "$(head -3 "$T/range.err")"
+fi
+
 # fixtures: first month, outages, zero traffic, many countries, huge counts
 for f in only-month single-sensor zero-traffic countries-250 big-counts unknown-port; do
 	csv=$SRC/tests/data/render/$f.csv

@@ -6,17 +6,17 @@
 #include <unistd.h>
 
 #include "bulletin_xlsx.h"
-#include "catalog.h"
 #include "cmd.h"
 #include "config.h"
 #include "range.h"
 #include "render.h"
-#include "settings.h"
+#include "langs.h"
+#include "range_edition.h"
 #include "store.h"
 
 static const char help[] =
     "usage: talot export --db FILE --month YYYY-MM --to YYYY-MM --out FILE.xlsx\n"
-    "                    [--template DIR]\n"
+    "                    [--template DIR] [--lang ja,en]\n"
     "\n"
     "Writes one workbook for the months YYYY-MM .. YYYY-MM (inclusive): a\n"
     "sheet 月別 with one row per month (sensors, observed sensor-days N,\n"
@@ -26,7 +26,23 @@ static const char help[] =
     "without data appear with N = 0.  The file is replaced atomically.\n"
     "Port and country labels come from DIR/ports.csv and DIR/countries.csv\n"
     "(default: as talot render: TALOT_TEMPLATE_DIR, the source tree's, the\n"
-    "installed templates).\n";
+    "installed templates).  --lang LIST (ja, en or ja,en) writes the workbook\n"
+    "in each language: the first to FILE.xlsx, another L to FILE.L.xlsx.\n";
+
+/* FILE.xlsx → FILE.L.xlsx */
+static char *
+lang_path(const char *out, const char *lang)
+{
+	const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+	size_t stem = dot != NULL && (slash == NULL || dot > slash) ?
+	    (size_t)(dot - out) : strlen(out);
+	size_t len = strlen(out) + strlen(lang) + 2;
+	char *p = malloc(len);
+
+	if (p != NULL)
+		snprintf(p, len, "%.*s.%s%s", (int)stem, out, lang, out + stem);
+	return p;
+}
 
 /* Reads first..last from the store in one snapshot.  *out owned by the
  * caller: month_data_finish() each, then free(). */
@@ -66,15 +82,18 @@ cmd_export(int argc, char **argv)
 		{ "to", required_argument, NULL, 't' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "template", required_argument, NULL, 'T' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *from_s = NULL, *to_s = NULL, *out = NULL;
-	const char *tdir_opt = NULL, *tdir;
+	const char *tdir_opt = NULL, *langlist = "ja";
 	month_t from, to;
 	struct store *s = NULL;
-	struct catalog *cat = NULL;
-	struct settings set;
+	struct lang_ctx langs[LANGS_MAX];
+	char names[LANGS_MAX][8];
+	size_t nlangs = 0;
+	bool loaded = false;
 	struct month_data *data = NULL;
 	struct range_model r = { 0 };
 	struct diag warn;
@@ -100,6 +119,9 @@ cmd_export(int argc, char **argv)
 			break;
 		case 'T':
 			tdir_opt = optarg;
+			break;
+		case 'L':
+			langlist = optarg;
 			break;
 		default:
 			return cmd_option_other("export", c, help, argv);
@@ -131,21 +153,44 @@ cmd_export(int argc, char **argv)
 		    RANGE_MONTHS_MAX);
 	n = (size_t)(to - from + 1);
 
+	if (!langs_parse(langlist, names, &nlangs))
+		return cmd_usage_error("export",
+		    "--lang takes languages like ja, en or ja,en, not '%s'",
+		    langlist);
+
 	diag_init(&warn, DIAG_CAP_DEFAULT);
 	/* the same templates as talot render */
-	tdir = render_template_dir(tdir_opt);
-	cat = catalog_load(tdir, &e);
-	if (cat == NULL || !settings_load(tdir, &set, &e)) {
+	if (!langs_load(render_template_dir(tdir_opt), names, nlangs, NULL,
+	    langs, &warn, &e)) {
 		fprintf(stderr, "talot export: %s\n", e.msg);
 		goto out;
 	}
+	loaded = true;
 	s = store_open(db, STORE_READ, &e);
 	if (s == NULL || !read_months(s, from, to, &data, &e) ||
-	    !range_build(data, n, &r, &e) ||
-	    !bulletin_xlsx_write_range(&r, cat, set.author, render_date(),
-	    out, &warn, &e)) {
+	    !range_build(data, n, &r, &e)) {
 		fprintf(stderr, "talot export: %s\n", e.msg);
 		goto out;
+	}
+	for (size_t i = 0; i < nlangs; i++) {
+		struct range_edition red;
+		char *path = i == 0 ? strdup(out) : lang_path(out, langs[i].name);
+		bool ok;
+
+		if (path == NULL) {
+			fprintf(stderr, "talot export: out of memory\n");
+			goto out;
+		}
+		ok = range_edition_build(&r, langs[i].cat, &langs[i].settings,
+		    langs[i].strings, render_date(), &red, &warn, &e) &&
+		    bulletin_xlsx_write_range(&red, path, &e);
+		if (ok)
+			range_edition_free(&red);
+		free(path);
+		if (!ok) {
+			fprintf(stderr, "talot export: %s\n", e.msg);
+			goto out;
+		}
 	}
 	rc = EXIT_OK;
 out:
@@ -158,6 +203,7 @@ out:
 		free(data);
 	}
 	store_close(s);
-	catalog_destroy(cat);
+	if (loaded)
+		langs_free(langs, nlangs);
 	return rc;
 }

@@ -14,7 +14,6 @@
 
 #include "atomic.h"
 #include "fmt.h"
-#include "labels.h"
 
 /* Layout of a figure sheet: caption, note, header, data. */
 #define ROW_CAPTION 0
@@ -33,10 +32,7 @@
 struct book {
 	lxw_workbook *wb;
 	const char *path;
-	const struct catalog *cat;
-	struct diag *warnings;
 	const struct edition *ed;      /* month workbook */
-	const struct range_model *r;   /* range workbook: colours */
 	lxw_format *f_caption, *f_note, *f_head, *f_text;
 	lxw_format *f_count, *f_per_sensor, *f_share;
 	lxw_format *f_total_label, *f_total_count, *f_total_share;
@@ -299,13 +295,7 @@ book_index_add(struct book *bk, const struct sheet *sh, const char *caption)
 	bk->nindex++;
 }
 
-/* ---- keys: labels and colours ---- */
-
-static const char *
-key_text(struct book *bk, const struct key *k, char *buf, size_t len)
-{
-	return label_key(bk->cat, k, buf, len, bk->warnings);
-}
+/* ---- colours ---- */
 
 static lxw_color_t
 rgb_hex(struct chart_rgb c)
@@ -316,18 +306,6 @@ rgb_hex(struct chart_rgb c)
 	g = g < 0 ? 0 : g > 255 ? 255 : g;
 	b = b < 0 ? 0 : b > 255 ? 255 : b;
 	return (lxw_color_t)((r << 16) | (g << 8) | b);
-}
-
-static lxw_color_t
-key_color(const struct book *bk, const struct key *k)
-{
-	if (bk->r != NULL) {
-		int slot = range_color_slot(bk->r, k);
-
-		if (slot >= 0)
-			return rgb_hex(chart_palette((size_t)slot));
-	}
-	return rgb_hex(chart_palette_other());
 }
 
 /* ---- charts ---- */
@@ -950,82 +928,66 @@ bulletin_xlsx_write(const struct edition *ed, const char *path,
 
 /* ---- the range workbook ---- */
 
-/* 月別: one row per month, with line charts of the per-sensor values and a
- * column chart of the totals. */
+/* The months sheet: one row per month, with line charts of the
+ * per-sensor values and a column chart of the totals. */
 static void
-write_range_months(struct book *bk, const struct range_model *r,
-    const char *span)
+write_range_months(struct book *bk, const struct range_edition *red)
 {
-	static const char *const heads[] = { "月", "観測点数",
-		"観測センサー日数", "アクセス数", "発信元数",
-		"1観測点1日あたりアクセス数", "1観測点1日あたり発信元数",
-		"発信元1件あたりアクセス数", "アクセス数1位のポート",
-		"2位のポート", "3位のポート", "アクセス数1位の発信元地域",
-		"2位の発信元地域", "3位の発信元地域" };
-	const lxw_col_t ncols = sizeof(heads) / sizeof(heads[0]);
+	const lxw_col_t ncols = RED_MONTH_COLS;
 	struct sheet sh;
-	char buf[LABEL_MAX], caption[CAPTION_MAX], title[CAPTION_MAX];
-	lxw_row_t last = ROW_DATA + (lxw_row_t)r->nmonths - 1;
+	lxw_row_t last = ROW_DATA + (lxw_row_t)red->nmonths - 1;
 	lxw_chart *ch;
 
-	if (!sheet_open(bk, &sh, "月別"))
+	if (!sheet_open(bk, &sh, red->months_sheet))
 		return;
 	worksheet_activate(sh.ws);
-	snprintf(caption, sizeof(caption),
-	    "インターネット定点観測 %sの月別統計", span);
-	sheet_caption(&sh, caption, "データのない月はセンサー日数が0で、1観測点あたりの値は空欄。上位は各月のアクセス数の順。");
+	sheet_caption(&sh, red->months_caption, red->months_note);
 	for (lxw_col_t c = 0; c < ncols; c++)
-		put_text(&sh, ROW_HEAD, c, heads[c], bk->f_head);
-	for (size_t i = 0; i < r->nmonths; i++) {
-		const struct range_month *rm = &r->months[i];
+		put_text(&sh, ROW_HEAD, c, red->heads[c], bk->f_head);
+	for (size_t i = 0; i < red->nmonths; i++) {
+		const struct red_month *rm = &red->months[i];
 		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
 
-		put_text(&sh, row, 0, label_month(rm->month, buf, sizeof(buf)),
-		    bk->f_text);
+		put_text(&sh, row, 0, rm->label, bk->f_text);
 		put_count(&sh, row, 1, rm->sensors, NULL);
 		put_count(&sh, row, 2, rm->sensor_days, NULL);
-		put_count(&sh, row, 3, rm->total.accesses, NULL);
-		put_count(&sh, row, 4, rm->total.sources, NULL);
-		if (rm->has_data) {
-			put_per_sensor(&sh, row, 5, rm->accesses_per_sensor_day);
-			put_per_sensor(&sh, row, 6, rm->sources_per_sensor_day);
-			if (rm->total.sources > 0)
-				put_per_sensor(&sh, row, 7,
-				    rm->accesses_per_source);
+		put_count(&sh, row, 3, rm->accesses, NULL);
+		put_count(&sh, row, 4, rm->sources, NULL);
+		put_value(&sh, row, 5, rm->per_sensor_accesses);
+		put_value(&sh, row, 6, rm->per_sensor_sources);
+		put_value(&sh, row, 7, rm->per_source);
+		for (size_t k = 0; k < RANGE_MONTH_TOP; k++) {
+			if (rm->top_ports[k] != NULL)
+				put_text(&sh, row, (lxw_col_t)(8 + k),
+				    rm->top_ports[k], bk->f_text);
+			if (rm->top_countries[k] != NULL)
+				put_text(&sh, row, (lxw_col_t)(11 + k),
+				    rm->top_countries[k], bk->f_text);
 		}
-		for (size_t k = 0; k < rm->ntop_ports; k++)
-			put_text(&sh, row, (lxw_col_t)(8 + k), key_text(bk,
-			    &rm->top_ports[k], buf, sizeof(buf)), bk->f_text);
-		for (size_t k = 0; k < rm->ntop_countries; k++)
-			put_text(&sh, row, (lxw_col_t)(11 + k), key_text(bk,
-			    &rm->top_countries[k], buf, sizeof(buf)),
-			    bk->f_text);
 	}
 	sheet_filter(&sh, last, ncols - 1);
 	for (int j = 0; j < 2; j++) {
-		snprintf(title, sizeof(title),
-		    "%sの1観測点での1日あたりの%s", span,
-		    j == 0 ? "アクセス数" : "発信元数");
-		ch = chart_new(bk, LXW_CHART_LINE, title);
+		ch = chart_new(bk, LXW_CHART_LINE, j == 0 ? red->chart_accesses :
+		    red->chart_sources);
 		if (ch == NULL)
 			continue;
 		chart_column_series(&sh, ch, ROW_DATA, last, 0,
 		    (lxw_col_t)(5 + j), rgb_hex(chart_palette((size_t)j)),
 		    true);
 		chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-		chart_axes(ch, "月", j == 0 ? "アクセス数(件/観測点/日)" :
-		    "発信元数(件/観測点/日)", FMT_COUNT);
+		chart_axes(ch, red->axis_month, j == 0 ? red->axis_accesses :
+		    red->axis_sources, FMT_COUNT);
+		chart_axis_set_min(chart_axis_get(ch, LXW_CHART_AXIS_TYPE_Y), 0);
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
 		chart_place(&sh, ch, last + 2 + (lxw_row_t)j * 22, 0, 1.5, 1.4);
 	}
-	snprintf(title, sizeof(title), "%sの月別アクセス数・発信元数", span);
-	ch = chart_new(bk, LXW_CHART_COLUMN, title);
+	ch = chart_new(bk, LXW_CHART_COLUMN, red->chart_totals);
 	if (ch != NULL) {
 		chart_column_series(&sh, ch, ROW_DATA, last, 0, 3,
 		    rgb_hex(chart_palette(0)), false);
 		chart_column_series(&sh, ch, ROW_DATA, last, 0, 4,
 		    rgb_hex(chart_palette(1)), false);
-		chart_axes(ch, "月", "件", FMT_COUNT);
+		chart_axes(ch, red->axis_month, red->axis_count, FMT_COUNT);
 		chart_place(&sh, ch, last + 2 + 44, 0, 1.5, 1.4);
 	}
 	sheet_close(&sh);
@@ -1034,89 +996,64 @@ write_range_months(struct book *bk, const struct range_model *r,
 /* A monthly table of the range (months × keys) with a stacked column
  * chart. */
 static void
-write_range_table(struct book *bk, const struct range_model *r,
-    const struct range_table *t, const char *sheet, const char *caption,
-    const char *y_name)
+write_range_table(struct book *bk, const struct range_edition *red,
+    const struct red_table *t)
 {
 	struct sheet sh;
-	char buf[LABEL_MAX];
-	lxw_row_t last = ROW_DATA + (lxw_row_t)r->nmonths - 1;
+	lxw_row_t last = ROW_DATA + (lxw_row_t)red->nmonths - 1;
 	lxw_col_t col_total = (lxw_col_t)(1 + t->nkeys);
 	lxw_chart *ch;
 
-	if (!sheet_open(bk, &sh, sheet))
+	if (!sheet_open(bk, &sh, t->sheet))
 		return;
-	sheet_caption(&sh, caption, "上位は期間全体の合計の順。その他は各月の合計から上位を除いた残り。データのない月は空欄。");
-	put_text(&sh, ROW_HEAD, 0, "月", bk->f_head);
+	sheet_caption(&sh, t->caption, t->note);
+	put_text(&sh, ROW_HEAD, 0, red->heads[0], bk->f_head);
 	for (size_t k = 0; k < t->nkeys; k++)
-		put_text(&sh, ROW_HEAD, (lxw_col_t)(1 + k), key_text(bk,
-		    &t->keys[k], buf, sizeof(buf)), bk->f_head);
-	put_text(&sh, ROW_HEAD, col_total, "合計", bk->f_head);
-	for (size_t i = 0; i < r->nmonths; i++) {
-		const struct range_month *rm = &r->months[i];
+		put_text(&sh, ROW_HEAD, (lxw_col_t)(1 + k), t->keys[k],
+		    bk->f_head);
+	put_text(&sh, ROW_HEAD, col_total, red->head_total, bk->f_head);
+	for (size_t i = 0; i < red->nmonths; i++) {
 		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
 
-		put_text(&sh, row, 0, label_month(rm->month, buf, sizeof(buf)),
-		    bk->f_text);
-		if (!rm->has_data)
+		put_text(&sh, row, 0, red->months[i].label, bk->f_text);
+		if (!red->months[i].has_data)
 			continue;
 		for (size_t k = 0; k < t->nkeys; k++)
 			put_count(&sh, row, (lxw_col_t)(1 + k),
 			    t->values[i * t->nkeys + k], NULL);
-		put_count(&sh, row, col_total, t->measure == MEASURE_ACCESSES ?
-		    rm->total.accesses : rm->total.sources, NULL);
+		put_count(&sh, row, col_total, t->totals[i], NULL);
 	}
 	sheet_filter(&sh, last, col_total);
-	ch = chart_new(bk, LXW_CHART_COLUMN_STACKED, caption);
+	ch = chart_new(bk, LXW_CHART_COLUMN_STACKED, t->caption);
 	if (ch != NULL) {
 		if (t->nkeys == 0)
 			chart_column_series(&sh, ch, ROW_DATA, last, 0,
-			    col_total, key_color(bk, &(struct key){ .kind =
-			    KEY_OTHER }), false);
+			    col_total, rgb_hex(chart_palette_other()), false);
 		for (size_t k = 0; k < t->nkeys; k++)
 			chart_column_series(&sh, ch, ROW_DATA, last, 0,
-			    (lxw_col_t)(1 + k), key_color(bk, &t->keys[k]),
-			    false);
+			    (lxw_col_t)(1 + k), rgb_hex(t->colors[k]), false);
 		chart_set_series_gap(ch, 50);
 		chart_set_series_overlap(ch, 100);
-		chart_axes(ch, "月", y_name, FMT_COUNT);
+		chart_axes(ch, red->axis_month, t->y_title, FMT_COUNT);
 		chart_place(&sh, ch, last + 2, 0, 2.0, 1.6);
 	}
 	sheet_close(&sh);
 }
 
 bool
-bulletin_xlsx_write_range(const struct range_model *r,
-    const struct catalog *cat, const char *author, time_t date,
-    const char *path, struct diag *warnings, struct err *e)
+bulletin_xlsx_write_range(const struct range_edition *red, const char *path,
+    struct err *e)
 {
-	struct book bk = { .path = path, .cat = cat, .warnings = warnings,
-		.r = r };
+	struct book bk = { .path = path };
 	struct atomic_file af = { 0 };
-	char first[32], last[32], span[80], title[256], cap[CAPTION_MAX];
 
-	if (r == NULL || r->nmonths == 0)
+	if (red == NULL || red->nmonths == 0)
 		return err_set(e, "%s: no months to write", path);
-	label_month(r->first, first, sizeof(first));
-	label_month(r->last, last, sizeof(last));
-	snprintf(span, sizeof(span), "%s～%s", first, last);
-	snprintf(title, sizeof(title), "インターネット定点観測 %sの月別統計",
-	    span);
-	if (!book_begin(&bk, &af, path, title, "月別の観測データ(表とグラフ)",
-	    author, date, e))
+	if (!book_begin(&bk, &af, path, red->title, red->subject, red->author,
+	    red->date, e))
 		return false;
-	write_range_months(&bk, r, span);
-	snprintf(cap, sizeof(cap), "%sの宛先(ポート種類)別アクセス数", span);
-	write_range_table(&bk, r, &r->ports_acc, "ポート別アクセス数", cap,
-	    "アクセス数(件)");
-	snprintf(cap, sizeof(cap), "%sの宛先(ポート種類)別発信元数", span);
-	write_range_table(&bk, r, &r->ports_src, "ポート別発信元数", cap,
-	    "発信元数(件)");
-	snprintf(cap, sizeof(cap), "%sの発信元地域別アクセス数", span);
-	write_range_table(&bk, r, &r->cc_acc, "地域別アクセス数", cap,
-	    "アクセス数(件)");
-	snprintf(cap, sizeof(cap), "%sの発信元地域別発信元数", span);
-	write_range_table(&bk, r, &r->cc_src, "地域別発信元数", cap,
-	    "発信元数(件)");
+	write_range_months(&bk, red);
+	for (int t = 0; t < 4; t++)
+		write_range_table(&bk, red, &red->tables[t]);
 	return book_end(&bk, &af, e);
 }

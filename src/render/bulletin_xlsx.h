@@ -20,20 +20,17 @@
 #define TALOT_BULLETIN_XLSX_H
 
 #include <stdbool.h>
-#include <time.h>
 
-#include "catalog.h"
 #include "edition.h"
 #include "err.h"
-#include "range.h"
+#include "range_edition.h"
 
 /* Writes the workbook of ed to path.  Returns false with e = "PATH: reason". */
 bool bulletin_xlsx_write(const struct edition *ed, const char *path,
     struct err *e);
 
-/* Writes the range workbook of r to path, as above. */
-bool bulletin_xlsx_write_range(const struct range_model *r,
-    const struct catalog *cat, const char *author, time_t date,
-    const char *path, struct diag *warnings, struct err *e);
+/* Writes the range workbook of red to path, as above. */
+bool bulletin_xlsx_write_range(const struct range_edition *red,
+    const char *path, struct err *e);
 
 #endif
