@@ -53,7 +53,7 @@ struct chart_style {
 	 * updates it to the cairo_t's transformation.  NULL: a context is
 	 * made from the cairo_t for each chart and freed afterwards. */
 	PangoContext *pango;
-	const char *font_family;     /* default "Noto Sans CJK JP" */
+	const char *font_family;     /* default "BIZ UDPGothic" */
 	double font_size;            /* user units (points on PDF), default 7.5 */
 	const char *language;        /* default "ja" */
 	struct chart_rgb text_color; /* default #333333 */
