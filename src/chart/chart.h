@@ -97,7 +97,8 @@ struct chart_style {
 	/* Optional, zero = off or automatic: */
 	const struct chart_unit *units; /* nunits units, any order: a value axis
 	                             * whose top reaches unit_from uses the
-	                             * largest unit not above it */
+	                             * largest unit not above it.  NULL: axes
+	                             * reaching 10^8 use "×10^6", "×10^9"... */
 	size_t nunits;
 	double unit_from;            /* default 1e6 */
 	const char *unit_open;       /* before the unit name in the axis title,

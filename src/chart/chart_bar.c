@@ -278,8 +278,9 @@ chart_bar_draw(const struct chart_bar *c, struct chart_style *st,
 	cairo_stroke(cr);
 	cairo_restore(cr);
 	chart_axis_draw_labels(&t, &ax, left, top, bottom, false);
+	/* category labels keep clear of the tick labels beside them */
 	chart_axis_draw_categories(&t, c->categories, c->ncat, left, slot,
-	    bottom + gap * 0.6, every, area[0], area[0] + area[2]);
+	    bottom + gap * 0.6, every, left - gap * 0.5, area[0] + area[2]);
 
 	t.kind = CHART_LABEL_TITLE;
 	if (c->y_label != NULL)

@@ -419,8 +419,10 @@ chart_line_draw(const struct chart_line *c, struct chart_style *st,
 	chart_axis_draw_labels(&t, &axl, left, top, bottom, false);
 	if (dual)
 		chart_axis_draw_labels(&t, &axr, right, top, bottom, true);
+	/* category labels keep clear of the tick labels beside them */
 	chart_axis_draw_categories(&t, c->categories, c->ncat, left, slot,
-	    bottom + gap * 0.8, every, area[0], area[0] + area[2]);
+	    bottom + gap * 0.8, every, left - gap * 0.5,
+	    dual ? right + gap * 0.5 : area[0] + area[2]);
 
 	for (size_t j = c->nseries; j-- > 0;)
 		draw_series(c, &t, j, on_right(c, j) ? &axr : &axl, left, slot,

@@ -242,16 +242,30 @@ chart_report(struct chart_style *st, struct chart_label_box b)
 	l->n++;
 }
 
+/* Without a caller's scheme, values of 10^8 and more (tick labels of
+ * eleven characters and more) are written in powers of ten, so that the
+ * tick labels never squeeze the plot. */
+static const struct chart_unit neutral_units[] = {
+	{ 1e6, "×10^6" }, { 1e9, "×10^9" }, { 1e12, "×10^12" },
+	{ 1e15, "×10^15" }, { 1e18, "×10^18" },
+};
+
 const struct chart_unit *
 chart_unit_for(const struct chart_style *st, double top)
 {
-	const struct chart_unit *best = NULL;
+	const struct chart_unit *best = NULL, *units = st->units;
 	double from = st->unit_from > 0 ? st->unit_from : 1e6;
+	size_t n = st->nunits;
 
-	if (st->units == NULL || !(fabs(top) >= from))
+	if (units == NULL) {
+		units = neutral_units;
+		n = sizeof neutral_units / sizeof neutral_units[0];
+		from = 1e8;
+	}
+	if (!(fabs(top) >= from))
 		return NULL;
-	for (size_t i = 0; i < st->nunits; i++) {
-		const struct chart_unit *u = &st->units[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct chart_unit *u = &units[i];
 
 		if (!(u->divisor > 1) || !isfinite(u->divisor) ||
 		    u->divisor > fabs(top))
