@@ -72,12 +72,19 @@ draw_column(const struct chart_bar *c, struct chart_text *t,
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_set_line_width(cr, 0.35);
 	for (size_t j = 0; j + 1 < c->nseries; j++) {
-		double y;
+		double y, below, above;
 
 		cum += bar_value(c, j, i) * scale;
 		y = chart_axis_map(ax, cum, top, bottom);
 		if (bottom - y < 0.8 || y - chart_axis_map(ax, total * scale,
 		    top, bottom) < 0.8)
+			continue;
+		/* only between components tall enough to show it, so that
+		 * thousands of thin ones do not turn the column white */
+		below = bar_value(c, j, i) * scale;
+		above = bar_value(c, j + 1, i) * scale;
+		if (chart_axis_map(ax, 0, top, bottom) -
+		    chart_axis_map(ax, fmin(below, above), top, bottom) < 1.2)
 			continue;
 		cairo_move_to(cr, bx, y);
 		cairo_line_to(cr, bx + bw, y);

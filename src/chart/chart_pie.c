@@ -113,8 +113,9 @@ label_inside(struct chart_text *t, const char *text, double f, double r)
  * that no text sits on another label's leader. */
 static void
 draw_outside(struct chart_text *t, const struct pie_label *l, size_t n,
-		char (*text)[160], double cx, double cy, double r, double e,
-		double max_w, struct chart_place *pl)
+		char (*text)[160], const char *const *names, char (*pct)[32],
+		double cx, double cy, double r, double e, double max_w,
+		struct chart_place *pl)
 {
 	cairo_t *cr = t->cr;
 	double re = r + e * 0.5, col = 0;
@@ -152,8 +153,21 @@ draw_outside(struct chart_text *t, const struct pie_label *l, size_t n,
 		cairo_line_to(cr, cx + side * (col - e * 0.25), l[k].y);
 		cairo_stroke(cr);
 		cairo_restore(cr);
-		chart_text_draw(t, text[l[k].i], 1, cx + side * col, l[k].y,
-		    l[k].right ? 0 : 1, 0.5, max_w, t->st->text_color);
+		if (b.w <= max_w) {
+			chart_text_draw(t, text[l[k].i], 1, b.x, l[k].y, 0, 0.5,
+			    0, t->st->text_color);
+		} else {
+			/* too long: the name is ellipsized, never the share */
+			double pw, sp = t->size * 0.3, nw;
+
+			chart_text_size(t, pct[l[k].i], 1, &pw, NULL);
+			nw = b.w - pw - sp;
+			if (nw >= t->size * 2)
+				chart_text_draw(t, names[l[k].i], 1, b.x,
+				    l[k].y, 0, 0.5, nw, t->st->text_color);
+			chart_text_draw(t, pct[l[k].i], 1, b.x + b.w, l[k].y,
+			    1, 0.5, 0, t->st->text_color);
+		}
 	}
 }
 
@@ -288,14 +302,32 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_set_line_width(cr, fmin(0.8, r * 0.02));
 	a = -CHART_PI / 2;
-	for (size_t i = 0; i < c->n; i++) {
-		double f = pie_value(c, i) / total;
+	{
+		/* an edge only between slices wide enough to show it, so that
+		 * thousands of slivers do not turn the pie white */
+		double min_arc = fmin(0.8, r * 0.02) * 3, prev = 0;
 
-		if (f > 0 && f < 0.99999) {
-			cairo_move_to(cr, cx, cy);
-			cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
+		for (size_t i = 0; i < c->n; i++) {
+			double f = pie_value(c, i) / total;
+			double arc = f * 2 * CHART_PI * r;
+
+			if (f > 0 && f < 0.99999 && arc >= min_arc &&
+			    prev >= min_arc) {
+				cairo_move_to(cr, cx, cy);
+				cairo_line_to(cr, cx + r * cos(a),
+				    cy + r * sin(a));
+			}
+			if (f > 0)
+				prev = arc;
+			a += f * 2 * CHART_PI;
 		}
-		a += f * 2 * CHART_PI;
+		/* the edge at 12 o'clock, between the last and first slice */
+		if (prev >= min_arc && pie_value(c, 0) / total * 2 *
+		    CHART_PI * r >= min_arc && pie_value(c, 0) / total <
+		    0.99999) {
+			cairo_move_to(cr, cx, cy);
+			cairo_line_to(cr, cx, cy - r);
+		}
 	}
 	cairo_stroke(cr);
 
@@ -359,9 +391,10 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 		kl = spread(lab + nr, nl, line_h * 1.08, lo, hi);
 		if (st->labels != NULL)
 			st->labels->dropped += nr - kr + nl - kl;
-		draw_outside(&t, lab, kr, otext, cx, cy, r, e, max_w, &pl);
-		draw_outside(&t, lab + nr, kl, otext, cx, cy, r, e, max_w,
-		    &pl);
+		draw_outside(&t, lab, kr, otext, c->labels, pct, cx, cy, r, e,
+		    max_w, &pl);
+		draw_outside(&t, lab + nr, kl, otext, c->labels, pct, cx, cy,
+		    r, e, max_w, &pl);
 	}
 	chart_place_free(&pl);
 	chart_legend_draw(&lg, &t);
