@@ -153,8 +153,10 @@ bool chart_bar_draw(const struct chart_bar *c, struct chart_style *st, cairo_t *
 		double x, double y, double w, double h);
 
 /* A pie, clockwise from 12 o'clock in the given order.  Percentages are
- * printed inside large slices and outside (with a leader line) for small
- * ones; slices under 0.5 % get no label on the pie.  The legend shows each
+ * printed inside large slices; small ones get their name and percentage
+ * outside, with a leader line, clear of each other and of the bottom
+ * 0.5 line of the rectangle (the smallest are left out when there is no
+ * room); slices under 0.5 % get no label on the pie.  The legend shows each
  * label with its percentage.  Negative and NAN values count as 0. */
 #define CHART_PIE_NO_DECIMALS (-1)
 struct chart_pie {
@@ -169,8 +171,12 @@ bool chart_pie_draw(const struct chart_pie *c, struct chart_style *st, cairo_t *
 
 /* Lines over categories.  With y2_label non-NULL and nseries >= 2,
  * series[1] is drawn against a right axis with its own scale and the other
- * series against the left axis.  Series are told apart by colour and by
- * marker shape (circle, square, triangle, diamond). */
+ * series against the left axis; the two axis titles then carry the line
+ * samples and no separate legend is drawn.  Series are told apart by
+ * colour, by marker shape (circle, square, triangle, diamond; later series
+ * a little larger) and by dashes (every second series), so coinciding
+ * series stay visible.  Value labels are placed clear of lines, markers
+ * and each other (extremes first); those with no room are left out. */
 struct chart_line {
 	const char *const *categories;
 	size_t ncat;

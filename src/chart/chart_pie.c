@@ -1,9 +1,11 @@
 /* chart_pie.c — pie charts with percentage labels and a legend.
  *
  * Slices run clockwise from 12 o'clock.  A percentage goes inside its
- * slice when the arc has room for it, else outside at the end of a leader
- * line; outside labels are spread vertically on each side so that none
- * overprints another.  Slices under 0.5 % get no label on the pie (their
+ * slice when the arc has room for it, else the name and percentage go
+ * outside at the end of a leader line; outside labels are spread
+ * vertically on each side so that none overprints another, the smallest
+ * slices losing theirs when the side is full, and each is checked against
+ * the others (place.c) before it is drawn.  Slices under 0.5 % get no label on the pie (their
  * percentage is still in the legend).
  */
 #include <math.h>
