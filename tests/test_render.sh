@@ -234,6 +234,14 @@ if [ "$nfonts" -ge 1 ] && [ -z "$badfonts" ]; then
 else
 	fail "structure: all fonts embedded and subset" "$(cat "$T/fonts")"
 fi
+# one family with a real bold: BIZ UDPGothic Regular and Bold, no other
+# face (no fallback family, no synthetic bold)
+faces=$(tail -n +3 "$T/fonts" | awk '{ sub(/^[A-Z][A-Z][A-Z][A-Z][A-Z][A-Z]\+/, "", $1); print $1 }' | sort -u | tr '\n' ' ')
+if [ "$faces" = "BIZUDPGothic-Bold BIZUDPGothic-Regular " ]; then
+	pass "fonts: only BIZ UDPGothic Regular and Bold"
+else
+	fail "fonts: only BIZ UDPGothic Regular and Bold" "$(cat "$T/fonts")"
+fi
 
 # bookmarks: read the outline from the raw PDF (cairo writes plain objects)
 outline_ok=0

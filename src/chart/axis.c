@@ -139,6 +139,8 @@ tick_label(const struct chart_axis *a, size_t i, char *buf, size_t len)
 
 	if (fabs(v) < a->tk.step * 1e-9)
 		v = 0;
+	if (a->unit != NULL)
+		v /= a->unit->divisor;
 	chart_format_number(v, a->decimals, num, sizeof num);
 	snprintf(buf, len, "%s%s", num, a->suffix != NULL ? a->suffix : "");
 }
@@ -153,6 +155,13 @@ chart_axis_init_ticks(struct chart_axis *a, struct chart_text *t,
 	a->tk = tk;
 	a->decimals = chart_ticks_decimals(&tk);
 	a->suffix = suffix;
+	a->unit = chart_unit_for(t->st, fmax(fabs(tk.max), fabs(tk.min)));
+	if (a->unit != NULL) {
+		struct chart_ticks scaled = tk;
+
+		scaled.step /= a->unit->divisor;
+		a->decimals = chart_ticks_decimals(&scaled);
+	}
 	for (size_t i = 0; i < tk.n; i++) {
 		double w, h;
 
@@ -171,6 +180,33 @@ chart_axis_init(struct chart_axis *a, struct chart_text *t, double lo,
 {
 	chart_axis_init_ticks(a, t,
 	    chart_ticks_nice_min(lo, hi, target, integer ? 1 : 0), suffix);
+}
+
+void
+chart_axis_init_data(struct chart_axis *a, struct chart_text *t, double lo,
+		double hi, bool integer, size_t target, double y_max)
+{
+	if (isfinite(y_max) && y_max > hi)
+		hi = y_max;
+	/* headroom: the tallest column or point stays below the top */
+	if (hi > 0)
+		hi += (hi - fmin(lo, 0)) * 0.06;
+	chart_axis_init(a, t, lo, hi, integer, target, NULL);
+}
+
+const char *
+chart_axis_title(const struct chart_axis *a, const struct chart_text *t,
+		const char *title, char *buf, size_t len)
+{
+	const struct chart_style *st = t->st;
+
+	if (title == NULL || a->unit == NULL)
+		return title;
+	snprintf(buf, len, "%s%s%s%s", title,
+	    st->unit_open != NULL ? st->unit_open : " (",
+	    a->unit->name != NULL ? a->unit->name : "",
+	    st->unit_close != NULL ? st->unit_close : ")");
+	return buf;
 }
 
 double
@@ -218,6 +254,7 @@ chart_axis_draw_labels(struct chart_text *t, const struct chart_axis *a,
 	char buf[160];
 	double gap = chart_axis_gap(t);
 
+	t->kind = CHART_LABEL_TICK;
 	for (size_t i = 0; i < a->tk.n; i++) {
 		double y = chart_axis_map(a,
 		    a->tk.min + (double)i * a->tk.step, top, bottom);
@@ -270,15 +307,76 @@ chart_axis_draw_categories(struct chart_text *t, const char *const *cats,
 {
 	if (every == 0)
 		every = 1;
+	double prev = -INFINITY;
+
+	t->kind = CHART_LABEL_CATEGORY;
 	for (size_t i = 0; i < ncat; i += every) {
 		double cx = left + ((double)i + 0.5) * slot, w;
 
 		chart_text_size(t, cats[i], 1, &w, NULL);
+		if (w > xmax - xmin)
+			w = xmax - xmin;
 		if (cx + w / 2 > xmax)
 			cx = xmax - w / 2;
 		if (cx - w / 2 < xmin)
 			cx = xmin + w / 2;
+		if (cx - w / 2 < prev)
+			continue;       /* pushed onto its neighbour */
+		prev = cx + w / 2 + t->size * 0.3;
 		chart_text_draw(t, cats[i], 1, cx, y, 0.5, 0, xmax - xmin,
 		    t->st->text_color);
+	}
+}
+
+void
+chart_draw_missing(struct chart_text *t, const bool *missing,
+		const char *text, size_t ncat, double left, double slot,
+		double top, double bottom, struct chart_place *pl)
+{
+	cairo_t *cr = t->cr;
+	double tw = 0, th = 0;
+
+	if (missing == NULL)
+		return;
+	if (text != NULL && text[0] != '\0')
+		chart_text_size(t, text, 0.9, &tw, &th);
+	t->kind = CHART_LABEL_NOTE;
+	for (size_t i = 0; i < ncat;) {
+		size_t j = i;
+		double x0, x1, cx, cy;
+
+		if (!missing[i]) {
+			i++;
+			continue;
+		}
+		while (j < ncat && missing[j])
+			j++;
+		x0 = left + (double)i * slot;
+		x1 = left + (double)j * slot;
+		cairo_save(cr);
+		cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
+		cairo_rectangle(cr, x0, top, x1 - x0, bottom - top);
+		cairo_fill(cr);
+		cairo_restore(cr);
+		cx = (x0 + x1) / 2;
+		if (tw > 0 && x1 - x0 >= tw + 2 && bottom - top >= th + 4) {
+			struct chart_label_box b = { cx - tw / 2,
+			    bottom - 2 - th, tw, th, CHART_LABEL_NOTE };
+
+			chart_text_draw(t, text, 0.9, b.x, b.y, 0, 0, 0,
+			    t->st->axis_color);
+			if (pl != NULL)
+				chart_place_box(pl, b);
+		} else if (tw > 0 && x1 - x0 >= th * 0.9 &&
+		    bottom - top >= tw + 4) {
+			cy = bottom - 2 - tw / 2;
+			chart_text_draw_vertical(t, text, 0.9, cx, cy,
+			    t->st->axis_color);
+			if (pl != NULL)
+				chart_place_box(pl, (struct chart_label_box){
+				    cx - th / 2, cy - tw / 2, th, tw,
+				    CHART_LABEL_NOTE });
+		}
+		i = j;
 	}
 }

@@ -43,6 +43,39 @@ size_t chart_palette_size(void);
  * text is not such a colour. */
 bool chart_rgb_parse(const char *text, struct chart_rgb *out);
 
+/* Placed text, reported to the caller (tests): every text a chart draws
+ * (titles, tick and category labels, value labels, legend entries, notes)
+ * and every marker, as its box in user units.  The caller owns the array;
+ * the chart appends to it. */
+enum chart_label_kind {
+	CHART_LABEL_TITLE,       /* axis titles */
+	CHART_LABEL_TICK,        /* value axis tick labels */
+	CHART_LABEL_CATEGORY,    /* category labels */
+	CHART_LABEL_VALUE,       /* value labels by points, pie labels */
+	CHART_LABEL_LEGEND,      /* legend labels and values */
+	CHART_LABEL_NOTE,        /* empty-chart note, missing-category words */
+	CHART_LABEL_MARKER,      /* a marker (not text): labels avoid it */
+};
+struct chart_label_box {
+	double x, y, w, h;
+	enum chart_label_kind kind;
+};
+struct chart_labels {
+	struct chart_label_box *box; /* cap boxes, caller's */
+	size_t cap;
+	size_t n;                /* OUT: boxes reported (only cap are stored) */
+	size_t dropped;          /* OUT: value labels left out for lack of room */
+	double x, y, w, h;       /* OUT: the rectangle of the last chart drawn */
+};
+
+/* A unit for large values: values are divided by divisor and the name is
+ * written in the axis title (and after value labels), e.g. {1e4, "万"},
+ * {1e8, "億"}, {1e12, "兆"} or {1e3, "thousand"}, {1e6, "million"}. */
+struct chart_unit {
+	double divisor;
+	const char *name;
+};
+
 /* Appearance shared by all charts.  Fill with chart_style_defaults(), then
  * change fields.  The same style may be passed to many charts: the OUT
  * fields accumulate over all of them. */
@@ -53,7 +86,7 @@ struct chart_style {
 	 * updates it to the cairo_t's transformation.  NULL: a context is
 	 * made from the cairo_t for each chart and freed afterwards. */
 	PangoContext *pango;
-	const char *font_family;     /* default "Noto Sans CJK JP" */
+	const char *font_family;     /* default "BIZ UDPGothic" */
 	double font_size;            /* user units (points on PDF), default 7.5 */
 	const char *language;        /* default "ja" */
 	struct chart_rgb text_color; /* default #333333 */
@@ -61,6 +94,26 @@ struct chart_style {
 	struct chart_rgb grid_color; /* gridlines, default #D9D9D9 */
 	double line_width;           /* axis line width, default 0.6 */
 	const char *empty_text;      /* note for empty charts, default "データなし" */
+	/* Optional, zero = off or automatic: */
+	const struct chart_unit *units; /* nunits units, any order: a value axis
+	                             * whose top reaches unit_from uses the
+	                             * largest unit not above it.  NULL: axes
+	                             * reaching 10^8 use "×10^6", "×10^9"... */
+	size_t nunits;
+	double unit_from;            /* default 1e6 */
+	const char *unit_open;       /* before the unit name in the axis title,
+	                              * default " (" ; e.g. "(単位: " */
+	const char *unit_close;      /* after it, default ")" */
+	double axis_width;           /* width for the left tick labels (0 = as
+	                              * measured); see chart_geometry */
+	double axis2_width;          /* the same for a right axis */
+	double legend_width;         /* width of a legend beside the plot (0 =
+	                              * as measured; labels are ellipsized) */
+	double min_plot_frac;        /* a legend below never leaves the plot less
+	                              * than this fraction of the height; default
+	                              * 0.7 (entries beyond are summed up as
+	                              * "… +N") */
+	struct chart_labels *labels; /* OUT: placed boxes, if non-NULL */
 	size_t unknown_glyphs;       /* OUT: accumulated pango_layout_get_unknown_glyphs_count() */
 	char first_unknown[8];       /* OUT: UTF-8 of the first char drawn with an unknown glyph */
 };
@@ -91,13 +144,19 @@ struct chart_bar {
 	size_t label_every;      /* show every k-th category label; 0 = automatic */
 	const double *separators;/* vertical separators after these category indexes */
 	size_t nseparators;
+	/* Optional (zero = none): */
+	const bool *missing;     /* ncat flags: category without data, shaded */
+	const char *missing_text;/* word written on shaded runs, e.g. "欠測" */
+	double y_max;            /* the axis reaches at least this */
 };
 bool chart_bar_draw(const struct chart_bar *c, struct chart_style *st, cairo_t *cr,
 		double x, double y, double w, double h);
 
 /* A pie, clockwise from 12 o'clock in the given order.  Percentages are
- * printed inside large slices and outside (with a leader line) for small
- * ones; slices under 0.5 % get no label on the pie.  The legend shows each
+ * printed inside large slices; small ones get their name and percentage
+ * outside, with a leader line, clear of each other and of the bottom
+ * 0.5 line of the rectangle (the smallest are left out when there is no
+ * room); slices under 0.5 % get no label on the pie.  The legend shows each
  * label with its percentage.  Negative and NAN values count as 0. */
 #define CHART_PIE_NO_DECIMALS (-1)
 struct chart_pie {
@@ -112,8 +171,12 @@ bool chart_pie_draw(const struct chart_pie *c, struct chart_style *st, cairo_t *
 
 /* Lines over categories.  With y2_label non-NULL and nseries >= 2,
  * series[1] is drawn against a right axis with its own scale and the other
- * series against the left axis.  Series are told apart by colour and by
- * marker shape (circle, square, triangle, diamond). */
+ * series against the left axis; the two axis titles then carry the line
+ * samples and no separate legend is drawn.  Series are told apart by
+ * colour, by marker shape (circle, square, triangle, diamond; later series
+ * a little larger) and by dashes (every second series), so coinciding
+ * series stay visible.  Value labels are placed clear of lines, markers
+ * and each other (extremes first); those with no room are left out. */
 struct chart_line {
 	const char *const *categories;
 	size_t ncat;
@@ -125,9 +188,32 @@ struct chart_line {
 	bool value_labels;       /* print each value (rounded, thousands separators) by its point */
 	int value_decimals;      /* decimals of those labels; < 0 = 1 unless the value is whole */
 	size_t label_every;      /* as in chart_bar; 0 = automatic */
+	/* Optional (zero = none): */
+	const bool *missing;     /* as in chart_bar */
+	const char *missing_text;
+	double y_max;            /* the left axis reaches at least this */
+	double y2_max;           /* the right axis reaches at least this */
 };
 bool chart_line_draw(const struct chart_line *c, struct chart_style *st, cairo_t *cr,
 		double x, double y, double w, double h);
+
+/* Common plot geometry for figures shown together (a pair on one page):
+ * measure each chart with the style it will be drawn with, merge, and
+ * set st->axis_width, axis2_width and legend_width from the result
+ * (chart_geometry_apply) before drawing each.  Together with the same
+ * rectangle size and y_max this gives the same plot rectangle and ticks. */
+struct chart_geometry {
+	double axis_width, axis2_width, legend_width;
+};
+bool chart_bar_measure(const struct chart_bar *c, struct chart_style *st,
+		cairo_t *cr, double w, double h, struct chart_geometry *g);
+bool chart_line_measure(const struct chart_line *c, struct chart_style *st,
+		cairo_t *cr, double w, double h, struct chart_geometry *g);
+/* a = the larger of a and b in each field. */
+void chart_geometry_merge(struct chart_geometry *a,
+		const struct chart_geometry *b);
+void chart_geometry_apply(struct chart_style *st,
+		const struct chart_geometry *g);
 
 /* Nice axis: given data [lo, hi] and a target tick count, choose a step of
  * 1, 2 or 5 × 10^k and an axis [min, max] that are multiples of the step

@@ -3,6 +3,8 @@
  * chart_text.c: pango text set up once per chart (struct chart_text).
  * axis.c:       value axes (struct chart_axis) and category labels.
  * legend.c:     legend layout and drawing (struct chart_legend).
+ * place.c:      label placement with collision avoidance (struct
+ *               chart_place), units and reported boxes.
  */
 #ifndef TALOT_CHART_INTERNAL_H
 #define TALOT_CHART_INTERNAL_H
@@ -23,6 +25,7 @@ struct chart_text {
 	PangoAttrList *attrs;
 	double size;             /* base font size */
 	bool halo;               /* draw text with a white outline first */
+	enum chart_label_kind kind; /* reported kind of what is drawn next */
 };
 
 bool chart_text_begin(struct chart_text *t, struct chart_style *st, cairo_t *cr);
@@ -41,6 +44,12 @@ void chart_text_size(struct chart_text *t, const char *s, double scale,
 void chart_text_draw(struct chart_text *t, const char *s, double scale,
 		double x, double y, double ax, double ay, double max_w,
 		struct chart_rgb color);
+/* The box chart_text_draw() would fill (without max_w). */
+struct chart_label_box chart_text_box(struct chart_text *t, const char *s,
+		double scale, double x, double y, double ax, double ay);
+/* Draws s turned 90° counter-clockwise, centred at (cx, cy). */
+void chart_text_draw_vertical(struct chart_text *t, const char *s,
+		double scale, double cx, double cy, struct chart_rgb color);
 /* Height of one line of text at this scale. */
 double chart_text_line_height(struct chart_text *t, double scale);
 
@@ -55,6 +64,7 @@ struct chart_axis {
 	struct chart_ticks tk;
 	int decimals;
 	const char *suffix;      /* appended to each tick label, e.g. "%" */
+	const struct chart_unit *unit; /* ticks divided by unit->divisor */
 	double label_w;          /* widest tick label */
 	double label_h;
 };
@@ -62,6 +72,14 @@ struct chart_axis {
 /* Ticks for data in [lo, hi] (integer steps if integer), measured. */
 void chart_axis_init(struct chart_axis *a, struct chart_text *t, double lo,
 		double hi, bool integer, size_t target, const char *suffix);
+/* The same, leaving room above hi (headroom) and choosing a unit from
+ * the style for large values; the axis reaches at least y_max. */
+void chart_axis_init_data(struct chart_axis *a, struct chart_text *t,
+		double lo, double hi, bool integer, size_t target, double y_max);
+/* Axis title with the axis' unit, in buf (title alone when no unit). */
+const char *chart_axis_title(const struct chart_axis *a,
+		const struct chart_text *t, const char *title, char *buf,
+		size_t len);
 /* Ticks chosen by the caller. */
 void chart_axis_init_ticks(struct chart_axis *a, struct chart_text *t,
 		struct chart_ticks tk, const char *suffix);
@@ -86,6 +104,13 @@ size_t chart_axis_categories_every(struct chart_text *t,
 void chart_axis_draw_categories(struct chart_text *t, const char *const *cats,
 		size_t ncat, double left, double slot, double y, size_t every,
 		double xmin, double xmax);
+
+struct chart_place;
+/* Shades the runs of missing categories over [top, bottom] and writes text
+ * on each run where it fits (across, else turned), as obstacles in pl. */
+void chart_draw_missing(struct chart_text *t, const bool *missing,
+		const char *text, size_t ncat, double left, double slot,
+		double top, double bottom, struct chart_place *pl);
 
 /* true if every finite value of the arrays is an integer. */
 bool chart_values_integer(const double *v, size_t n);
@@ -117,6 +142,8 @@ struct chart_legend {
 	size_t cols, rows;
 	double col_w, row_h, label_w, value_w, swatch;
 	bool right;              /* placed right of the plot (else below) */
+	size_t shown;            /* items drawn; the rest summed up in more */
+	char more[32];           /* "… +N" or "" */
 };
 
 /* Places the legend in the rectangle: to the right if it fits in at most
@@ -130,5 +157,47 @@ void chart_legend_draw(struct chart_legend *lg, struct chart_text *t);
 /* A marker of the given shape centred at (x, y) with radius r. */
 void chart_mark_draw(cairo_t *cr, enum chart_mark mark, double x, double y,
 		double r, struct chart_rgb color);
+
+/* ---- place.c ---- */
+
+/* Obstacles (boxes and line segments) in a uniform grid, and labels placed
+ * among them at the first clear candidate position. */
+struct chart_place {
+	double x, y, w, h;       /* labels stay inside */
+	double cell;
+	size_t cols, rows;
+	struct place_obj *obj;
+	size_t nobj, cap;
+	size_t *head;            /* per cell: first link, SIZE_MAX = none */
+	struct place_link *link;
+	size_t nlink, link_cap;
+	bool failed;             /* out of memory: nothing more is placed */
+};
+
+bool chart_place_init(struct chart_place *p, double x, double y, double w,
+		double h, double cell);
+void chart_place_free(struct chart_place *p);
+void chart_place_box(struct chart_place *p, struct chart_label_box b);
+void chart_place_segment(struct chart_place *p, double x0, double y0,
+		double x1, double y1);
+/* true if b is inside the bounds and clear of every obstacle. */
+bool chart_place_clear(const struct chart_place *p,
+		const struct chart_label_box *b);
+/* The index of the first of the n candidates that is clear (and adds it
+ * as an obstacle), or -1. */
+int chart_place_take(struct chart_place *p, const struct chart_label_box *cand,
+		size_t n);
+
+/* Reports a box to st->labels. */
+void chart_report(struct chart_style *st, struct chart_label_box b);
+/* Starts a chart's report with its rectangle. */
+void chart_report_begin(struct chart_style *st, double x, double y,
+		double w, double h);
+/* The unit of the style for an axis reaching top, or NULL. */
+const struct chart_unit *chart_unit_for(const struct chart_style *st,
+		double top);
+/* A value with its unit, about 3 significant digits: "1.23億". */
+char *chart_format_unit(double v, const struct chart_unit *u, int decimals,
+		char *buf, size_t len);
 
 #endif

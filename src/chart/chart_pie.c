@@ -1,9 +1,11 @@
 /* chart_pie.c — pie charts with percentage labels and a legend.
  *
  * Slices run clockwise from 12 o'clock.  A percentage goes inside its
- * slice when the arc has room for it, else outside at the end of a leader
- * line; outside labels are spread vertically on each side so that none
- * overprints another.  Slices under 0.5 % get no label on the pie (their
+ * slice when the arc has room for it, else the name and percentage go
+ * outside at the end of a leader line; outside labels are spread
+ * vertically on each side so that none overprints another, the smallest
+ * slices losing theirs when the side is full, and each is checked against
+ * the others (place.c) before it is drawn.  Slices under 0.5 % get no label on the pie (their
  * percentage is still in the legend).
  */
 #include <math.h>
@@ -19,6 +21,7 @@ struct pie_label {
 	size_t i;                /* slice */
 	double mid;              /* mid angle */
 	double y;                /* placed text centre */
+	double f;                /* share of the slice */
 	bool right;
 };
 
@@ -52,12 +55,28 @@ by_y(const void *a, const void *b)
 	return (p->y > q->y) - (p->y < q->y);
 }
 
-/* Spreads labels[0..n) (sorted by y) at least sp apart within [lo, hi]. */
-static void
+static int
+by_size(const void *a, const void *b)
+{
+	const struct pie_label *p = a, *q = b;
+
+	return (p->f < q->f) - (p->f > q->f);
+}
+
+/* Spreads labels[0..n) at least sp apart within [lo, hi]; when there are
+ * more than fit, the labels of the smallest slices are dropped.  Returns
+ * how many are kept (at the front, sorted by y). */
+static size_t
 spread(struct pie_label *l, size_t n, double sp, double lo, double hi)
 {
+	size_t fit = hi > lo ? (size_t)floor((hi - lo) / sp) + 1 : 1;
+
 	if (n == 0)
-		return;
+		return 0;
+	if (n > fit) {
+		qsort(l, n, sizeof *l, by_size);
+		n = fit;
+	}
 	qsort(l, n, sizeof *l, by_y);
 	if (l[0].y < lo)
 		l[0].y = lo;
@@ -76,6 +95,7 @@ spread(struct pie_label *l, size_t n, double sp, double lo, double hi)
 		for (size_t k = 0; k < n; k++)
 			l[k].y = lo + step * (double)k;
 	}
+	return n;
 }
 
 /* true if the percentage text fits inside its slice */
@@ -95,7 +115,9 @@ label_inside(struct chart_text *t, const char *text, double f, double r)
  * that no text sits on another label's leader. */
 static void
 draw_outside(struct chart_text *t, const struct pie_label *l, size_t n,
-		char (*pct)[32], double cx, double cy, double r, double e)
+		char (*text)[160], const char *const *names, char (*pct)[32],
+		double cx, double cy, double r, double e, double max_w,
+		struct chart_place *pl)
 {
 	cairo_t *cr = t->cr;
 	double re = r + e * 0.5, col = 0;
@@ -107,10 +129,24 @@ draw_outside(struct chart_text *t, const struct pie_label *l, size_t n,
 		col = fmax(col, clear > 0 ? sqrt(clear) : 0);
 	}
 	col += e * 0.5;
+	t->kind = CHART_LABEL_VALUE;
 	for (size_t k = 0; k < n; k++) {
 		double sx = cos(l[k].mid), sy = sin(l[k].mid);
 		double side = l[k].right ? 1 : -1;
+		struct chart_label_box b;
 
+		b = chart_text_box(t, text[l[k].i], 1, cx + side * col, l[k].y,
+		    l[k].right ? 0 : 1, 0.5);
+		if (b.w > max_w) {
+			if (!l[k].right)
+				b.x += b.w - max_w;
+			b.w = max_w;
+		}
+		if (chart_place_take(pl, &b, 1) < 0) {
+			if (t->st->labels != NULL)
+				t->st->labels->dropped++;
+			continue;
+		}
 		cairo_save(cr);
 		chart_set_rgb(cr, t->st->axis_color);
 		cairo_set_line_width(cr, t->st->line_width * 0.8);
@@ -119,8 +155,21 @@ draw_outside(struct chart_text *t, const struct pie_label *l, size_t n,
 		cairo_line_to(cr, cx + side * (col - e * 0.25), l[k].y);
 		cairo_stroke(cr);
 		cairo_restore(cr);
-		chart_text_draw(t, pct[l[k].i], 1, cx + side * col, l[k].y,
-		    l[k].right ? 0 : 1, 0.5, 0, t->st->text_color);
+		if (b.w <= max_w) {
+			chart_text_draw(t, text[l[k].i], 1, b.x, l[k].y, 0, 0.5,
+			    0, t->st->text_color);
+		} else {
+			/* too long: the name is ellipsized, never the share */
+			double pw, sp = t->size * 0.3, nw;
+
+			chart_text_size(t, pct[l[k].i], 1, &pw, NULL);
+			nw = b.w - pw - sp;
+			if (nw >= t->size * 2)
+				chart_text_draw(t, names[l[k].i], 1, b.x,
+				    l[k].y, 0, 0.5, nw, t->st->text_color);
+			chart_text_draw(t, pct[l[k].i], 1, b.x + b.w, l[k].y,
+			    1, 0.5, 0, t->st->text_color);
+		}
 	}
 }
 
@@ -132,7 +181,9 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 	struct chart_legend lg;
 	struct chart_legend_item *items = NULL;
 	struct pie_label *lab = NULL;
-	char (*pct)[32] = NULL;
+	char (*pct)[32] = NULL, (*otext)[160] = NULL;
+	struct chart_place pl;
+	double max_w;
 	double total = 0, area[4], line_h, e, pw, ph, lw = 0, r, cx, cy, a;
 	size_t nl = 0, nr = 0;
 	bool ok = false, outside = false;
@@ -144,9 +195,12 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 		items = calloc(c->n, sizeof *items);
 		lab = calloc(c->n, sizeof *lab);
 		pct = calloc(c->n, sizeof *pct);
-		if (items == NULL || lab == NULL || pct == NULL)
+		otext = calloc(c->n, sizeof *otext);
+		if (items == NULL || lab == NULL || pct == NULL ||
+		    otext == NULL)
 			goto err_alloc;
 	}
+	chart_report_begin(st, x, y, w, h);
 	chart_area_clip(cr, &x, &y, &w, &h);
 	if (!chart_text_begin(&t, st, cr))
 		goto err_text;
@@ -166,17 +220,22 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 			snprintf(pct[i] + strlen(pct[i]),
 			    sizeof pct[i] - strlen(pct[i]), "%%");
 			items[i].value = pct[i];
+			/* outside, the name goes with the percentage */
+			snprintf(otext[i], sizeof otext[i], "%s %s",
+			    c->labels[i] != NULL ? c->labels[i] : "", pct[i]);
 		}
 	}
 	/* room for outside labels: only if some slice needs one */
+	max_w = w * 0.24;
 	for (size_t i = 0; i < c->n && total > 0; i++) {
 		double f = pie_value(c, i) / total, tw;
 
-		chart_text_size(&t, pct[i], 1, &tw, NULL);
+		if (f < PIE_MIN_LABEL || f >= 0.12)
+			continue;
+		chart_text_size(&t, otext[i], 1, &tw, NULL);
 		if (tw > lw)
-			lw = tw;
-		if (f >= PIE_MIN_LABEL && f < 0.12)
-			outside = true;	/* refined once r is known */
+			lw = fmin(tw, max_w);
+		outside = true;	/* refined once r is known */
 	}
 	pw = outside ? e + t.size * 0.6 + lw + 2 : t.size * 0.5;
 	ph = outside ? e * 0.6 + line_h * 0.6 : t.size * 0.5;
@@ -245,18 +304,40 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_set_line_width(cr, fmin(0.8, r * 0.02));
 	a = -CHART_PI / 2;
-	for (size_t i = 0; i < c->n; i++) {
-		double f = pie_value(c, i) / total;
+	{
+		/* an edge only between slices wide enough to show it, so that
+		 * thousands of slivers do not turn the pie white */
+		double min_arc = fmin(0.8, r * 0.02) * 3, prev = 0;
 
-		if (f > 0 && f < 0.99999) {
-			cairo_move_to(cr, cx, cy);
-			cairo_line_to(cr, cx + r * cos(a), cy + r * sin(a));
+		for (size_t i = 0; i < c->n; i++) {
+			double f = pie_value(c, i) / total;
+			double arc = f * 2 * CHART_PI * r;
+
+			if (f > 0 && f < 0.99999 && arc >= min_arc &&
+			    prev >= min_arc) {
+				cairo_move_to(cr, cx, cy);
+				cairo_line_to(cr, cx + r * cos(a),
+				    cy + r * sin(a));
+			}
+			if (f > 0)
+				prev = arc;
+			a += f * 2 * CHART_PI;
 		}
-		a += f * 2 * CHART_PI;
+		/* the edge at 12 o'clock, between the last and first slice */
+		if (prev >= min_arc && pie_value(c, 0) / total * 2 *
+		    CHART_PI * r >= min_arc && pie_value(c, 0) / total <
+		    0.99999) {
+			cairo_move_to(cr, cx, cy);
+			cairo_line_to(cr, cx, cy - r);
+		}
 	}
 	cairo_stroke(cr);
 
-	/* labels: inside where they fit, else outside */
+	/* labels: inside where they fit, else outside; outside labels keep
+	 * clear of the area's bottom edge (a caption may follow) */
+	chart_place_init(&pl, area[0], area[1], area[2],
+	    area[3] - line_h * 0.5, t.size * 3);
+	t.kind = CHART_LABEL_VALUE;
 	a = -CHART_PI / 2;
 	for (size_t i = 0; i < c->n; i++) {
 		double f = pie_value(c, i) / total, mid = a + f * CHART_PI;
@@ -269,6 +350,8 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 			struct chart_rgb tc = chart_rgb_luminance(c->colors[i]) >
 			    0.5 ? st->text_color : (struct chart_rgb){ 1, 1, 1 };
 
+			chart_place_box(&pl, chart_text_box(&t, pct[i], 1,
+			    cx + rr * cos(mid), cy + rr * sin(mid), 0.5, 0.5));
 			chart_text_draw(&t, pct[i], 1, cx + rr * cos(mid),
 			    cy + rr * sin(mid), 0.5, 0.5, 0, tc);
 			continue;
@@ -280,6 +363,7 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 			lab[nr].mid = mid;
 			lab[nr].y = cy + (r + e * 0.5) * sin(mid);
 			lab[nr].right = true;
+			lab[nr].f = f;
 			nr++;
 		}
 	}
@@ -297,14 +381,24 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 		lab[nr + nl].mid = mid;
 		lab[nr + nl].y = cy + (r + e * 0.5) * sin(mid);
 		lab[nr + nl].right = false;
+		lab[nr + nl].f = f;
 		nl++;
 	}
-	spread(lab, nr, line_h * 1.02, area[1] + line_h / 2,
-	    area[1] + area[3] - line_h / 2);
-	spread(lab + nr, nl, line_h * 1.02, area[1] + line_h / 2,
-	    area[1] + area[3] - line_h / 2);
-	draw_outside(&t, lab, nr, pct, cx, cy, r, e);
-	draw_outside(&t, lab + nr, nl, pct, cx, cy, r, e);
+	{
+		size_t kr, kl;
+		double lo = area[1] + line_h * 0.55;
+		double hi = area[1] + area[3] - line_h * 1.05;
+
+		kr = spread(lab, nr, line_h * 1.08, lo, hi);
+		kl = spread(lab + nr, nl, line_h * 1.08, lo, hi);
+		if (st->labels != NULL)
+			st->labels->dropped += nr - kr + nl - kl;
+		draw_outside(&t, lab, kr, otext, c->labels, pct, cx, cy, r, e,
+		    max_w, &pl);
+		draw_outside(&t, lab + nr, kl, otext, c->labels, pct, cx, cy,
+		    r, e, max_w, &pl);
+	}
+	chart_place_free(&pl);
 	chart_legend_draw(&lg, &t);
 	ok = true;
 done:
@@ -312,6 +406,7 @@ done:
 err_text:
 	cairo_restore(cr);
 err_alloc:
+	free(otext);
 	free(pct);
 	free(lab);
 	free(items);

@@ -164,6 +164,8 @@ chart_text_draw(struct chart_text *t, const char *s, double scale,
 	h = (double)log.height / PANGO_SCALE;
 	note_unknown(t, l);
 	chart_set_rgb(t->cr, color);
+	chart_report(t->st, (struct chart_label_box){ x - ax * w, y - ay * h,
+	    w, h, t->kind });
 	x -= ax * w + (double)log.x / PANGO_SCALE;
 	y -= ay * h + (double)log.y / PANGO_SCALE;
 	if (t->halo) {
@@ -179,6 +181,48 @@ chart_text_draw(struct chart_text *t, const char *s, double scale,
 	cairo_move_to(t->cr, x, y);
 	pango_cairo_show_layout(t->cr, l);
 	cairo_new_path(t->cr);
+	g_object_unref(l);
+}
+
+struct chart_label_box
+chart_text_box(struct chart_text *t, const char *s, double scale, double x,
+		double y, double ax, double ay)
+{
+	double w, h;
+
+	chart_text_size(t, s, scale, &w, &h);
+	return (struct chart_label_box){ x - ax * w, y - ay * h, w, h,
+	    t->kind };
+}
+
+void
+chart_text_draw_vertical(struct chart_text *t, const char *s, double scale,
+		double cx, double cy, struct chart_rgb color)
+{
+	PangoLayout *l;
+	PangoRectangle log;
+	double w, h;
+
+	if (s == NULL || s[0] == '\0')
+		return;
+	l = layout_new(t, s, scale);
+	pango_layout_get_extents(l, NULL, &log);
+	w = (double)log.width / PANGO_SCALE;
+	h = (double)log.height / PANGO_SCALE;
+	note_unknown(t, l);
+	chart_report(t->st, (struct chart_label_box){ cx - h / 2, cy - w / 2,
+	    h, w, t->kind });
+	cairo_save(t->cr);
+	cairo_translate(t->cr, cx, cy);
+	cairo_rotate(t->cr, -CHART_PI / 2);
+	pango_cairo_update_layout(t->cr, l);
+	chart_set_rgb(t->cr, color);
+	cairo_move_to(t->cr, -w / 2 - (double)log.x / PANGO_SCALE,
+	    -h / 2 - (double)log.y / PANGO_SCALE);
+	pango_cairo_show_layout(t->cr, l);
+	cairo_new_path(t->cr);
+	cairo_restore(t->cr);
+	pango_cairo_update_context(t->cr, t->ctx);
 	g_object_unref(l);
 }
 

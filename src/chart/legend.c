@@ -6,6 +6,7 @@
  * chart_legend_place() hands back the remaining area for it.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "chart_internal.h"
@@ -53,6 +54,22 @@ measure(struct chart_legend *lg, struct chart_text *t, double scale)
 		lg->col_w += t->size * 0.8 + lg->value_w;
 }
 
+/* Shrinks the label column so that a column is at most cw wide; false if
+ * the labels would keep less than three characters' width. */
+static bool
+fit_width(struct chart_legend *lg, struct chart_text *t, double cw)
+{
+	double over = lg->col_w - cw;
+
+	if (over <= 0)
+		return true;
+	if (lg->label_w - over < t->size * 3)
+		return false;
+	lg->label_w -= over;
+	lg->col_w = cw;
+	return true;
+}
+
 void
 chart_legend_place(struct chart_legend *lg, struct chart_text *t,
 		const struct chart_legend_item *items, size_t n, double x,
@@ -60,11 +77,14 @@ chart_legend_place(struct chart_legend *lg, struct chart_text *t,
 		double area[4])
 {
 	static const double scales[] = { 1.0, 0.9, 0.8 };
-	double gap = t->size * 1.2, cg = col_gap(t);
+	double gap = t->size * 1.2, cg = col_gap(t), frac, max_h;
+	double fixed = t->st->legend_width;
+	size_t max_rows;
 
 	memset(lg, 0, sizeof *lg);
 	lg->items = items;
 	lg->n = n;
+	lg->shown = n;
 	area[0] = x;
 	area[1] = y;
 	area[2] = w;
@@ -72,22 +92,33 @@ chart_legend_place(struct chart_legend *lg, struct chart_text *t,
 	if (n == 0)
 		return;
 
-	for (size_t s = 0; s < 3; s++) {
+	/* beside the plot: in at most max_right_frac of the width (or the
+	 * caller's width), long labels ellipsized */
+	for (size_t s = 0; s < 3 && max_right_frac > 0; s++) {
+		double cw = fixed > 0 ? fmin(fixed, w * 0.5) :
+		    max_right_frac * w;
+
 		measure(lg, t, scales[s]);
-		if (lg->col_w <= max_right_frac * w &&
-		    (double)n * lg->row_h <= h) {
-			lg->right = true;
-			lg->cols = 1;
-			lg->rows = n;
-			lg->w = lg->col_w;
-			lg->h = (double)n * lg->row_h;
-			lg->x = x + w - lg->w;
-			lg->y = y + (h - lg->h) / 2;
-			area[2] = w - lg->w - gap;
-			return;
-		}
+		if ((double)n * lg->row_h > h || !fit_width(lg, t, cw))
+			continue;
+		if (fixed > 0)
+			lg->col_w = cw;
+		lg->right = true;
+		lg->cols = 1;
+		lg->rows = n;
+		lg->w = lg->col_w;
+		lg->h = (double)n * lg->row_h;
+		lg->x = x + w - lg->w;
+		lg->y = y + (h - lg->h) / 2;
+		area[2] = w - lg->w - gap;
+		return;
 	}
 
+	/* below, in balanced columns, never taking more than 1 - min_plot_frac
+	 * of the height: entries beyond are summed up as "… +N" */
+	frac = t->st->min_plot_frac > 0 && t->st->min_plot_frac < 1 ?
+	    t->st->min_plot_frac : 0.7;
+	max_h = (1 - frac) * h - gap * 0.8;
 	for (size_t s = 0; s < 3; s++) {
 		measure(lg, t, scales[s]);
 		lg->cols = (size_t)floor((w + cg) / (lg->col_w + cg));
@@ -106,6 +137,18 @@ chart_legend_place(struct chart_legend *lg, struct chart_text *t,
 
 		lg->label_w = lg->label_w > shrink ? lg->label_w - shrink : 0;
 		lg->col_w = w;
+	}
+	max_rows = max_h > lg->row_h ? (size_t)floor(max_h / lg->row_h) : 1;
+	if (lg->rows > max_rows) {
+		lg->cols = (size_t)floor((w + cg) / (lg->col_w + cg));
+		if (lg->cols < 1)
+			lg->cols = 1;
+		lg->rows = max_rows;
+		if (lg->cols * lg->rows < n) {
+			lg->shown = lg->cols * lg->rows - 1;
+			snprintf(lg->more, sizeof lg->more, "… +%zu",
+			    n - lg->shown);
+		}
 	}
 	lg->right = false;
 	lg->w = (double)lg->cols * lg->col_w + (double)(lg->cols - 1) * cg;
@@ -164,7 +207,16 @@ chart_legend_draw(struct chart_legend *lg, struct chart_text *t)
 	cairo_t *cr = t->cr;
 	double sw = swatch_width(lg), cg = col_gap(t);
 
-	for (size_t i = 0; i < lg->n; i++) {
+	t->kind = CHART_LABEL_LEGEND;
+	if (lg->more[0] != '\0') {
+		size_t i = lg->shown, r = i / lg->cols, c = i % lg->cols;
+
+		chart_text_draw(t, lg->more, lg->scale,
+		    lg->x + (double)c * (lg->col_w + cg),
+		    lg->y + ((double)r + 0.5) * lg->row_h, 0, 0.5, lg->col_w,
+		    t->st->text_color);
+	}
+	for (size_t i = 0; i < lg->shown; i++) {
 		const struct chart_legend_item *it = &lg->items[i];
 		size_t r = i / lg->cols, c = i % lg->cols;
 		double cx = lg->x + (double)c * (lg->col_w + cg);

@@ -8,7 +8,7 @@ chart_style_defaults(struct chart_style *st)
 {
 	memset(st, 0, sizeof *st);
 	st->pango = NULL;
-	st->font_family = "Noto Sans CJK JP";
+	st->font_family = "BIZ UDPGothic";
 	st->font_size = 7.5;
 	st->language = "ja";
 	st->text_color = (struct chart_rgb){ 0.2, 0.2, 0.2 };

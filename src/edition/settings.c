@@ -140,7 +140,7 @@ settings_load(const char *dir, struct settings *s, struct err *e)
 	memset(s, 0, sizeof(*s));
 	snprintf(s->observatory, sizeof(s->observatory), "talot");
 	snprintf(s->author, sizeof(s->author), "talot");
-	snprintf(s->font, sizeof(s->font), "IPAexGothic");
+	snprintf(s->font, sizeof(s->font), "BIZ UDPGothic");
 	path = path_join(dir, "settings.conf");
 	if (path == NULL)
 		return err_set(e, "out of memory");

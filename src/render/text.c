@@ -295,7 +295,7 @@ text_font_available(const char *family, struct err *e)
 	}
 	FcPatternDestroy(pat);
 	return ok ? true : err_set(e,
-	    "font '%s' is not installed (talot's fonts are IPAexGothic from fonts-ipaexfont-gothic and Noto Sans CJK JP from fonts-noto-cjk)",
+	    "font '%s' is not installed (talot's font is BIZ UDPGothic from fonts-morisawa-bizud-gothic)",
 	    family);
 }
 

@@ -14,7 +14,7 @@
 
 struct text;
 
-/* family e.g. "Noto Sans CJK JP".  Owned; free with text_destroy(). */
+/* family e.g. "BIZ UDPGothic".  Owned; free with text_destroy(). */
 struct text *text_create(const char *family, struct err *e);
 void text_destroy(struct text *t);
 PangoContext *text_context(struct text *t);
