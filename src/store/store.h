@@ -90,6 +90,12 @@ void month_data_finish(struct month_data *d);
 /* Fills in for month M (six months M-5..M and M's daily rollups). */
 bool store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e);
+/* Every month of the store, ascending, with its top MODEL_TOP ports and
+ * countries by accesses and by sources (the keys its monthly figures show),
+ * for the store-wide colours (colors.h).  A few index reads per month.
+ * *out malloc'd (NULL when the store is empty). */
+bool store_color_months(struct store *s, struct color_month **out,
+    size_t *n, struct err *e);
 /* Per day × country of one port over months from..to.  *rows malloc'd. */
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
