@@ -6,6 +6,8 @@
  *   detail(day, sensor, proto, port, cc, accesses, sources)  the imported rows
  *   day_port, day_country, port_day_country, month_port, month_country
  *                                                            rollups kept in step
+ *   month_port_by_accesses, month_port_by_sources            indexes for the colours
+ *                                                            (made when opened for writing)
  * Days are stored as YYYYMMDD integers, months as YYYYMM.  Rendering reads
  * only sensor_day and the rollups, by primary-key ranges.
  */
