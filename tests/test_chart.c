@@ -171,7 +171,7 @@ test_palette(void **state)
 	struct chart_rgb a, b, o = chart_palette_other();
 
 	(void)state;
-	assert_true(chart_palette_size() >= 20);
+	assert_true(chart_palette_size() == 10);  /* test_palette.c: why */
 	for (size_t i = 0; i < chart_palette_size(); i++) {
 		a = chart_palette(i);
 		for (size_t k = i + 1; k < chart_palette_size(); k++) {

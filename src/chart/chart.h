@@ -32,9 +32,10 @@ struct chart_rgb {
 	double r, g, b;
 };
 
-/* The i-th colour of a colour-blind-safe palette: the 8 Okabe–Ito colours,
- * then 12 colours from Paul Tol's muted and light schemes.  Wraps after
- * chart_palette_size() colours. */
+/* The i-th colour of a colour-blind-safe palette of 10 (Okabe–Ito and Paul
+ * Tol colours; every pair, and each with the grey, stays distinct under
+ * deuteranopia and protanopia).  Wraps after chart_palette_size() colours:
+ * a caller that needs distinct colours asks for fewer. */
 struct chart_rgb chart_palette(size_t i);
 /* A neutral grey for the remainder ("その他"). */
 struct chart_rgb chart_palette_other(void);

@@ -1,37 +1,31 @@
 /* palette.c — colour-blind-safe series colours.
  *
- * The 8 Okabe–Ito colours (Okabe & Ito, "Color Universal Design", 2008),
- * ordered so that neighbours in a stack differ in lightness, then 12 from
- * Paul Tol's muted and light schemes (https://personal.sron.nl/~pault/).
+ * Ten colours and a grey for その他, every pair (the grey included) at
+ * least 12 CIEDE2000 apart for normal vision and under simulated
+ * deuteranopia and protanopia (Machado, Oliveira & Fernandes 2009,
+ * severity 1.0, in linear RGB); tests/test_chart.c checks it.  They come
+ * from Okabe–Ito ("Color Universal Design", 2008), Paul Tol's schemes
+ * (https://personal.sron.nl/~pault/) and a max–min search over an RGB grid,
+ * picked by a max–min search of the union under the three visions, with
+ * lightness L* 35–88 so that every colour stands out on white.  Twenty colours cannot keep
+ * such a distance (the former 20-colour set had pairs 2 apart under
+ * deuteranopia): a figure shows at most as many keys as there are colours.
  */
 #include <string.h>
 
 #include "chart_internal.h"
 
 static const char *const palette[] = {
-	/* Okabe–Ito */
-	"#0072B2", /* blue */
-	"#E69F00", /* orange */
-	"#009E73", /* bluish green */
-	"#D55E00", /* vermillion */
-	"#56B4E9", /* sky blue */
-	"#CC79A7", /* reddish purple */
-	"#F0E442", /* yellow */
-	"#000000", /* black */
-	/* Paul Tol muted */
-	"#332288", /* indigo */
-	"#DDCC77", /* sand */
-	"#117733", /* green */
-	"#CC6677", /* rose */
-	"#88CCEE", /* cyan */
-	"#882255", /* wine */
-	"#44AA99", /* teal */
-	"#999933", /* olive */
-	"#AA4499", /* purple */
-	/* Paul Tol light */
-	"#EE8866", /* light orange */
-	"#BBCC33", /* pear */
-	"#77AADD", /* light blue */
+	"#0072B2", /* blue (Okabe–Ito) */
+	"#E69F00", /* orange (Okabe–Ito) */
+	"#009E73", /* bluish green (Okabe–Ito) */
+	"#AA0000", /* dark red */
+	"#88CCEE", /* cyan (Tol muted) */
+	"#997700", /* dark yellow (Tol medium contrast) */
+	"#994455", /* dark red-purple (Tol medium contrast) */
+	"#008888", /* teal */
+	"#EEDD88", /* light yellow (Tol light) */
+	"#6699CC", /* light blue (Tol medium contrast) */
 };
 
 #define PALETTE_SIZE (sizeof palette / sizeof palette[0])

@@ -1,6 +1,8 @@
 /* model.c — the month model (see model.h).  Pure: no I/O. */
 #include "model.h"
 
+#include "colors.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +157,7 @@ month_input_finish(struct month_input *in)
 	free(in->day_countries);
 	for (size_t i = 0; i < in->nnotable && i < MODEL_NOTABLE_MAX; i++)
 		free(in->notable_rows[i]);
+	free(in->color_months);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -480,21 +483,19 @@ model_ratio_text(double r, char *buf, size_t len)
 		snprintf(buf, len, "約%.1f倍", r1);
 }
 
-static void
-slot_add(struct key *slots, size_t *n, const struct key *k)
-{
-	if (k->kind == KEY_OTHER || *n >= 64 || find_key(slots, *n, k) >= 0)
-		return;
-	slots[(*n)++] = *k;
-}
-
 int
 model_color_slot(const struct month_model *m, const struct key *k)
 {
-	if (k->kind == KEY_PORT)
-		return find_key(m->port_slots, m->nport_slots, k);
-	if (k->kind == KEY_COUNTRY)
-		return find_key(m->cc_slots, m->ncc_slots, k);
+	int i;
+
+	if (k->kind == KEY_PORT) {
+		i = find_key(m->port_slots, m->nport_slots, k);
+		return i < 0 ? -1 : m->port_colors[i];
+	}
+	if (k->kind == KEY_COUNTRY) {
+		i = find_key(m->cc_slots, m->ncc_slots, k);
+		return i < 0 ? -1 : m->cc_colors[i];
+	}
 	return -1;
 }
 
@@ -633,27 +634,11 @@ model_build_sorted(const struct month_input *in,
 		n->ndays_cur = m->ndays;
 	}
 
-	/* colour slots, in order of appearance */
-	for (size_t i = 0; i < m->ports_acc.nkeys; i++)
-		slot_add(m->port_slots, &m->nport_slots, &m->ports_acc.keys[i]);
-	for (size_t i = 0; i < m->ports_src.nkeys; i++)
-		slot_add(m->port_slots, &m->nport_slots, &m->ports_src.keys[i]);
-	for (size_t i = 0; i < m->six_ports_acc.nkeys; i++)
-		slot_add(m->port_slots, &m->nport_slots,
-		    &m->six_ports_acc.keys[i]);
-	for (size_t i = 0; i < m->six_ports_src.nkeys; i++)
-		slot_add(m->port_slots, &m->nport_slots,
-		    &m->six_ports_src.keys[i]);
-	for (size_t i = 0; i < m->nnotable; i++)
-		slot_add(m->port_slots, &m->nport_slots, &m->notable[i].key);
-	for (size_t i = 0; i < m->cc_acc.nkeys; i++)
-		slot_add(m->cc_slots, &m->ncc_slots, &m->cc_acc.keys[i]);
-	for (size_t i = 0; i < m->cc_src.nkeys; i++)
-		slot_add(m->cc_slots, &m->ncc_slots, &m->cc_src.keys[i]);
-	for (size_t i = 0; i < m->six_cc_acc.nkeys; i++)
-		slot_add(m->cc_slots, &m->ncc_slots, &m->six_cc_acc.keys[i]);
-	for (size_t i = 0; i < m->six_cc_src.nkeys; i++)
-		slot_add(m->cc_slots, &m->ncc_slots, &m->six_cc_src.keys[i]);
+	/* colours: store-wide, distinct in every figure (colors.c) */
+	if (!colors_model_build(m, in, e)) {
+		model_finish(m);
+		return false;
+	}
 	/* the notable ports' charts, from rows read in the same pass */
 	for (size_t i = 0; i < m->nnotable; i++)
 		for (size_t j = 0; j < in->nnotable && j < MODEL_NOTABLE_MAX; j++)
@@ -779,9 +764,7 @@ model_notable_fill(struct month_model *m, size_t idx,
 		n->daily[(size_t)kk * ndays + pos] += (double)r->c.accesses /
 		    sensors;
 	}
-	for (size_t i = 0; i < n->ncc; i++)
-		slot_add(m->cc_slots, &m->ncc_slots, &n->cc[i]);
-	return true;
+	return colors_model_notable(m, idx, e);
 }
 
 void

@@ -25,6 +25,7 @@ enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17 };
 #define MODEL_NOTABLE_MAX 2
 #define MODEL_NOTABLE_CC 5      /* countries stacked in a notable-port chart */
 #define MODEL_NOTABLE_MIN_RATIO 1.5
+#define MODEL_COLORS 10         /* distinct series colours (chart_palette_size()) */
 
 enum key_kind { KEY_PORT, KEY_COUNTRY, KEY_OTHER };
 
@@ -80,6 +81,17 @@ struct month_data {           /* one month, from the rollups */
 	struct cell *countries;   /* monthly sums per country (owned) */
 };
 
+/* Colours: the keys a month's monthly figures show, for the store-wide
+ * colour assignment (colors.h).  top[l] holds list l's keys best first,
+ * each with both of its monthly counts. */
+enum { COLOR_PORTS_ACC, COLOR_PORTS_SRC, COLOR_CC_ACC, COLOR_CC_SRC,
+	COLOR_LISTS };
+struct color_month {
+	month_t month;
+	size_t n[COLOR_LISTS];
+	struct cell top[COLOR_LISTS][MODEL_TOP];
+};
+
 /* Per day × country of one port over two months (notable-port charts). */
 struct port_day_country {
 	month_t month;
@@ -101,6 +113,10 @@ struct month_input {
 	struct key notable_keys[MODEL_NOTABLE_MAX];
 	struct port_day_country *notable_rows[MODEL_NOTABLE_MAX]; /* owned */
 	size_t notable_nrows[MODEL_NOTABLE_MAX];
+	/* every month of the store, ascending (owned); none: colours are
+	 * handed out within M only */
+	size_t ncolor_months;
+	struct color_month *color_months;
 };
 
 void month_input_finish(struct month_input *in);
@@ -193,12 +209,18 @@ struct month_model {
 	size_t nnotable;
 	struct notable notable[MODEL_NOTABLE_MAX];
 
-	/* Colour slots: every port (and every country) keeps one slot in all
-	 * figures.  Ranked by appearance: M's top by accesses first. */
+	/* Colours (colors.c): every key shown in a figure of M, with its one
+	 * palette index (0 .. MODEL_COLORS-1) for the whole bulletin: its
+	 * store-wide colour when no figure of M shows it next to a key of the
+	 * same colour, else a colour free in every figure that shows it;
+	 * -1 when there is none (the key went to その他 in those figures). */
 	size_t nport_slots;
 	struct key port_slots[64];
+	int8_t port_colors[64];
 	size_t ncc_slots;
 	struct key cc_slots[64];
+	int8_t cc_colors[64];
+	int8_t cc_store[26 * 26];  /* store-wide colour per country code, -1 none */
 };
 
 /* Builds the model of in->month from in.  pins (may be NULL, npins 0) name
@@ -221,7 +243,10 @@ size_t model_notable_keys(const struct month_input *in, const struct key *pins,
 bool model_notable_fill(struct month_model *m, size_t i,
     const struct port_day_country *rows, size_t nrows, struct err *e);
 
-/* Colour slot of a key (ports and countries apart); KEY_OTHER gives -1. */
+/* Palette index of a key in every figure of the model (ports and countries
+ * apart): the same for a key in every month rendered from one store, and
+ * never shared by two keys of one figure.  KEY_OTHER, or a key no figure
+ * shows, gives -1 (grey). */
 int model_color_slot(const struct month_model *m, const struct key *k);
 
 /* Picks notable ports from two months of per-port sums: the largest absolute

@@ -258,6 +258,8 @@ dir_writable(const char *path)
 	return access(buf, W_OK) == 0;
 }
 
+static bool color_indexes_ensure(struct store *s, struct err *e);
+
 struct store *
 store_open(const char *path, enum store_mode mode, struct err *e)
 {
@@ -346,7 +348,8 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	if (!check_tables(s, e))
 		goto fail;
 	if (s->writable) {
-		if (!exec(s, "PRAGMA journal_mode=WAL", e) ||
+		if (!color_indexes_ensure(s, e) ||
+		    !exec(s, "PRAGMA journal_mode=WAL", e) ||
 		    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
 		    !exec(s, "PRAGMA cache_size=-65536", e))
 			goto fail;
@@ -1513,7 +1516,8 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
 		if (!load_month(s, m - (MODEL_MONTHS - 1) + i, &in->six[i], e))
 			goto fail;
 	if (!load_days(s, m, true, &in->day_ports, &in->nday_ports, e) ||
-	    !load_days(s, m, false, &in->day_countries, &in->nday_countries, e))
+	    !load_days(s, m, false, &in->day_countries, &in->nday_countries, e) ||
+	    !store_color_months(s, &in->color_months, &in->ncolor_months, e))
 		goto fail;
 	return true;
 fail:
@@ -1607,4 +1611,139 @@ store_month_read(struct store *s, month_t m, const struct key *pins,
 	}
 	store_snapshot_end(s);
 	return ok;
+}
+
+/* ---- colours: the keys every month's figures show (colors.h) ---- */
+
+/* Migration step (idempotent, any schema 1 store opened for writing): the
+ * indexes that make each month's top ports a short index range, so that
+ * store_color_months() reads a few rows per month instead of every port.
+ * A store that never had them is still read correctly, only slower. */
+static bool
+color_indexes_ensure(struct store *s, struct err *e)
+{
+	return exec(s, "CREATE INDEX IF NOT EXISTS month_port_by_accesses"
+	    " ON month_port(month, accesses DESC, proto, port)", e) &&
+	    exec(s, "CREATE INDEX IF NOT EXISTS month_port_by_sources"
+	    " ON month_port(month, sources DESC, proto, port)", e);
+}
+
+/* One top list of month ym into out (n set); false with e set. */
+static bool
+color_list(struct store *s, sqlite3_stmt *st, int32_t ym, bool ports,
+    struct cell *out, size_t *n, struct err *e)
+{
+	int rc;
+
+	*n = 0;
+	sqlite3_bind_int(st, 1, ym);
+	sqlite3_bind_int(st, 2, MODEL_TOP);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < MODEL_TOP) {
+		struct cell *c = &out[*n];
+
+		memset(c, 0, sizeof(*c));
+		if (ports)
+			c->key = key_port(sqlite3_column_int(st, 0),
+			    sqlite3_column_int(st, 1));
+		else {
+			c->key.kind = KEY_COUNTRY;
+			if (!read_cc(s, st, 0, c->key.cc, e))
+				break;
+		}
+		if (!read_counts(s, st, ports ? 2 : 1, &c->c, e))
+			break;
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW && *n < MODEL_TOP)
+		return false;  /* e set above */
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(s, e, "reading the months' top keys");
+	return true;
+}
+
+bool
+store_color_months(struct store *s, struct color_month **out, size_t *n,
+    struct err *e)
+{
+	static const char *const sql[COLOR_LISTS] = {
+		"SELECT proto, port, accesses, sources FROM month_port"
+		" WHERE month=?1 AND accesses>0"
+		" ORDER BY accesses DESC, proto, port LIMIT ?2",
+		"SELECT proto, port, accesses, sources FROM month_port"
+		" WHERE month=?1 AND sources>0"
+		" ORDER BY sources DESC, proto, port LIMIT ?2",
+		"SELECT cc, accesses, sources FROM month_country"
+		" WHERE month=?1 AND accesses>0"
+		" ORDER BY accesses DESC, cc LIMIT ?2",
+		"SELECT cc, accesses, sources FROM month_country"
+		" WHERE month=?1 AND sources>0"
+		" ORDER BY sources DESC, cc LIMIT ?2",
+	};
+	sqlite3_stmt *st[COLOR_LISTS] = { NULL, NULL, NULL, NULL }, *range;
+	struct color_month *v = NULL;
+	size_t len = 0, cap = 0;
+	int32_t lo = 0, hi = -1;
+	bool ok = false;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	range = prep(s, "SELECT min(m), max(m) FROM (SELECT min(month) AS m"
+	    " FROM month_port UNION ALL SELECT max(month) FROM month_port"
+	    " UNION ALL SELECT min(month) FROM month_country"
+	    " UNION ALL SELECT max(month) FROM month_country)", e);
+	if (range == NULL)
+		return false;
+	rc = sqlite3_step(range);
+	if (rc == SQLITE_ROW && sqlite3_column_type(range, 0) == SQLITE_INTEGER) {
+		lo = sqlite3_column_int(range, 0);
+		hi = sqlite3_column_int(range, 1);
+	}
+	sqlite3_finalize(range);
+	if (rc != SQLITE_ROW)
+		return db_fail(s, e, "reading the months");
+	if (hi < lo)
+		return true;
+	if (lo / 100 < 1970 || hi / 100 > 9999 || lo % 100 < 1 ||
+	    lo % 100 > 12 || hi % 100 < 1 || hi % 100 > 12)
+		return err_set(e, "%s: the store is damaged (a month out of range)",
+		    s->path);
+	for (int l = 0; l < COLOR_LISTS; l++)
+		if ((st[l] = prep(s, sql[l], e)) == NULL)
+			goto out;
+	for (month_t m = month_make(lo / 100, lo % 100);
+	    m <= month_make(hi / 100, hi % 100); m++) {
+		struct color_month *cm;
+		size_t total = 0;
+		void *p = v;
+
+		if (!grow(&p, len, &cap, sizeof(*v))) {
+			err_set(e, "out of memory");
+			goto out;
+		}
+		v = p;
+		cm = &v[len];
+		memset(cm, 0, sizeof(*cm));
+		cm->month = m;
+		for (int l = 0; l < COLOR_LISTS; l++) {
+			if (!color_list(s, st[l], yyyymm(m), l < COLOR_CC_ACC,
+			    cm->top[l], &cm->n[l], e))
+				goto out;
+			total += cm->n[l];
+		}
+		if (total > 0)
+			len++;
+	}
+	ok = true;
+out:
+	for (int l = 0; l < COLOR_LISTS; l++)
+		sqlite3_finalize(st[l]);
+	if (!ok) {
+		free(v);
+		return false;
+	}
+	*out = v;
+	*n = len;
+	return true;
 }

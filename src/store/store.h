@@ -6,6 +6,8 @@
  *   detail(day, sensor, proto, port, cc, accesses, sources)  the imported rows
  *   day_port, day_country, port_day_country, month_port, month_country
  *                                                            rollups kept in step
+ *   month_port_by_accesses, month_port_by_sources            indexes for the colours
+ *                                                            (made when opened for writing)
  * Days are stored as YYYYMMDD integers, months as YYYYMM.  Rendering reads
  * only sensor_day and the rollups, by primary-key ranges.
  */
@@ -95,6 +97,12 @@ bool store_month_input(struct store *s, month_t m, struct month_input *in,
  * notable ports (model_notable_keys() with the pins) over M-1..M. */
 bool store_month_read(struct store *s, month_t m, const struct key *pins,
     size_t npins, struct month_input *in, struct err *e);
+/* Every month of the store, ascending, with its top MODEL_TOP ports and
+ * countries by accesses and by sources (the keys its monthly figures show),
+ * for the store-wide colours (colors.h).  A few index reads per month.
+ * *out malloc'd (NULL when the store is empty). */
+bool store_color_months(struct store *s, struct color_month **out,
+    size_t *n, struct err *e);
 /* Per day × country of one port over months from..to.  *rows malloc'd. */
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
