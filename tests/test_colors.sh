@@ -32,7 +32,12 @@ for m in 2025-03 2025-11 2025-12; do
   python3 "$TALOT_SRCDIR/tests/xlsx_check.py" "$tmp/out/talot-$m.xlsx" \
     > "$tmp/$m.tsv" && ok || bad "workbook $m readable"
 done
-python3 - "$tmp/2025-03.tsv" "$tmp/2025-11.tsv" "$tmp/2025-12.tsv" > "$tmp/cmp.txt" <<'PY'
+# the range workbook of talot export: no chart repeats a colour either
+"$TALOT_BIN" export --db "$tmp/s.db" --month 2025-03 --to 2025-12 \
+  --out "$tmp/out/range.xlsx" >/dev/null 2>"$tmp/err" && ok || bad "export: $(cat "$tmp/err")"
+python3 "$TALOT_SRCDIR/tests/xlsx_check.py" "$tmp/out/range.xlsx" \
+  > "$tmp/range.tsv" && ok || bad "range workbook readable"
+python3 - "$tmp/2025-03.tsv" "$tmp/2025-11.tsv" "$tmp/2025-12.tsv" "$tmp/range.tsv" > "$tmp/cmp.txt" <<'PY'
 import re, sys
 
 def load(path):
@@ -71,7 +76,7 @@ def load(path):
     return out
 
 books = [load(p) for p in sys.argv[1:]]
-names = ["2025-03", "2025-11", "2025-12"]
+names = ["2025-03", "2025-11", "2025-12", "range"]
 for name, book in zip(names, books):
     n = 0
     for part, entries in book.items():

@@ -281,8 +281,8 @@ write_range(const struct range_model *r, const char *path, struct err *e)
 	if (!settings_load(dir, &set, e) ||
 	    (strs = strtab_load(dir, e)) == NULL)
 		return false;
-	ok = range_edition_build(r, NULL, &set, strs, 1183248000, &red, NULL,
-	    e);
+	ok = range_edition_build(r, NULL, &set, strs, NULL, 0, 1183248000,
+	    &red, NULL, e);
 	if (ok) {
 		ok = bulletin_xlsx_write_range(&red, path, e);
 		range_edition_free(&red);

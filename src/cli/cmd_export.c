@@ -94,6 +94,8 @@ cmd_export(int argc, char **argv)
 	char names[LANGS_MAX][8];
 	size_t nlangs = 0;
 	bool loaded = false;
+	struct color_month *cm = NULL;
+	size_t ncm = 0;
 	struct month_data *data = NULL;
 	struct range_model r = { 0 };
 	struct diag warn;
@@ -168,6 +170,7 @@ cmd_export(int argc, char **argv)
 	loaded = true;
 	s = store_open(db, STORE_READ, &e);
 	if (s == NULL || !read_months(s, from, to, &data, &e) ||
+	    !store_color_months(s, &cm, &ncm, &e) ||
 	    !range_build(data, n, &r, &e)) {
 		fprintf(stderr, "talot export: %s\n", e.msg);
 		goto out;
@@ -182,7 +185,8 @@ cmd_export(int argc, char **argv)
 			goto out;
 		}
 		ok = range_edition_build(&r, langs[i].cat, &langs[i].settings,
-		    langs[i].strings, render_date(), &red, &warn, &e) &&
+		    langs[i].strings, cm, ncm, render_date(), &red, &warn,
+		    &e) &&
 		    bulletin_xlsx_write_range(&red, path, &e);
 		if (ok)
 			range_edition_free(&red);
@@ -202,6 +206,7 @@ out:
 			month_data_finish(&data[i]);
 		free(data);
 	}
+	free(cm);
 	store_close(s);
 	if (loaded)
 		langs_free(langs, nlangs);

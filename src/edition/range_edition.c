@@ -5,8 +5,89 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colors.h"
 #include "edition_internal.h"
 #include "labels.h"
+
+static int
+store_color(const void *ctx, const struct key *k)
+{
+	return colors_lookup(ctx, k);
+}
+
+/* Colours the keys of a pair of tables (accesses, sources) of one kind:
+ * store-wide colours where the two tables allow, distinct within each; a
+ * key left without a colour goes to the table's その他 column. */
+static bool
+color_tables(struct ed_build *b, struct red_table *rt[2],
+    const struct range_table *src[2], const struct color_month *cm,
+    size_t ncm, bool ports, size_t nmonths)
+{
+	struct color_map map;
+	struct color_figure figs[2];
+	struct key keys[2 * MODEL_TOP];
+	int8_t cols[2 * MODEL_TOP];
+	struct color_table t = { .n = 0, .max = 2 * MODEL_TOP, .keys = keys,
+		.colors = cols };
+
+	if (!colors_assign(cm, ncm, ports, MODEL_COLORS, &map)) {
+		b->failed = true;
+		return err_set(b->e, "out of memory");
+	}
+	for (int j = 0; j < 2; j++) {
+		figs[j].n = 0;
+		for (size_t k = 0; k < src[j]->nkeys && figs[j].n < MODEL_TOP; k++)
+			if (src[j]->keys[k].kind != KEY_OTHER)
+				figs[j].keys[figs[j].n++] = src[j]->keys[k];
+	}
+	colors_resolve(&t, figs, 2, store_color, &map, MODEL_COLORS);
+	color_map_finish(&map);
+	for (int j = 0; j < 2; j++) {
+		size_t nk = src[j]->nkeys, other = nk, f = 0;
+		int64_t *v = ed_calloc(b, nmonths * (nk ? nk : 1), sizeof(*v));
+
+		if (v == NULL)
+			return false;
+		for (size_t k = 0; k < nk; k++)
+			if (src[j]->keys[k].kind == KEY_OTHER)
+				other = k;
+		memcpy(v, src[j]->values, nmonths * nk * sizeof(*v));
+		rt[j]->owned_values = v;
+		rt[j]->values = v;
+		rt[j]->stride = nk;
+		rt[j]->nkeys = 0;
+		for (size_t k = 0; k < nk; k++) {
+			const struct key *key = &src[j]->keys[k];
+			int c = -1;
+
+			if (key->kind == KEY_OTHER) {
+				rt[j]->cols[rt[j]->nkeys] = k;
+				rt[j]->keys[rt[j]->nkeys] = ed_key_label(b, key);
+				rt[j]->colors[rt[j]->nkeys++] = chart_palette_other();
+				continue;
+			}
+			for (size_t i = 0; i < t.n; i++)
+				if (key_equal(&t.keys[i], key))
+					c = t.colors[i];
+			if (f < figs[j].n && key_equal(&figs[j].keys[f], key) &&
+			    figs[j].merge[f++])
+				c = -1;
+			if (c < 0 && other < nk) {
+				/* no colour left: into その他 */
+				for (size_t i = 0; i < nmonths; i++) {
+					v[i * nk + other] += v[i * nk + k];
+					v[i * nk + k] = 0;
+				}
+				continue;
+			}
+			rt[j]->cols[rt[j]->nkeys] = k;
+			rt[j]->keys[rt[j]->nkeys] = ed_key_label(b, key);
+			rt[j]->colors[rt[j]->nkeys++] = c < 0 ?
+			    chart_palette_other() : chart_palette((size_t)c);
+		}
+	}
+	return !b->failed;
+}
 
 /* The month and key labels use the month edition's helpers through a
  * build context without a month model. */
@@ -31,7 +112,8 @@ ctx(const struct catalog *cat, const struct settings *set,
 
 bool
 range_edition_build(const struct range_model *r, const struct catalog *cat,
-    const struct settings *set, const struct strtab *strs, time_t date,
+    const struct settings *set, const struct strtab *strs,
+    const struct color_month *cm, size_t ncm, time_t date,
     struct range_edition *red, struct diag *warnings, struct err *e)
 {
 	struct edition_opts o;
@@ -122,20 +204,20 @@ range_edition_build(const struct range_model *r, const struct catalog *cat,
 		rt->note = ed_expand(&b, "range.table_note", args, 3);
 		rt->y_title = ed_expand(&b, src->measure == MEASURE_ACCESSES ?
 		    "range.axis_accesses" : "range.axis_sources", NULL, 0);
-		rt->nkeys = src->nkeys;
-		rt->values = src->values;
 		rt->totals = ed_calloc(&b, r->nmonths, sizeof(*rt->totals));
-		for (size_t k = 0; k < src->nkeys && !b.failed; k++) {
-			int slot = range_color_slot(r, &src->keys[k]);
-
-			rt->keys[k] = ed_key_label(&b, &src->keys[k]);
-			rt->colors[k] = slot < 0 ? chart_palette_other() :
-			    chart_palette((size_t)slot);
-		}
 		for (size_t i = 0; rt->totals != NULL && i < r->nmonths; i++)
 			rt->totals[i] = src->measure == MEASURE_ACCESSES ?
 			    r->months[i].total.accesses :
 			    r->months[i].total.sources;
+	}
+	if (!b.failed) {
+		struct red_table *pt[2] = { &red->tables[0], &red->tables[1] };
+		struct red_table *ct[2] = { &red->tables[2], &red->tables[3] };
+		const struct range_table *ps[2] = { tabs[0], tabs[1] };
+		const struct range_table *cs[2] = { tabs[2], tabs[3] };
+
+		if (color_tables(&b, pt, ps, cm, ncm, true, r->nmonths))
+			color_tables(&b, ct, cs, cm, ncm, false, r->nmonths);
 	}
 	free(first);
 	free(last);
@@ -171,6 +253,7 @@ range_edition_free(struct range_edition *red)
 		for (size_t k = 0; k < rt->nkeys; k++)
 			free(rt->keys[k]);
 		free(rt->totals);
+		free(rt->owned_values);
 	}
 	for (int i = 0; i < RED_MONTH_COLS; i++)
 		free(red->heads[i]);

@@ -34,10 +34,13 @@ struct red_month {
 /* A monthly table: months × keys. */
 struct red_table {
 	char *sheet, *caption, *note, *y_title;
-	size_t nkeys;
+	size_t nkeys;                 /* columns shown */
 	char *keys[RANGE_TOP + 1];
-	struct chart_rgb colors[RANGE_TOP + 1];
-	const int64_t *values;        /* borrowed from the range model */
+	struct chart_rgb colors[RANGE_TOP + 1];  /* distinct; その他 grey */
+	size_t cols[RANGE_TOP + 1];   /* column k is values[i * stride + cols[k]] */
+	size_t stride;
+	const int64_t *values;        /* months × stride */
+	int64_t *owned_values;
 	int64_t *totals;              /* per month */
 };
 
@@ -55,10 +58,13 @@ struct range_edition {
 	struct red_table tables[4];   /* ports × accesses, sources; countries × … */
 };
 
+/* cm[0..ncm) are the store's months for the store-wide colours
+ * (store_color_months; may be empty: colours by order then). */
 bool range_edition_build(const struct range_model *r,
     const struct catalog *cat, const struct settings *set,
-    const struct strtab *strs, time_t date, struct range_edition *red,
-    struct diag *warnings, struct err *e);
+    const struct strtab *strs, const struct color_month *cm, size_t ncm,
+    time_t date, struct range_edition *red, struct diag *warnings,
+    struct err *e);
 void range_edition_free(struct range_edition *red);
 
 #endif

@@ -17,7 +17,7 @@
 #include "err.h"
 #include "model.h"
 
-#define RANGE_TOP 20        /* keys of the monthly tables, plus その他 */
+#define RANGE_TOP MODEL_TOP /* keys of the monthly tables, plus その他 (as many as a figure has colours) */
 #define RANGE_MONTH_TOP 3   /* top ports / countries named per month */
 #define RANGE_MONTHS_MAX 1200
 

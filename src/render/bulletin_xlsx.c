@@ -1020,7 +1020,7 @@ write_range_table(struct book *bk, const struct range_edition *red,
 			continue;
 		for (size_t k = 0; k < t->nkeys; k++)
 			put_count(&sh, row, (lxw_col_t)(1 + k),
-			    t->values[i * t->nkeys + k], NULL);
+			    t->values[i * t->stride + t->cols[k]], NULL);
 		put_count(&sh, row, col_total, t->totals[i], NULL);
 	}
 	sheet_filter(&sh, last, col_total);
