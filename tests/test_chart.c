@@ -721,7 +721,7 @@ test_labels_250(void **state)
 	check_labels(&sb, "labels_250_bar", &st, 800, 360);
 	/* 250 countries in a pie */
 	{
-		struct chart_pie p = { big_labels, big_pie, big_colors, 250, 0 };
+		struct chart_pie p = { big_labels, big_pie, big_colors, 250, 0, NULL };
 		struct sample sp = { PIE, &p };
 
 		check_labels(&sp, "labels_250_pie", &st, 600, 360);
@@ -731,7 +731,7 @@ test_labels_250(void **state)
 static void
 test_labels_3000(void **state)
 {
-	struct chart_pie p = { big_labels, big_pie, big_colors, BIG, 0 };
+	struct chart_pie p = { big_labels, big_pie, big_colors, BIG, 0, NULL };
 	struct chart_bar bar = { 0 };
 	struct chart_line c = { 0 };
 	struct sample sp = { PIE, &p }, sb = { BAR, &bar }, s = { LINE, &c };
@@ -772,7 +772,7 @@ test_labels_pie(void **state)
 	double v99[5] = { 99000, 500, 500, 0, 0 };
 	double eq[5] = { 38, 38, 8, 8, 8 };
 	struct chart_rgb cols[5];
-	struct chart_pie p = { names, v99, cols, 5, 0 };
+	struct chart_pie p = { names, v99, cols, 5, 0, NULL };
 	struct sample sp = { PIE, &p };
 	struct chart_style st;
 	struct chart_labels lb;

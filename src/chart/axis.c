@@ -1,5 +1,6 @@
 /* axis.c — nice 1-2-5 ticks, number formatting, value and category axes. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,22 @@ chart_ticks_decimals(const struct chart_ticks *tk)
 	return d > 9 ? 9 : (int)d;
 }
 
+/* v >= 0 rounded to decimals, half away from zero, judged on the value's
+ * shortest decimal form (2.5 → 3, 1.005 → 1.01 at two decimals), so a
+ * label agrees with the text, which rounds the same way. */
+static double
+round_half_away(double v, int decimals)
+{
+	char s[64];
+	double scale = pow(10, decimals), t;
+
+	if (!isfinite(v) || v >= 1e15)
+		return v;
+	snprintf(s, sizeof s, "%.15g", v * scale);
+	t = floor(strtod(s, NULL) + 0.5);
+	return t / scale;
+}
+
 char *
 chart_format_number(double v, int decimals, char *buf, size_t len)
 {
@@ -106,7 +123,8 @@ chart_format_number(double v, int decimals, char *buf, size_t len)
 		decimals = 0;
 	if (decimals > 9)
 		decimals = 9;
-	snprintf(digits, sizeof digits, "%.*f", decimals, fabs(v));
+	snprintf(digits, sizeof digits, "%.*f", decimals,
+	    round_half_away(fabs(v), decimals));
 	nonzero = strspn(digits, "0.") != strlen(digits);
 	if (v < 0 && nonzero)
 		out[o++] = '-';

@@ -166,6 +166,9 @@ struct chart_pie {
 	const struct chart_rgb *colors; /* n colours */
 	size_t n;
 	int decimals;            /* percentage decimals; 0 = default (1); CHART_PIE_NO_DECIMALS = none */
+	const char *const *value_texts; /* optional: n texts shown instead of
+	                          * the computed percentages (e.g. shares
+	                          * rounded to sum to 100.0 by the caller) */
 };
 bool chart_pie_draw(const struct chart_pie *c, struct chart_style *st, cairo_t *cr,
 		double x, double y, double w, double h);

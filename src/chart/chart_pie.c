@@ -214,7 +214,13 @@ chart_pie_draw(const struct chart_pie *c, struct chart_style *st,
 		items[i].label = c->labels[i];
 		items[i].color = c->colors[i];
 		items[i].mark = CHART_MARK_BOX;
-		if (total > 0) {
+		if (total > 0 && c->value_texts != NULL &&
+		    c->value_texts[i] != NULL) {
+			snprintf(pct[i], sizeof pct[i], "%s", c->value_texts[i]);
+			items[i].value = pct[i];
+			snprintf(otext[i], sizeof otext[i], "%s %s",
+			    c->labels[i] != NULL ? c->labels[i] : "", pct[i]);
+		} else if (total > 0) {
 			chart_format_number(pie_value(c, i) / total * 100, dec,
 			    pct[i], sizeof pct[i] - 1);
 			snprintf(pct[i] + strlen(pct[i]),

@@ -318,6 +318,45 @@ notable_rows(struct ed_build *b)
 	}
 }
 
+/* "1e4:万 1e8:億 1e12:兆" → units */
+static void
+parse_units(struct ed_build *b, struct edition *ed)
+{
+	const char *p = ed_word(b, "scale.units");
+
+	while (!b->failed && *p != '\0' && ed->nunits < 6) {
+		char *end, *name;
+		double d;
+		size_t n;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		d = strtod(p, &end);
+		if (end == p || *end != ':' || !(d > 1)) {
+			b->failed = true;
+			err_set(b->e, "strings.conf: scale.units: expected DIVISOR:NAME pairs like 1e4:万");
+			return;
+		}
+		p = end + 1;
+		n = strcspn(p, " ");
+		name = strndup(p, n);
+		if (name == NULL) {
+			b->failed = true;
+			err_set(b->e, "out of memory");
+			return;
+		}
+		ed->unit_names[ed->nunits] = name;
+		ed->units[ed->nunits].divisor = d;
+		ed->units[ed->nunits].name = name;
+		ed->nunits++;
+		p += n;
+	}
+	ed->unit_open = ed_strdup(b, ed_word(b, "scale.open"));
+	ed->unit_close = ed_strdup(b, ed_word(b, "scale.close"));
+}
+
 bool
 edition_build(const struct month_model *m, const struct edition_opts *o,
     struct edition *ed, struct diag *warnings, struct err *e)
@@ -357,6 +396,7 @@ edition_build(const struct month_model *m, const struct edition_opts *o,
 	ed->author = ed_strdup(&b, o->settings->author);
 	ed->publisher = ed_strdup(&b, o->settings->observatory);
 	ed->font = ed_strdup(&b, o->settings->font);
+	parse_units(&b, ed);
 	if (!b.failed)
 		ed_figures_build(&b);
 	if (!b.failed)
@@ -407,6 +447,10 @@ edition_free(struct edition *ed)
 		free(ed->notable_heads[i]);
 	for (int i = 0; i < ED_W_COUNT; i++)
 		free(ed->words[i]);
+	for (size_t i = 0; i < ed->nunits; i++)
+		free(ed->unit_names[i]);
+	free(ed->unit_open);
+	free(ed->unit_close);
 	free(ed->title);
 	free(ed->subtitle);
 	free(ed->month_text);

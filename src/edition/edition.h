@@ -80,6 +80,8 @@ struct ed_figure {
 	struct ed_series *series;
 	int64_t total;         /* the figure's whole (pie) */
 	int separator;         /* draw a separator after this category; -1 none */
+	char pair[32];         /* id of the figure shown beside it (same
+	                        * geometry and scale), or "" */
 	bool integer_values;   /* trend: value labels as integers */
 };
 
@@ -171,6 +173,11 @@ struct edition {
 	struct ed_notable_row *notable;
 	char *notable_heads[8];
 	char *words[ED_W_COUNT];
+	/* units for large values on chart axes: 万/億/兆, thousands/millions */
+	size_t nunits;
+	struct chart_unit units[6];
+	char *unit_names[6];
+	char *unit_open, *unit_close;
 };
 
 struct edition_opts {

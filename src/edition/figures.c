@@ -21,23 +21,24 @@ struct fig_def {
 	enum ed_fig_kind kind;
 	enum fig_source source;
 	enum measure measure;
+	const char *pair;        /* shown with the same geometry, or NULL */
 };
 
 static const struct fig_def fig_defs[] = {
-	{ "fig-1.1",   "1.1",   ED_FIG_TREND,  SRC_TREND,     MEASURE_ACCESSES },
-	{ "fig-notable", "2.1", ED_FIG_DAILY,  SRC_NOTABLE,   MEASURE_ACCESSES },
-	{ "fig-2.2.1", "2.2.1", ED_FIG_DAILY,  SRC_PORTS,     MEASURE_ACCESSES },
-	{ "fig-2.2.2", "2.2.2", ED_FIG_DAILY,  SRC_PORTS,     MEASURE_SOURCES },
-	{ "fig-2.3.1", "2.3.1", ED_FIG_PIE,    SRC_PORTS,     MEASURE_ACCESSES },
-	{ "fig-2.3.2", "2.3.2", ED_FIG_PIE,    SRC_PORTS,     MEASURE_SOURCES },
-	{ "fig-2.4.1", "2.4.1", ED_FIG_DAILY,  SRC_COUNTRIES, MEASURE_ACCESSES },
-	{ "fig-2.4.2", "2.4.2", ED_FIG_PIE,    SRC_COUNTRIES, MEASURE_ACCESSES },
-	{ "fig-2.4.3", "2.4.3", ED_FIG_DAILY,  SRC_COUNTRIES, MEASURE_SOURCES },
-	{ "fig-2.4.4", "2.4.4", ED_FIG_PIE,    SRC_COUNTRIES, MEASURE_SOURCES },
-	{ "fig-3.1.1", "3.1.1", ED_FIG_SHARES, SRC_PORTS,     MEASURE_ACCESSES },
-	{ "fig-3.1.2", "3.1.2", ED_FIG_SHARES, SRC_PORTS,     MEASURE_SOURCES },
-	{ "fig-3.2.1", "3.2.1", ED_FIG_SHARES, SRC_COUNTRIES, MEASURE_ACCESSES },
-	{ "fig-3.2.2", "3.2.2", ED_FIG_SHARES, SRC_COUNTRIES, MEASURE_SOURCES },
+	{ "fig-1.1",   "1.1",   ED_FIG_TREND,  SRC_TREND,     MEASURE_ACCESSES, NULL },
+	{ "fig-notable", "2.1", ED_FIG_DAILY,  SRC_NOTABLE,   MEASURE_ACCESSES, NULL },
+	{ "fig-2.2.1", "2.2.1", ED_FIG_DAILY,  SRC_PORTS,     MEASURE_ACCESSES, "fig-2.2.2" },
+	{ "fig-2.2.2", "2.2.2", ED_FIG_DAILY,  SRC_PORTS,     MEASURE_SOURCES, "fig-2.2.1" },
+	{ "fig-2.3.1", "2.3.1", ED_FIG_PIE,    SRC_PORTS,     MEASURE_ACCESSES, NULL },
+	{ "fig-2.3.2", "2.3.2", ED_FIG_PIE,    SRC_PORTS,     MEASURE_SOURCES, NULL },
+	{ "fig-2.4.1", "2.4.1", ED_FIG_DAILY,  SRC_COUNTRIES, MEASURE_ACCESSES, "fig-2.4.3" },
+	{ "fig-2.4.2", "2.4.2", ED_FIG_PIE,    SRC_COUNTRIES, MEASURE_ACCESSES, NULL },
+	{ "fig-2.4.3", "2.4.3", ED_FIG_DAILY,  SRC_COUNTRIES, MEASURE_SOURCES, "fig-2.4.1" },
+	{ "fig-2.4.4", "2.4.4", ED_FIG_PIE,    SRC_COUNTRIES, MEASURE_SOURCES, NULL },
+	{ "fig-3.1.1", "3.1.1", ED_FIG_SHARES, SRC_PORTS,     MEASURE_ACCESSES, "fig-3.1.2" },
+	{ "fig-3.1.2", "3.1.2", ED_FIG_SHARES, SRC_PORTS,     MEASURE_SOURCES, "fig-3.1.1" },
+	{ "fig-3.2.1", "3.2.1", ED_FIG_SHARES, SRC_COUNTRIES, MEASURE_ACCESSES, "fig-3.2.2" },
+	{ "fig-3.2.2", "3.2.2", ED_FIG_SHARES, SRC_COUNTRIES, MEASURE_SOURCES, "fig-3.2.1" },
 };
 #define NDEFS (sizeof(fig_defs) / sizeof(fig_defs[0]))
 
@@ -246,6 +247,7 @@ fig_words(struct ed_build *b, struct ed_figure *f, const struct fig_def *d,
 		break;
 	}
 	f->separator = -1;
+	snprintf(f->pair, sizeof(f->pair), "%s", d->pair ? d->pair : "");
 	return !b->failed;
 }
 
