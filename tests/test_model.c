@@ -592,17 +592,19 @@ test_six_shares_other(void **state)
 }
 
 /* ---- notable ports ----
- * May -> June accesses (sources are a tenth):
- *   135/tcp  1000 -> 1400  1.4x, +400: not picked (below 1.5x)
- *   1027/udp  200 ->  400  2.0x, +200: 1st
- *   1026/udp  100 ->  250  2.5x, +150: 2nd
- *   445/tcp    10 ->  100  10x,  +90:  3rd (only with max 3)
- *   9999/tcp    0 ->  500  new in June: not picked
- *   80/tcp    100 ->  150  exactly 1.5x, +50: 4th
- *   22/tcp     50 ->   40  down
+ * May -> June accesses (sources are a tenth), compared as rates per
+ * observed sensor-day: May N = 62 (2 sensors × 31 days), June N = 60.
+ *   port       May -> June   rate May -> June      ratio    increase
+ *   135/tcp  1000 -> 1400   16.1290 -> 23.3333    1.4467   below 1.5x
+ *   1027/udp  200 ->  400    3.2258 ->  6.6667    62/30 = 2.0667  +3.4409: 2nd
+ *   1026/udp  100 ->  250    1.6129 ->  4.1667    2.5833   +2.5538: 3rd
+ *   445/tcp    10 ->  100    0.1613 ->  1.6667    10.333   +1.5054: 4th
+ *   9999/tcp    0 ->  500    0      ->  8.3333    new      +8.3333: 1st
+ *   80/tcp    100 ->  150    1.6129 ->  2.5       1.55     +0.8871: 5th
+ *   22/tcp     50 ->   40    down
+ * (With raw sums 80/tcp would be exactly 1.5x; as rates it is 1.55x.)
  * May total 1,460 (+ 0 for 9999/tcp): 1000+200+100+10+100+50 = 1460.
  * June total 1400+400+250+100+500+150+40 = 2840.
- * June: 2 sensors every day (N = 60); May: 2 sensors every day (N = 62).
  */
 static void
 notable_input(struct month_input *in)
@@ -634,15 +636,16 @@ test_pick_notable(void **state)
 	(void)state;
 	notable_input(&in);
 	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 2), 2);
-	assert_key_port(out[0], UDP, 1027);
-	assert_key_port(out[1], UDP, 1026);
+	assert_key_port(out[0], TCP, 9999);
+	assert_key_port(out[1], UDP, 1027);
 	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 1), 1);
-	assert_key_port(out[0], UDP, 1027);
-	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 8), 4);
-	assert_key_port(out[0], UDP, 1027);
-	assert_key_port(out[1], UDP, 1026);
-	assert_key_port(out[2], TCP, 445);
-	assert_key_port(out[3], TCP, 80);
+	assert_key_port(out[0], TCP, 9999);
+	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 8), 5);
+	assert_key_port(out[0], TCP, 9999);
+	assert_key_port(out[1], UDP, 1027);
+	assert_key_port(out[2], UDP, 1026);
+	assert_key_port(out[3], TCP, 445);
+	assert_key_port(out[4], TCP, 80);
 	/* nothing from an empty previous month */
 	assert_int_equal(model_pick_notable(&in.six[3], &in.six[5], out, 2), 0);
 	month_input_finish(&in);
@@ -657,20 +660,40 @@ test_notable_auto(void **state)
 	(void)state;
 	notable_input(&in);
 	build_ok(&in, NULL, 0, &m);
+	assert_true(m.has_prev);
 	assert_int_equal(m.nnotable, 2);
-	assert_key_port(m.notable[0].key, UDP, 1027);
-	assert_int_equal(m.notable[0].prev, 200);
-	assert_int_equal(m.notable[0].cur, 400);
-	assert_near(m.notable[0].ratio, 2.0, 1e-12);
-	assert_string_equal(m.notable[0].ratio_text, "約2倍");
+	/* 9999/tcp: new in June, no ratio */
+	assert_key_port(m.notable[0].key, TCP, 9999);
+	assert_true(m.notable[0].is_new);
+	assert_true(m.notable[0].has_prev);
+	assert_false(m.notable[0].has_ratio);
+	assert_true(m.notable[0].no_data_prev);
+	assert_false(m.notable[0].no_data_cur);
+	assert_int_equal(m.notable[0].prev, 0);
+	assert_int_equal(m.notable[0].cur, 500);
+	assert_near(m.notable[0].prev_rate, 0.0, 0);
+	assert_near(m.notable[0].cur_rate, 500.0 / 60, 1e-12);
+	assert_true(isnan(m.notable[0].ratio));
+	assert_string_equal(m.notable[0].ratio_text, "前月なし");
 	assert_false(m.notable[0].pinned);
-	assert_int_equal(m.notable[0].ndays_prev, 31);
-	assert_int_equal(m.notable[0].ndays_cur, 30);
-	assert_key_port(m.notable[1].key, UDP, 1026);
-	assert_near(m.notable[1].ratio, 2.5, 1e-12);
-	assert_string_equal(m.notable[1].ratio_text, "約3倍");
+	/* 1027/udp: rates 200/62 -> 400/60, ratio 62/30 = 2.0667 */
+	assert_key_port(m.notable[1].key, UDP, 1027);
+	assert_int_equal(m.notable[1].prev, 200);
+	assert_int_equal(m.notable[1].cur, 400);
+	assert_near(m.notable[1].prev_rate, 200.0 / 62, 1e-12);
+	assert_near(m.notable[1].cur_rate, 400.0 / 60, 1e-12);
+	assert_near(m.notable[1].ratio, 62.0 / 30, 1e-12);
+	assert_true(m.notable[1].has_ratio);
+	assert_false(m.notable[1].is_new);
+	assert_near(m.notable[1].ratio_display, 2.0, 0);
+	assert_false(m.notable[1].ratio_ten_plus);
+	assert_string_equal(m.notable[1].ratio_text, "約2倍");
+	assert_false(m.notable[1].pinned);
+	assert_int_equal(m.notable[1].ndays_prev, 31);
+	assert_int_equal(m.notable[1].ndays_cur, 30);
 	/* the dominant country is not known before model_notable_fill */
 	assert_key_other(m.notable[0].dominant);
+	assert_false(m.notable[0].has_dominant);
 	model_finish(&m);
 	month_input_finish(&in);
 }
@@ -693,6 +716,9 @@ test_notable_pinned(void **state)
 	assert_int_equal(m.notable[0].prev, 1000);
 	assert_int_equal(m.notable[0].cur, 1400);
 	assert_string_equal(m.notable[0].ratio_text, "約1.4倍");
+	/* (1400/60) / (1000/62) = 1.4467 */
+	assert_near(m.notable[0].ratio, 1400.0 * 62 / (1000.0 * 60), 1e-12);
+	assert_near(m.notable[0].ratio_display, 1.4, 1e-12);
 	assert_key_port(m.notable[1].key, TCP, 9999);
 	assert_true(m.notable[1].pinned);
 	assert_int_equal(m.notable[1].prev, 0);
@@ -731,7 +757,9 @@ test_ratio_text(void **state)
 	static const struct { double r; const char *text; } cases[] = {
 		{ 1.96, "約2倍" }, { 2.0, "約2倍" }, { 2.6, "約3倍" },
 		{ 1.6, "約1.6倍" }, { 1.94, "約1.9倍" }, { 1.5, "約1.5倍" },
-		{ 2.4, "約2倍" }, { 3.49, "約3倍" }, { 10.2, "約10倍" },
+		{ 2.4, "約2倍" }, { 3.49, "約3倍" }, { 10.2, "10倍以上" },
+		{ 9.6, "約10倍" }, { 29716.0, "10倍以上" }, { 1.15, "約1.2倍" },
+		{ 1.25, "約1.3倍" }, { 2.5, "約3倍" },
 		{ 1.949, "約1.9倍" }, { 1.95, "約2倍" },
 	};
 	char buf[32];
@@ -784,12 +812,15 @@ test_notable_fill(void **state)
 	struct err e = { "" };
 	const struct notable *n;
 	const size_t nd = 61;
+	struct key pins[2];
 
 	(void)state;
 	notable_input(&in);
 	in.six[5].sensors_per_day[2] = 1;
 	in.six[5].sensor_days = 59;
-	build_ok(&in, NULL, 0, &m);
+	pins[0] = key_port(UDP, 1027);
+	pins[1] = key_port(UDP, 1026);
+	build_ok(&in, pins, 2, &m);
 	assert_int_equal(m.nnotable, 2);
 	assert_true(model_notable_fill(&m, 0, r1027, 5, &e));
 	n = &m.notable[0];
@@ -1160,6 +1191,8 @@ test_big_counts_notable(void **state)
 	(void)state;
 	in_init(&in, JUNE);
 	md_days(&in.six[4], month_make(2007, 5), 1, 31, 9000000000LL, 2);
+	in.six[4].sensors_per_day[31] = 0;   /* N = 30 in both months: the */
+	in.six[4].sensor_days = 30;          /* rates compare as the sums */
 	md_ports(&in.six[4], may, 2);
 	md_days(&in.six[5], JUNE, 1, 30, 13499999999LL, 2);
 	md_ports(&in.six[5], jun, 2);
