@@ -90,6 +90,10 @@ void month_data_finish(struct month_data *d);
 /* Fills in for month M (six months M-5..M and M's daily rollups). */
 bool store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e);
+/* Names of the sensors observed in month m (at least one sensor-day),
+ * sorted by name; *out malloc'd (NULL with *n 0 when none). */
+bool store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
+    size_t *n, struct err *e);
 /* Per day × country of one port over months from..to.  *rows malloc'd. */
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
