@@ -914,9 +914,9 @@ model_build_sorted(const struct month_input *in,
 	if (!names_minus(in->sensor_names[0], in->nsensor_names[0],
 	    in->sensor_names[1], in->nsensor_names[1], &m->sensors_gone,
 	    &m->nsensors_gone) ||
-	    !names_minus(in->sensor_names[1], in->nsensor_names[1],
-	    in->sensor_names[0], in->nsensor_names[0], &m->sensors_added,
-	    &m->nsensors_added)) {
+	    (m->has_prev && !names_minus(in->sensor_names[1],
+	    in->nsensor_names[1], in->sensor_names[0], in->nsensor_names[0],
+	    &m->sensors_added, &m->nsensors_added))) {
 		model_finish(m);
 		return err_set(e, "out of memory");
 	}
@@ -989,7 +989,10 @@ model_build_sorted(const struct month_input *in,
 		if (n->has_ratio)
 			n->ratio_display = model_ratio_display(n->ratio,
 			    &n->ratio_ten_plus);
-		if (n->prev > 0 && m->has_prev)
+		if (n->cur == 0)
+			snprintf(n->ratio_text, sizeof(n->ratio_text), "%s",
+			    "観測なし");
+		else if (n->prev > 0 && m->has_prev)
 			model_ratio_text(n->ratio, n->ratio_text,
 			    sizeof(n->ratio_text));
 		else

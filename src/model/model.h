@@ -160,7 +160,8 @@ struct notable {
 	bool ratio_ten_plus;       /* has_ratio and ratio >= 10: "10倍以上" */
 	bool has_dominant;         /* dominant is known and the port has
 	                            * accesses in M (model_notable_fill) */
-	char ratio_text[32];       /* "約2倍", "約1.6倍", "10倍以上", "前月なし" */
+	char ratio_text[32];       /* "約2倍", "約1.6倍", "10倍以上", "前月なし",
+	                            * "観測なし" (none in M) */
 	struct key dominant;       /* top source country in M */
 	double dominant_share;     /* its share of the port's accesses in M */
 	bool pinned;               /* chosen by the template, not automatically */
@@ -257,8 +258,9 @@ struct month_model {
 	bool has_prev;               /* M-1 has observed sensor-days */
 	int sensors_prev;            /* distinct sensors observed in M-1 */
 	bool sensors_changed;        /* has_prev and sensors_prev != cur->sensors */
-	/* by name (when the input has names): observed in M-1 but on no day
-	 * of M (down the whole month), and observed in M but not in M-1 */
+	/* by name (when the input has names), sorted: observed in M-1 but on
+	 * no day of M (down the whole month), and observed in M but not in
+	 * M-1 (empty without has_prev: nothing to compare with) */
 	size_t nsensors_gone, nsensors_added;
 	struct sensor_name *sensors_gone, *sensors_added;  /* owned */
 
