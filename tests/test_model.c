@@ -703,6 +703,35 @@ test_notable_auto(void **state)
 	month_input_finish(&in);
 }
 
+/* Rises in the notable fixture (rates, see above), capped at three:
+ * 9999/tcp +8.3333 (new), 135/tcp 16.1290 -> 23.3333 = +7.2043 (1.45x: a
+ * rise from 1.25x although not notable), 1027/udp +3.4409; then 1026/udp
+ * +2.5538, 445/tcp +1.5054, 80/tcp +0.8871 are left out.  22/tcp
+ * 0.8065 -> 0.6667 is 1.21x down: not a fall (below 1.25x). */
+static void
+test_rises_cap(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+
+	(void)state;
+	notable_input(&in);
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.nrises, 3);
+	assert_key_port(m.rises[0].key, TCP, 9999);
+	assert_true(m.rises[0].is_new);
+	assert_true(isnan(m.rises[0].ratio));
+	assert_key_port(m.rises[1].key, TCP, 135);
+	assert_near(m.rises[1].delta, 1400.0 / 60 - 1000.0 / 62, 1e-12);
+	assert_near(m.rises[1].ratio, 1400.0 * 62 / (1000.0 * 60), 1e-12);
+	assert_false(m.rises[1].is_new);
+	assert_true(m.rises[1].in_month_figure);
+	assert_key_port(m.rises[2].key, UDP, 1027);
+	assert_int_equal(m.nfalls, 0);
+	model_finish(&m);
+	month_input_finish(&in);
+}
+
 static void
 test_notable_pinned(void **state)
 {
@@ -1989,6 +2018,7 @@ main(void)
 		cmocka_unit_test(test_six_shares_other),
 		cmocka_unit_test(test_pick_notable),
 		cmocka_unit_test(test_notable_auto),
+		cmocka_unit_test(test_rises_cap),
 		cmocka_unit_test(test_notable_pinned),
 		cmocka_unit_test(test_notable_none_without_prev),
 		cmocka_unit_test(test_ratio_text),

@@ -1038,6 +1038,9 @@ model_notable_fill(struct month_model *m, size_t idx,
 	if (idx >= m->nnotable)
 		return err_set(e, "no notable port %zu", idx);
 	n = &m->notable[idx];
+	n->dominant = key_other();
+	n->dominant_share = 0;
+	n->has_dominant = false;
 	ndays = (size_t)(n->ndays_prev + n->ndays_cur);
 	/* rank countries by accesses over both months; dominant by M */
 	for (size_t i = 0; i < nrows; i++) {
