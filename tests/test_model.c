@@ -656,6 +656,35 @@ test_pick_notable(void **state)
 	month_input_finish(&in);
 }
 
+/* A rise that is a trace of the month is not notable: June A = 300,000
+ * over N = 300 (1,000 a sensor-day), so a pick needs +1.0 a sensor-day.
+ * 61293/tcp 16 -> 42 (rates 16/310 = 0.0516 -> 0.14, +0.0884): no.
+ * 1434/udp 0 -> 300 (+1.0 exactly, new): yes.  135/tcp carries the rest,
+ * flat per sensor-day (299,658 / 300 = 998.86 vs 309,700 / 310 = 999.03). */
+static void
+test_pick_notable_floor(void **state)
+{
+	static const struct pc may[] = {
+		{ TCP, 135, 309700, 30970 }, { TCP, 61293, 16, 2 },
+	};
+	static const struct pc jun[] = {
+		{ TCP, 135, 299658, 29965 }, { TCP, 61293, 42, 5 },
+		{ UDP, 1434, 300, 30 },
+	};
+	struct month_input in;
+	struct key out[4];
+
+	(void)state;
+	in_init(&in, JUNE);
+	md_days(&in.six[4], month_make(2007, 5), 10, 310, 309716, 30972);
+	md_ports(&in.six[4], may, 2);
+	md_days(&in.six[5], JUNE, 10, 300, 300000, 30000);
+	md_ports(&in.six[5], jun, 3);
+	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 4), 1);
+	assert_key_port(out[0], UDP, 1434);
+	month_input_finish(&in);
+}
+
 static void
 test_notable_auto(void **state)
 {
@@ -2017,6 +2046,7 @@ main(void)
 		cmocka_unit_test(test_six_shares_gaps),
 		cmocka_unit_test(test_six_shares_other),
 		cmocka_unit_test(test_pick_notable),
+		cmocka_unit_test(test_pick_notable_floor),
 		cmocka_unit_test(test_notable_auto),
 		cmocka_unit_test(test_rises_cap),
 		cmocka_unit_test(test_notable_pinned),

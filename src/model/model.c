@@ -468,9 +468,12 @@ model_pick_notable(const struct month_data *prev, const struct month_data *cur,
 		double pr = rate_of(p, prev->sensor_days);
 		struct rated r;
 
-		/* cur_rate >= 1.5 × prev_rate, compared exactly */
+		/* cur_rate >= 1.5 × prev_rate, compared exactly; an increase
+		 * that is not a trace of the month's traffic */
 		if (c <= 0 || cr <= pr ||
-		    !rate_ge(c, cur->sensor_days, p, prev->sensor_days, 3, 2))
+		    !rate_ge(c, cur->sensor_days, p, prev->sensor_days, 3, 2) ||
+		    cr - pr < MODEL_NOTABLE_MIN_SHARE *
+		    rate_of(cur->total.accesses, cur->sensor_days))
 			continue;
 		r.key = cur->ports[i].key;
 		r.v = cr - pr;

@@ -26,6 +26,7 @@ enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17 };
 #define MODEL_NOTABLE_CC 5      /* countries stacked in a notable-port chart */
 #define MODEL_NOTABLE_MIN_RATIO 1.5
 #define MODEL_NEGLIGIBLE 0.01   /* M-1 rate below 1/100 of M's: "new" */
+#define MODEL_NOTABLE_MIN_SHARE 0.001 /* a picked rise >= 0.1 % of M's A/N */
 #define MODEL_REVERSAL 0.05     /* last month against the trend by >= 5 % */
 #define MODEL_CHANGES_MAX 3     /* rises and falls named */
 #define MODEL_CHANGE_MIN_RATIO 1.25 /* a rise: >= 1.25 x; a fall: <= 1/1.25 */
@@ -317,7 +318,9 @@ int model_color_slot(const struct month_model *m, const struct key *k);
 /* Picks notable ports from two months of per-port sums, compared as rates
  * per observed sensor-day (accesses / N): the largest increases in rate
  * among ports with cur_rate >= 1.5 × prev_rate, a port absent from M-1
- * included; at most max.  None when prev has no observed sensor-day.
+ * included, whose increase is at least MODEL_NOTABLE_MIN_SHARE of M's
+ * accesses per sensor-day (so 16 → 42 accesses among 300,000 is not
+ * notable); at most max.  None when prev has no observed sensor-day.
  * Exposed for tests. */
 size_t model_pick_notable(const struct month_data *prev,
     const struct month_data *cur, struct key *out, size_t max);
