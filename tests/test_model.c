@@ -672,6 +672,7 @@ test_pick_notable_floor(void **state)
 		{ UDP, 1434, 300, 30 },
 	};
 	struct month_input in;
+	struct month_model m;
 	struct key out[4];
 
 	(void)state;
@@ -682,6 +683,14 @@ test_pick_notable_floor(void **state)
 	md_ports(&in.six[5], jun, 3);
 	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 4), 1);
 	assert_key_port(out[0], UDP, 1434);
+	/* the same floor for rises and falls (0.1 % of the larger month's
+	 * rate, 999.09 in May = 309,716 / 310): 61293/tcp is no rise */
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.nnotable, 1);
+	assert_int_equal(m.nrises, 1);
+	assert_key_port(m.rises[0].key, UDP, 1434);
+	assert_int_equal(m.nfalls, 0);
+	model_finish(&m);
 	month_input_finish(&in);
 }
 

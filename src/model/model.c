@@ -718,6 +718,9 @@ rises_falls(struct month_model *m, const struct month_data *prev,
 {
 	struct key cand[2 * MODEL_TOP + 1], ptop[MODEL_TOP];
 	size_t ncand = 0, np;
+	double min_delta = MODEL_NOTABLE_MIN_SHARE *
+	    fmax(rate_of(cur->total.accesses, cur->sensor_days),
+	    rate_of(prev->total.accesses, prev->sensor_days));
 
 	for (size_t i = 0; i < m->ports_acc.nkeys; i++)
 		if (m->ports_acc.keys[i].kind == KEY_PORT)
@@ -734,6 +737,8 @@ rises_falls(struct month_model *m, const struct month_data *prev,
 		bool rise;
 
 		port_change_of(&pc, &cand[i], prev, sprev, cur, scur);
+		if (fabs(pc.delta) < min_delta)
+			continue;   /* a trace of either month's traffic */
 		pc.in_month_figure = find_key(m->ports_acc.keys,
 		    m->ports_acc.nkeys, &pc.key) >= 0;
 		pc.in_six_figure = find_key(m->six_ports_acc.keys,
