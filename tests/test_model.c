@@ -17,8 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "err.h"
+#include "import.h"
 #include "model.h"
+#include "settings.h"
+#include "store.h"
 
 #define assert_near(a, b, eps) do {					\
 	double a_ = (double)(a), b_ = (double)(b);			\
@@ -592,17 +597,19 @@ test_six_shares_other(void **state)
 }
 
 /* ---- notable ports ----
- * May -> June accesses (sources are a tenth):
- *   135/tcp  1000 -> 1400  1.4x, +400: not picked (below 1.5x)
- *   1027/udp  200 ->  400  2.0x, +200: 1st
- *   1026/udp  100 ->  250  2.5x, +150: 2nd
- *   445/tcp    10 ->  100  10x,  +90:  3rd (only with max 3)
- *   9999/tcp    0 ->  500  new in June: not picked
- *   80/tcp    100 ->  150  exactly 1.5x, +50: 4th
- *   22/tcp     50 ->   40  down
+ * May -> June accesses (sources are a tenth), compared as rates per
+ * observed sensor-day: May N = 62 (2 sensors × 31 days), June N = 60.
+ *   port       May -> June   rate May -> June      ratio    increase
+ *   135/tcp  1000 -> 1400   16.1290 -> 23.3333    1.4467   below 1.5x
+ *   1027/udp  200 ->  400    3.2258 ->  6.6667    62/30 = 2.0667  +3.4409: 2nd
+ *   1026/udp  100 ->  250    1.6129 ->  4.1667    2.5833   +2.5538: 3rd
+ *   445/tcp    10 ->  100    0.1613 ->  1.6667    10.333   +1.5054: 4th
+ *   9999/tcp    0 ->  500    0      ->  8.3333    new      +8.3333: 1st
+ *   80/tcp    100 ->  150    1.6129 ->  2.5       1.55     +0.8871: 5th
+ *   22/tcp     50 ->   40    down
+ * (With raw sums 80/tcp would be exactly 1.5x; as rates it is 1.55x.)
  * May total 1,460 (+ 0 for 9999/tcp): 1000+200+100+10+100+50 = 1460.
  * June total 1400+400+250+100+500+150+40 = 2840.
- * June: 2 sensors every day (N = 60); May: 2 sensors every day (N = 62).
  */
 static void
 notable_input(struct month_input *in)
@@ -634,17 +641,56 @@ test_pick_notable(void **state)
 	(void)state;
 	notable_input(&in);
 	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 2), 2);
-	assert_key_port(out[0], UDP, 1027);
-	assert_key_port(out[1], UDP, 1026);
+	assert_key_port(out[0], TCP, 9999);
+	assert_key_port(out[1], UDP, 1027);
 	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 1), 1);
-	assert_key_port(out[0], UDP, 1027);
-	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 8), 4);
-	assert_key_port(out[0], UDP, 1027);
-	assert_key_port(out[1], UDP, 1026);
-	assert_key_port(out[2], TCP, 445);
-	assert_key_port(out[3], TCP, 80);
+	assert_key_port(out[0], TCP, 9999);
+	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 8), 5);
+	assert_key_port(out[0], TCP, 9999);
+	assert_key_port(out[1], UDP, 1027);
+	assert_key_port(out[2], UDP, 1026);
+	assert_key_port(out[3], TCP, 445);
+	assert_key_port(out[4], TCP, 80);
 	/* nothing from an empty previous month */
 	assert_int_equal(model_pick_notable(&in.six[3], &in.six[5], out, 2), 0);
+	month_input_finish(&in);
+}
+
+/* A rise that is a trace of the month is not notable: June A = 300,000
+ * over N = 300 (1,000 a sensor-day), so a pick needs +1.0 a sensor-day.
+ * 61293/tcp 16 -> 42 (rates 16/310 = 0.0516 -> 0.14, +0.0884): no.
+ * 1434/udp 0 -> 300 (+1.0 exactly, new): yes.  135/tcp carries the rest,
+ * flat per sensor-day (299,658 / 300 = 998.86 vs 309,700 / 310 = 999.03). */
+static void
+test_pick_notable_floor(void **state)
+{
+	static const struct pc may[] = {
+		{ TCP, 135, 309700, 30970 }, { TCP, 61293, 16, 2 },
+	};
+	static const struct pc jun[] = {
+		{ TCP, 135, 299658, 29965 }, { TCP, 61293, 42, 5 },
+		{ UDP, 1434, 300, 30 },
+	};
+	struct month_input in;
+	struct month_model m;
+	struct key out[4];
+
+	(void)state;
+	in_init(&in, JUNE);
+	md_days(&in.six[4], month_make(2007, 5), 10, 310, 309716, 30972);
+	md_ports(&in.six[4], may, 2);
+	md_days(&in.six[5], JUNE, 10, 300, 300000, 30000);
+	md_ports(&in.six[5], jun, 3);
+	assert_int_equal(model_pick_notable(&in.six[4], &in.six[5], out, 4), 1);
+	assert_key_port(out[0], UDP, 1434);
+	/* the same floor for rises and falls (0.1 % of the larger month's
+	 * rate, 999.09 in May = 309,716 / 310): 61293/tcp is no rise */
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.nnotable, 1);
+	assert_int_equal(m.nrises, 1);
+	assert_key_port(m.rises[0].key, UDP, 1434);
+	assert_int_equal(m.nfalls, 0);
+	model_finish(&m);
 	month_input_finish(&in);
 }
 
@@ -657,20 +703,69 @@ test_notable_auto(void **state)
 	(void)state;
 	notable_input(&in);
 	build_ok(&in, NULL, 0, &m);
+	assert_true(m.has_prev);
 	assert_int_equal(m.nnotable, 2);
-	assert_key_port(m.notable[0].key, UDP, 1027);
-	assert_int_equal(m.notable[0].prev, 200);
-	assert_int_equal(m.notable[0].cur, 400);
-	assert_near(m.notable[0].ratio, 2.0, 1e-12);
-	assert_string_equal(m.notable[0].ratio_text, "約2倍");
+	/* 9999/tcp: new in June, no ratio */
+	assert_key_port(m.notable[0].key, TCP, 9999);
+	assert_true(m.notable[0].is_new);
+	assert_true(m.notable[0].has_prev);
+	assert_false(m.notable[0].has_ratio);
+	assert_true(m.notable[0].no_data_prev);
+	assert_false(m.notable[0].no_data_cur);
+	assert_int_equal(m.notable[0].prev, 0);
+	assert_int_equal(m.notable[0].cur, 500);
+	assert_near(m.notable[0].prev_rate, 0.0, 0);
+	assert_near(m.notable[0].cur_rate, 500.0 / 60, 1e-12);
+	assert_true(isnan(m.notable[0].ratio));
+	assert_string_equal(m.notable[0].ratio_text, "前月なし");
 	assert_false(m.notable[0].pinned);
-	assert_int_equal(m.notable[0].ndays_prev, 31);
-	assert_int_equal(m.notable[0].ndays_cur, 30);
-	assert_key_port(m.notable[1].key, UDP, 1026);
-	assert_near(m.notable[1].ratio, 2.5, 1e-12);
-	assert_string_equal(m.notable[1].ratio_text, "約3倍");
+	/* 1027/udp: rates 200/62 -> 400/60, ratio 62/30 = 2.0667 */
+	assert_key_port(m.notable[1].key, UDP, 1027);
+	assert_int_equal(m.notable[1].prev, 200);
+	assert_int_equal(m.notable[1].cur, 400);
+	assert_near(m.notable[1].prev_rate, 200.0 / 62, 1e-12);
+	assert_near(m.notable[1].cur_rate, 400.0 / 60, 1e-12);
+	assert_near(m.notable[1].ratio, 62.0 / 30, 1e-12);
+	assert_true(m.notable[1].has_ratio);
+	assert_false(m.notable[1].is_new);
+	assert_near(m.notable[1].ratio_display, 2.0, 0);
+	assert_false(m.notable[1].ratio_ten_plus);
+	assert_string_equal(m.notable[1].ratio_text, "約2倍");
+	assert_false(m.notable[1].pinned);
+	assert_int_equal(m.notable[1].ndays_prev, 31);
+	assert_int_equal(m.notable[1].ndays_cur, 30);
 	/* the dominant country is not known before model_notable_fill */
 	assert_key_other(m.notable[0].dominant);
+	assert_false(m.notable[0].has_dominant);
+	model_finish(&m);
+	month_input_finish(&in);
+}
+
+/* Rises in the notable fixture (rates, see above), capped at three:
+ * 9999/tcp +8.3333 (new), 135/tcp 16.1290 -> 23.3333 = +7.2043 (1.45x: a
+ * rise from 1.25x although not notable), 1027/udp +3.4409; then 1026/udp
+ * +2.5538, 445/tcp +1.5054, 80/tcp +0.8871 are left out.  22/tcp
+ * 0.8065 -> 0.6667 is 1.21x down: not a fall (below 1.25x). */
+static void
+test_rises_cap(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+
+	(void)state;
+	notable_input(&in);
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.nrises, 3);
+	assert_key_port(m.rises[0].key, TCP, 9999);
+	assert_true(m.rises[0].is_new);
+	assert_true(isnan(m.rises[0].ratio));
+	assert_key_port(m.rises[1].key, TCP, 135);
+	assert_near(m.rises[1].delta, 1400.0 / 60 - 1000.0 / 62, 1e-12);
+	assert_near(m.rises[1].ratio, 1400.0 * 62 / (1000.0 * 60), 1e-12);
+	assert_false(m.rises[1].is_new);
+	assert_true(m.rises[1].in_month_figure);
+	assert_key_port(m.rises[2].key, UDP, 1027);
+	assert_int_equal(m.nfalls, 0);
 	model_finish(&m);
 	month_input_finish(&in);
 }
@@ -693,6 +788,9 @@ test_notable_pinned(void **state)
 	assert_int_equal(m.notable[0].prev, 1000);
 	assert_int_equal(m.notable[0].cur, 1400);
 	assert_string_equal(m.notable[0].ratio_text, "約1.4倍");
+	/* (1400/60) / (1000/62) = 1.4467 */
+	assert_near(m.notable[0].ratio, 1400.0 * 62 / (1000.0 * 60), 1e-12);
+	assert_near(m.notable[0].ratio_display, 1.4, 1e-12);
 	assert_key_port(m.notable[1].key, TCP, 9999);
 	assert_true(m.notable[1].pinned);
 	assert_int_equal(m.notable[1].prev, 0);
@@ -731,7 +829,9 @@ test_ratio_text(void **state)
 	static const struct { double r; const char *text; } cases[] = {
 		{ 1.96, "約2倍" }, { 2.0, "約2倍" }, { 2.6, "約3倍" },
 		{ 1.6, "約1.6倍" }, { 1.94, "約1.9倍" }, { 1.5, "約1.5倍" },
-		{ 2.4, "約2倍" }, { 3.49, "約3倍" }, { 10.2, "約10倍" },
+		{ 2.4, "約2倍" }, { 3.49, "約3倍" }, { 10.2, "10倍以上" },
+		{ 9.6, "約10倍" }, { 29716.0, "10倍以上" }, { 1.15, "約1.2倍" },
+		{ 1.25, "約1.3倍" }, { 2.5, "約3倍" },
 		{ 1.949, "約1.9倍" }, { 1.95, "約2倍" },
 	};
 	char buf[32];
@@ -784,12 +884,15 @@ test_notable_fill(void **state)
 	struct err e = { "" };
 	const struct notable *n;
 	const size_t nd = 61;
+	struct key pins[2];
 
 	(void)state;
 	notable_input(&in);
 	in.six[5].sensors_per_day[2] = 1;
 	in.six[5].sensor_days = 59;
-	build_ok(&in, NULL, 0, &m);
+	pins[0] = key_port(UDP, 1027);
+	pins[1] = key_port(UDP, 1026);
+	build_ok(&in, pins, 2, &m);
 	assert_int_equal(m.nnotable, 2);
 	assert_true(model_notable_fill(&m, 0, r1027, 5, &e));
 	n = &m.notable[0];
@@ -1160,6 +1263,8 @@ test_big_counts_notable(void **state)
 	(void)state;
 	in_init(&in, JUNE);
 	md_days(&in.six[4], month_make(2007, 5), 1, 31, 9000000000LL, 2);
+	in.six[4].sensors_per_day[31] = 0;   /* N = 30 in both months: the */
+	in.six[4].sensor_days = 30;          /* rates compare as the sums */
 	md_ports(&in.six[4], may, 2);
 	md_days(&in.six[5], JUNE, 1, 30, 13499999999LL, 2);
 	md_ports(&in.six[5], jun, 2);
@@ -1321,6 +1426,620 @@ test_year_boundary(void **state)
 	month_input_finish(&in);
 }
 
+/* ---- ratio display, ICMP classes ---- */
+
+static void
+test_ratio_display(void **state)
+{
+	static const struct { double r, want; bool ten; } cases[] = {
+		{ 1.5, 1.5, false }, { 1.949, 1.9, false },
+		{ 1.95, 2.0, false },  /* 2.0 at one decimal: from 2, an integer */
+		{ 1.25, 1.3, false }, { 1.15, 1.2, false },  /* half away */
+		{ 2.5, 3.0, false }, { 2.4999, 2.0, false },
+		{ 9.6, 10.0, false }, { 9.99, 10.0, false },
+		{ 10.0, 10.0, true }, { 31.0, 31.0, true }, { 1860.0, 1860.0, true },
+		{ 0.0, 0.0, false }, { -1.0, 0.0, false },
+	};
+	bool ten = true;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		double d = model_ratio_display(cases[i].r, &ten);
+
+		if (d != cases[i].want || ten != cases[i].ten) {
+			print_error("ratio %g: %g%s, expected %g%s\n", cases[i].r,
+			    d, ten ? " (10+)" : "", cases[i].want,
+			    cases[i].ten ? " (10+)" : "");
+			fail();
+		}
+	}
+	assert_near(model_ratio_display(NAN, &ten), 0.0, 0);
+	assert_false(ten);
+	assert_near(model_ratio_display(INFINITY, NULL), 0.0, 0);
+}
+
+static void
+test_icmp_class(void **state)
+{
+	static const struct { int type; enum icmp_class c; bool resp; } t[] = {
+		{ 0, ICMP_REPLY, true }, { 3, ICMP_ERROR, true },
+		{ 4, ICMP_ERROR, true }, { 5, ICMP_ERROR, true },
+		{ 11, ICMP_ERROR, true }, { 12, ICMP_ERROR, true },
+		{ 14, ICMP_REPLY, true }, { 16, ICMP_REPLY, true },
+		{ 18, ICMP_REPLY, true }, { 8, ICMP_REQUEST, false },
+		{ 13, ICMP_REQUEST, false }, { 15, ICMP_REQUEST, false },
+		{ 17, ICMP_REQUEST, false }, { 9, ICMP_OTHER, false },
+		{ 255, ICMP_OTHER, false },
+	};
+	struct key k;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		k = key_port(ICMP, t[i].type);
+		assert_true(model_key_is_icmp(&k));
+		if (model_icmp_class(&k) != t[i].c ||
+		    model_icmp_is_response(&k) != t[i].resp) {
+			print_error("icmp type %d: class %d\n", t[i].type,
+			    model_icmp_class(&k));
+			fail();
+		}
+	}
+	/* 0/tcp and 3/udp are ports, not ICMP; a country is neither */
+	k = key_port(TCP, 0);
+	assert_false(model_key_is_icmp(&k));
+	assert_int_equal(model_icmp_class(&k), ICMP_NONE);
+	assert_false(model_icmp_is_response(&k));
+	k = key_port(UDP, 3);
+	assert_false(model_icmp_is_response(&k));
+	k = key_country("CN");
+	assert_int_equal(model_icmp_class(&k), ICMP_NONE);
+}
+
+/* ---- outage ranges on hand-built months ---- */
+
+static void
+test_outage_ranges(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+
+	(void)state;
+	/* basic: 2 June 1 of 2 missing, 30 June both */
+	basic_input(&in);
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.noutages, 2);
+	assert_int_equal(m.outages[0].first_day, 2);
+	assert_int_equal(m.outages[0].last_day, 2);
+	assert_int_equal(m.outages[0].missing, 1);
+	assert_false(m.outages[0].all);
+	assert_int_equal(m.outages[1].first_day, 30);
+	assert_int_equal(m.outages[1].last_day, 30);
+	assert_int_equal(m.outages[1].missing, 2);
+	assert_true(m.outages[1].all);
+	assert_int_equal(m.observed_days, 29);
+	assert_int_equal(m.nobserved, 1);
+	assert_int_equal(m.observed[0].first_day, 1);
+	assert_int_equal(m.observed[0].last_day, 29);
+	model_finish(&m);
+	/* 5-6 June none, 7 June 1 missing, 8-9 June 1 missing (one range
+	 * 7-9), 10 June 2 missing again (a new range: count differs) */
+	in.six[5].sensors_per_day[30] = 2;
+	in.six[5].sensors_per_day[2] = 2;
+	in.six[5].sensors_per_day[5] = 0;
+	in.six[5].sensors_per_day[6] = 0;
+	in.six[5].sensors_per_day[7] = 1;
+	in.six[5].sensors_per_day[8] = 1;
+	in.six[5].sensors_per_day[9] = 1;
+	in.six[5].sensors_per_day[10] = 0;
+	in.six[5].sensor_days = 60 - 2 - 2 - 3 - 2;
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.noutages, 3);
+	assert_int_equal(m.outages[0].first_day, 5);
+	assert_int_equal(m.outages[0].last_day, 6);
+	assert_true(m.outages[0].all);
+	assert_int_equal(m.outages[1].first_day, 7);
+	assert_int_equal(m.outages[1].last_day, 9);
+	assert_int_equal(m.outages[1].missing, 1);
+	assert_false(m.outages[1].all);
+	assert_int_equal(m.outages[2].first_day, 10);
+	assert_int_equal(m.outages[2].last_day, 10);
+	assert_true(m.outages[2].all);
+	/* observed: 1-4, 7-9, 11-30 */
+	assert_int_equal(m.nobserved, 3);
+	assert_int_equal(m.observed[0].first_day, 1);
+	assert_int_equal(m.observed[0].last_day, 4);
+	assert_int_equal(m.observed[1].first_day, 7);
+	assert_int_equal(m.observed[1].last_day, 9);
+	assert_int_equal(m.observed[2].first_day, 11);
+	assert_int_equal(m.observed[2].last_day, 30);
+	assert_int_equal(m.observed_days, 27);
+	model_finish(&m);
+	month_input_finish(&in);
+}
+
+/* ---- the last month against the trend ----
+ * One sensor, N = 30 in every month; A/N = 100, 110, 120, 130, 140, X.
+ * X = 132: Sxy = -250 - 165 - 60 + 65 + 210 + 2.5 × 132 (330) = 130,
+ * slope 130 / 17.5 = 7.43, mean 732 / 6 = 122 → +6.1 %: 増加傾向; June
+ * 132 / 140 - 1 = -5.71 %: reverses.  X = 135: Sxy 137.5, slope 7.86,
+ * mean 122.5 → +6.4 %, June -3.57 %: no reversal (below 5 %). */
+static void
+reversal_input(struct month_input *in, int64_t last)
+{
+	static const int64_t v[5] = { 100, 110, 120, 130, 140 };
+
+	in_init(in, JUNE);
+	for (int i = 0; i < 5; i++)
+		md_days(&in->six[i], in->six[i].month, 1, 30, v[i] * 30,
+		    v[i] * 3);
+	md_days(&in->six[5], JUNE, 1, 30, last * 30, last * 3);
+}
+
+static void
+test_reversal(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+
+	(void)state;
+	reversal_input(&in, 132);
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.trend, TREND_UP);
+	assert_near(m.trend_relative, (130.0 / 17.5) / 122.0, 1e-12);
+	assert_true(m.has_change);
+	assert_near(m.change_relative, 132.0 / 140.0 - 1.0, 1e-12);
+	assert_true(m.reverses);
+	model_finish(&m);
+	month_input_finish(&in);
+
+	reversal_input(&in, 135);
+	build_ok(&in, NULL, 0, &m);
+	assert_int_equal(m.trend, TREND_UP);
+	assert_near(m.change_relative, 135.0 / 140.0 - 1.0, 1e-12);
+	assert_false(m.reverses);
+	model_finish(&m);
+	month_input_finish(&in);
+
+	/* no M-1: no change, no reversal */
+	reversal_input(&in, 132);
+	in.six[4].sensor_days = 0;
+	build_ok(&in, NULL, 0, &m);
+	assert_false(m.has_prev);
+	assert_false(m.has_change);
+	assert_near(m.change_relative, 0.0, 0);
+	assert_false(m.reverses);
+	model_finish(&m);
+	month_input_finish(&in);
+}
+
+/* ---- settings: a port pinned twice ---- */
+
+static bool
+settings_try(const char *text, struct err *e)
+{
+	char dir[] = "/tmp/talot-test-settings-XXXXXX", path[300];
+	struct settings st;
+	FILE *fp;
+	bool ok;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/settings.conf", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	e->msg[0] = '\0';
+	ok = settings_load(dir, &st, e);
+	unlink(path);
+	rmdir(dir);
+	return ok;
+}
+
+static void
+test_settings_duplicate_pin(void **state)
+{
+	struct err e;
+
+	(void)state;
+	assert_false(settings_try("# pins\n"
+	    "notable.2007-06 = 1026/udp 1027/udp\n"
+	    "notable.2007-06 = 1026/udp\n", &e));
+	assert_non_null(strstr(e.msg, "settings.conf:3: '1026/udp' is pinned twice for 2007-06"));
+	/* the same ICMP type in its two spellings, on one line */
+	assert_false(settings_try("notable.2007-06 = icmp/8, 8/icmp\n", &e));
+	assert_non_null(strstr(e.msg, "settings.conf:1: '8/icmp' is pinned twice"));
+	/* the same port in two months is fine */
+	assert_true(settings_try("notable.2007-05 = 1026/udp\n"
+	    "notable.2007-06 = 1026/udp 1026/tcp\n", &e));
+}
+
+/* ---- situations: tests/data/situations/NAME/data.csv through the store ---- */
+
+static char sit_dir[64], sit_db[128];
+
+static struct store *
+situation_open(const char *name)
+{
+	const char *src = getenv("TALOT_SRCDIR");
+	char csv[1024];
+	char *files[1];
+	struct diag d;
+	struct err e = { "" };
+	struct import_summary sum;
+	struct store *s;
+
+	snprintf(csv, sizeof(csv), "%s/tests/data/situations/%s/data.csv",
+	    src != NULL ? src : ".", name);
+	snprintf(sit_dir, sizeof(sit_dir), "/tmp/talot-test-situation-XXXXXX");
+	assert_non_null(mkdtemp(sit_dir));
+	snprintf(sit_db, sizeof(sit_db), "%s/t.db", sit_dir);
+	s = store_open(sit_db, STORE_WRITE, &e);
+	if (s == NULL) {
+		print_error("%s\n", e.msg);
+		fail();
+	}
+	diag_init(&d, 20);
+	files[0] = csv;
+	if (!import_files(s, files, 1, &d, &sum, &e)) {
+		diag_print_errors(&d, name);
+		print_error("%s: import failed: %s\n", csv, e.msg);
+		fail();
+	}
+	diag_finish(&d);
+	return s;
+}
+
+static void
+situation_close(struct store *s)
+{
+	store_close(s);
+	store_remove(sit_db);
+	rmdir(sit_dir);
+}
+
+/* Loads the fixture's June 2007 and builds its model. */
+static struct store *
+situation_build(const char *name, const struct key *pins, size_t npins,
+    struct month_input *in, struct month_model *m)
+{
+	struct store *s = situation_open(name);
+	struct err e = { "" };
+
+	if (!store_month_input(s, JUNE, in, &e)) {
+		print_error("%s: %s\n", name, e.msg);
+		fail();
+	}
+	build_ok(in, pins, npins, m);
+	return s;
+}
+
+/* 445/tcp 100 and 22/tcp 50 a sensor-day in both months.  May: 3 sensors
+ * × 31 days, N = 93, A = 13,950; June: 6 × 30, N = 180, A = 27,000.  Both
+ * 150 a sensor-day: nothing rose. */
+static void
+test_situation_sensors_3_to_6(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+
+	(void)state;
+	s = situation_build("sensors-3-to-6", NULL, 0, &in, &m);
+	assert_true(m.has_prev);
+	assert_int_equal(m.sensors_prev, 3);
+	assert_int_equal(m.cur->sensors, 6);
+	assert_true(m.sensors_changed);
+	assert_int_equal(m.nsensors_added, 3);
+	assert_string_equal(m.sensors_added[0].name, "s4");
+	assert_string_equal(m.sensors_added[1].name, "s5");
+	assert_string_equal(m.sensors_added[2].name, "s6");
+	assert_int_equal(m.nsensors_gone, 0);
+	assert_int_equal(m.six[4].sensor_days, 93);
+	assert_int_equal(m.six[4].total.accesses, 13950);
+	assert_int_equal(m.cur->sensor_days, 180);
+	assert_int_equal(m.cur->total.accesses, 27000);
+	assert_near(m.six[4].accesses_per_sensor_day, 150.0, 1e-12);
+	assert_near(m.cur->accesses_per_sensor_day, 150.0, 1e-12);
+	assert_true(m.has_change);
+	assert_near(m.change_relative, 0.0, 1e-12);
+	assert_false(m.reverses);
+	assert_int_equal(m.trend, TREND_UNKNOWN);
+	/* raw sums doubled (445/tcp 9,300 -> 18,000): no notable port */
+	assert_int_equal(m.nnotable, 0);
+	assert_int_equal(m.nrises, 0);
+	assert_int_equal(m.nfalls, 0);
+	assert_near(m.mix_overlap, 1.0, 1e-12);
+	assert_false(m.mix_changed);
+	assert_int_equal(m.noutages, 0);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* May (N = 62) and June (N = 60), 2 sensors: 135 100, 445 80, 139 60,
+ * 22 40, 80 30, 23 20 a sensor-day in both; June adds 3389/tcp 50 (3,000),
+ * 4th: 135 6,000, 445 4,800, 139 3,600, 3389 3,000, 22 2,400.  Rates
+ * 330 -> 380: +15.15 %; in common 330/380 = 86.8 %. */
+static void
+test_situation_new_port(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+
+	(void)state;
+	s = situation_build("new-port-top5", NULL, 0, &in, &m);
+	assert_key_port(m.ports_acc.keys[3], TCP, 3389);
+	assert_int_equal(m.nnotable, 1);
+	assert_key_port(m.notable[0].key, TCP, 3389);
+	assert_true(m.notable[0].is_new);
+	assert_false(m.notable[0].has_ratio);
+	assert_int_equal(m.notable[0].prev, 0);
+	assert_int_equal(m.notable[0].cur, 3000);
+	assert_near(m.notable[0].cur_rate, 50.0, 1e-12);
+	assert_string_equal(m.notable[0].ratio_text, "前月なし");
+	assert_int_equal(m.nrises, 1);
+	assert_key_port(m.rises[0].key, TCP, 3389);
+	assert_true(m.rises[0].is_new);
+	assert_true(m.rises[0].in_month_figure);
+	assert_near(m.rises[0].delta, 50.0, 1e-12);
+	assert_int_equal(m.nfalls, 0);
+	assert_near(m.change_relative, 380.0 / 330.0 - 1.0, 1e-12);
+	assert_near(m.mix_overlap, 330.0 / 380.0, 1e-12);
+	assert_false(m.mix_changed);
+	assert_false(m.sensors_changed);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* May (N = 62): 135 100 a sensor-day, 1434/udp 1 access, 23/tcp 10.
+ * June (N = 60): 135 100, 1434/udp 30 (1,800), 23/tcp 5 (300).
+ * 1434/udp: 1/62 = 0.0161 -> 30, below 30/100: new (ratio 1,860).
+ * 23/tcp: 10/62 = 0.161 -> 5, ratio 5 × 62 / 10 = 31: 10倍以上. */
+static void
+test_situation_prev_one_access(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+	struct port_day_country *rows = NULL;
+	size_t nrows = 0;
+	struct err e = { "" };
+
+	(void)state;
+	s = situation_build("prev-one-access", NULL, 0, &in, &m);
+	assert_int_equal(m.nnotable, 2);
+	assert_key_port(m.notable[0].key, UDP, 1434);
+	assert_int_equal(m.notable[0].prev, 1);
+	assert_int_equal(m.notable[0].cur, 1800);
+	assert_true(m.notable[0].is_new);
+	assert_false(m.notable[0].has_ratio);
+	assert_near(m.notable[0].ratio, 1860.0, 1e-9);
+	assert_string_equal(m.notable[0].ratio_text, "10倍以上");
+	assert_key_port(m.notable[1].key, TCP, 23);
+	assert_false(m.notable[1].is_new);
+	assert_true(m.notable[1].has_ratio);
+	assert_near(m.notable[1].ratio, 31.0, 1e-9);
+	assert_near(m.notable[1].ratio_display, 31.0, 0);
+	assert_true(m.notable[1].ratio_ten_plus);
+	assert_string_equal(m.notable[1].ratio_text, "10倍以上");
+	assert_int_equal(m.nrises, 2);
+	assert_key_port(m.rises[0].key, UDP, 1434);
+	assert_key_port(m.rises[1].key, TCP, 23);
+	assert_near(m.rises[1].delta, 5.0 - 10.0 / 62, 1e-12);
+	assert_int_equal(m.nfalls, 0);
+	/* the dominant country, from the store's per-day rows */
+	assert_true(store_port_day_country(s, m.notable[0].key, JUNE - 1,
+	    JUNE, &rows, &nrows, &e));
+	assert_true(model_notable_fill(&m, 0, rows, nrows, &e));
+	assert_true(m.notable[0].has_dominant);
+	assert_key_cc(m.notable[0].dominant, "CN");
+	assert_near(m.notable[0].dominant_share, 1.0, 1e-12);
+	free(rows);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* Only June: nothing to compare with. */
+static void
+test_situation_first_month(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+	struct key pin = key_port(TCP, 445);
+
+	(void)state;
+	s = situation_build("first-month", NULL, 0, &in, &m);
+	assert_false(m.has_prev);
+	assert_int_equal(m.sensors_prev, 0);
+	assert_false(m.sensors_changed);
+	assert_int_equal(m.nsensors_added, 0);
+	assert_int_equal(m.nsensors_gone, 0);
+	assert_int_equal(m.nnotable, 0);
+	assert_int_equal(m.nrises, 0);
+	assert_int_equal(m.nfalls, 0);
+	assert_false(m.has_change);
+	assert_false(m.reverses);
+	assert_false(m.mix_changed);
+	assert_int_equal(m.trend, TREND_UNKNOWN);
+	model_finish(&m);
+	/* a pin still shows the port, without a comparison */
+	build_ok(&in, &pin, 1, &m);
+	assert_int_equal(m.nnotable, 1);
+	assert_true(m.notable[0].pinned);
+	assert_false(m.notable[0].has_prev);
+	assert_false(m.notable[0].has_ratio);
+	assert_false(m.notable[0].is_new);
+	assert_true(m.notable[0].no_data_prev);
+	assert_false(m.notable[0].no_data_cur);
+	assert_int_equal(m.notable[0].cur, 3000);   /* 50 × 60 */
+	assert_near(m.notable[0].cur_rate, 50.0, 1e-12);
+	assert_string_equal(m.notable[0].ratio_text, "前月なし");
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* May: s1-s4 every day.  June: s1-s3 on 3-30 June, s2 not on 10-12 June,
+ * s4 never: N = 3 × 28 - 3 = 81. */
+static void
+test_situation_outages(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+
+	(void)state;
+	s = situation_build("outages", NULL, 0, &in, &m);
+	assert_int_equal(m.sensors_prev, 4);
+	assert_int_equal(m.cur->sensors, 3);
+	assert_true(m.sensors_changed);
+	assert_int_equal(m.nsensors_gone, 1);
+	assert_string_equal(m.sensors_gone[0].name, "s4");
+	assert_int_equal(m.nsensors_added, 0);
+	assert_int_equal(m.cur->sensor_days, 81);
+	assert_int_equal(m.noutages, 2);
+	assert_int_equal(m.outages[0].first_day, 1);
+	assert_int_equal(m.outages[0].last_day, 2);
+	assert_int_equal(m.outages[0].missing, 3);
+	assert_true(m.outages[0].all);
+	assert_int_equal(m.outages[1].first_day, 10);
+	assert_int_equal(m.outages[1].last_day, 12);
+	assert_int_equal(m.outages[1].missing, 1);
+	assert_false(m.outages[1].all);
+	assert_int_equal(m.nmissing, 5);
+	assert_int_equal(m.missing_sensor_days, 9);
+	assert_false(m.outage_same_days);
+	assert_int_equal(m.observed_days, 28);
+	assert_int_equal(m.nobserved, 1);
+	assert_int_equal(m.observed[0].first_day, 3);
+	assert_int_equal(m.observed[0].last_day, 30);
+	/* 10 a sensor-day in both months */
+	assert_near(m.change_relative, 0.0, 1e-12);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* May: 135 100, 445 50, 1433 40 a sensor-day (N = 62); June: 135 100,
+ * 445 50 (N = 60).  Rates 190 -> 150: -21.05 %; in common 150/190. */
+static void
+test_situation_falls_to_zero(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+	struct key pin = key_port(TCP, 1433);
+	struct port_day_country *rows = NULL;
+	size_t nrows = 0;
+	struct err e = { "" };
+
+	(void)state;
+	s = situation_build("port-falls-to-zero", NULL, 0, &in, &m);
+	assert_int_equal(m.nrises, 0);
+	assert_int_equal(m.nfalls, 1);
+	assert_key_port(m.falls[0].key, TCP, 1433);
+	assert_true(m.falls[0].vanished);
+	assert_int_equal(m.falls[0].prev, 2480);
+	assert_int_equal(m.falls[0].cur, 0);
+	assert_near(m.falls[0].prev_rate, 40.0, 1e-12);
+	assert_near(m.falls[0].delta, -40.0, 1e-12);
+	assert_false(m.falls[0].in_month_figure);
+	assert_true(m.falls[0].in_six_figure);
+	assert_int_equal(m.nnotable, 0);
+	assert_near(m.change_relative, 150.0 / 190.0 - 1.0, 1e-12);
+	assert_near(m.mix_overlap, 150.0 / 190.0, 1e-12);
+	assert_false(m.mix_changed);
+	model_finish(&m);
+	/* pinned although it has no access in June: flagged, no dominant */
+	build_ok(&in, &pin, 1, &m);
+	assert_int_equal(m.nnotable, 1);
+	assert_true(m.notable[0].no_data_cur);
+	assert_false(m.notable[0].no_data_prev);
+	assert_false(m.notable[0].has_ratio);
+	assert_false(m.notable[0].is_new);
+	assert_string_equal(m.notable[0].ratio_text, "観測なし");
+	assert_true(store_port_day_country(s, pin, JUNE - 1, JUNE, &rows,
+	    &nrows, &e));
+	assert_int_equal(nrows, 31);      /* May only: one row a day (CN) */
+	assert_true(model_notable_fill(&m, 0, rows, nrows, &e));
+	assert_false(m.notable[0].has_dominant);
+	assert_key_other(m.notable[0].dominant);
+	free(rows);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* May: 135/tcp 100, 445/tcp 50; June: ICMP 0 60, 3 30, 8 10 a sensor-day.
+ * Nothing in common; rates 150 -> 100: -33.3 %. */
+static void
+test_situation_icmp_after_tcp(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+
+	(void)state;
+	s = situation_build("icmp-after-tcp", NULL, 0, &in, &m);
+	assert_near(m.mix_overlap, 0.0, 0);
+	assert_true(m.mix_changed);
+	assert_near(m.proto_share_prev[0], 1.0, 1e-12);
+	assert_near(m.proto_share_prev[2], 0.0, 0);
+	assert_near(m.proto_share_cur[0], 0.0, 0);
+	assert_near(m.proto_share_cur[2], 1.0, 1e-12);
+	assert_near(m.change_relative, 100.0 / 150.0 - 1.0, 1e-12);
+	assert_int_equal(m.nrises, 3);
+	assert_key_port(m.rises[0].key, ICMP, 0);
+	assert_key_port(m.rises[1].key, ICMP, 3);
+	assert_key_port(m.rises[2].key, ICMP, 8);
+	assert_true(m.rises[0].is_new);
+	assert_int_equal(m.nfalls, 2);
+	assert_key_port(m.falls[0].key, TCP, 135);
+	assert_key_port(m.falls[1].key, TCP, 445);
+	assert_true(m.falls[0].vanished);
+	assert_true(m.falls[1].vanished);
+	assert_int_equal(m.nnotable, 2);
+	assert_key_port(m.notable[0].key, ICMP, 0);
+	assert_key_port(m.notable[1].key, ICMP, 3);
+	assert_true(model_icmp_is_response(&m.notable[0].key));
+	assert_int_equal(model_icmp_class(&m.notable[1].key), ICMP_ERROR);
+	assert_int_equal(model_icmp_class(&m.rises[2].key), ICMP_REQUEST);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* 1000, 900, 800, 700, 600, 660 a sensor-day (2 sensors, every day).
+ * Sxy = -2500 - 1350 - 400 + 350 + 900 + 1650 = -1350, Sxx = 17.5: slope
+ * -77.142857, mean 4660 / 6 = 776.67, relative -9.93 %: 減少傾向; June
+ * 660 / 600 - 1 = +10 %: the last month reverses it. */
+static void
+test_situation_trend_reverses(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+
+	(void)state;
+	s = situation_build("trend-reverses", NULL, 0, &in, &m);
+	assert_int_equal(m.trend, TREND_DOWN);
+	assert_near(m.trend_slope, -1350.0 / 17.5, 1e-9);
+	assert_near(m.trend_relative, (-1350.0 / 17.5) / (4660.0 / 6), 1e-9);
+	assert_true(m.has_change);
+	assert_near(m.change_relative, 0.1, 1e-12);
+	assert_true(m.reverses);
+	/* 1.1x is below a rise (1.25x) and a notable port (1.5x) */
+	assert_int_equal(m.nrises, 0);
+	assert_int_equal(m.nnotable, 0);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
 int
 main(void)
 {
@@ -1336,7 +2055,9 @@ main(void)
 		cmocka_unit_test(test_six_shares_gaps),
 		cmocka_unit_test(test_six_shares_other),
 		cmocka_unit_test(test_pick_notable),
+		cmocka_unit_test(test_pick_notable_floor),
 		cmocka_unit_test(test_notable_auto),
+		cmocka_unit_test(test_rises_cap),
 		cmocka_unit_test(test_notable_pinned),
 		cmocka_unit_test(test_notable_none_without_prev),
 		cmocka_unit_test(test_ratio_text),
@@ -1353,6 +2074,19 @@ main(void)
 		cmocka_unit_test(test_65536_ports),
 		cmocka_unit_test(test_months),
 		cmocka_unit_test(test_year_boundary),
+		cmocka_unit_test(test_ratio_display),
+		cmocka_unit_test(test_icmp_class),
+		cmocka_unit_test(test_outage_ranges),
+		cmocka_unit_test(test_reversal),
+		cmocka_unit_test(test_settings_duplicate_pin),
+		cmocka_unit_test(test_situation_sensors_3_to_6),
+		cmocka_unit_test(test_situation_new_port),
+		cmocka_unit_test(test_situation_prev_one_access),
+		cmocka_unit_test(test_situation_first_month),
+		cmocka_unit_test(test_situation_outages),
+		cmocka_unit_test(test_situation_falls_to_zero),
+		cmocka_unit_test(test_situation_icmp_after_tcp),
+		cmocka_unit_test(test_situation_trend_reverses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -117,6 +117,11 @@ setting(struct settings *s, const char *path, unsigned long lineno, char *k,
 			if (!settings_parse_port(tok, &port))
 				return err_set(e, "%s:%lu: '%s' is not a port like 1026/udp",
 				    path, lineno, tok);
+			for (size_t i = 0; i < s->npins; i++)
+				if (s->pins[i].month == m &&
+				    key_equal(&s->pins[i].port, &port))
+					return err_set(e, "%s:%lu: '%s' is pinned twice for %s",
+					    path, lineno, tok, k + 8);
 			if (s->npins < sizeof(s->pins) / sizeof(*s->pins)) {
 				s->pins[s->npins].month = m;
 				s->pins[s->npins].port = port;

@@ -2,6 +2,7 @@
 #include "model.h"
 
 #include "colors.h"
+#include "fmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -158,6 +159,8 @@ month_input_finish(struct month_input *in)
 	for (size_t i = 0; i < in->nnotable && i < MODEL_NOTABLE_MAX; i++)
 		free(in->notable_rows[i]);
 	free(in->color_months);
+	free(in->sensor_names[0]);
+	free(in->sensor_names[1]);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -395,15 +398,68 @@ six_build(struct six_shares *t, enum measure ms,
 	return true;
 }
 
+/* accesses / N, 0 without observed sensor-days */
+static double
+rate_of(int64_t accesses, int64_t sensor_days)
+{
+	return sensor_days > 0 ? (double)accesses / (double)sensor_days : 0.0;
+}
+
+/* a / na >= (num / den) × b / nb, exactly: a·nb·den >= num·b·na (counts
+ * and sensor-days are not negative; 128-bit products). */
+static bool
+rate_ge(int64_t a, int64_t na, int64_t b, int64_t nb, unsigned num,
+    unsigned den)
+{
+	__extension__ typedef unsigned __int128 u128;
+
+	if (a < 0 || na <= 0 || b < 0 || nb <= 0)
+		return false;
+	return (u128)a * (u128)nb * den >= (u128)b * (u128)na * num;
+}
+
+struct rated {
+	struct key key;
+	double v;
+};
+
+/* Larger v first, then key order. */
+static int
+rated_cmp(const struct rated *a, const struct rated *b)
+{
+	if (a->v != b->v)
+		return a->v > b->v ? -1 : 1;
+	return key_cmp(&a->key, &b->key);
+}
+
+/* Inserts r into best (sorted, *n of at most max). */
+static void
+rated_insert(struct rated *best, size_t *n, size_t max, const struct rated *r)
+{
+	size_t j;
+
+	if (max == 0 || (*n == max && rated_cmp(r, &best[*n - 1]) >= 0))
+		return;
+	j = *n < max ? (*n)++ : *n - 1;
+	while (j > 0 && rated_cmp(r, &best[j - 1]) < 0) {
+		best[j] = best[j - 1];
+		j--;
+	}
+	best[j] = *r;
+}
+
 size_t
 model_pick_notable(const struct month_data *prev, const struct month_data *cur,
     struct key *out, size_t max)
 {
-	struct ranked best[MODEL_NOTABLE_MAX + 8];
+	struct rated best[MODEL_NOTABLE_MAX + 8];
 	size_t nbest = 0;
 	bool ok = true;
-	struct cell *ps = sorted_copy(prev->ports, prev->nports, &ok);
+	struct cell *ps;
 
+	if (prev->sensor_days <= 0 || cur->sensor_days <= 0)
+		return 0;
+	ps = sorted_copy(prev->ports, prev->nports, &ok);
 	if (!ok)
 		return 0;
 	if (max > MODEL_NOTABLE_MAX + 8)
@@ -412,22 +468,20 @@ model_pick_notable(const struct month_data *prev, const struct month_data *cur,
 		int64_t c = cur->ports[i].c.accesses;
 		int64_t p = cell_value(ps, prev->nports, &cur->ports[i].key,
 		    MEASURE_ACCESSES);
-		struct ranked r;
-		size_t j;
+		double cr = rate_of(c, cur->sensor_days);
+		double pr = rate_of(p, prev->sensor_days);
+		struct rated r;
 
-		if (p <= 0 || (double)c < MODEL_NOTABLE_MIN_RATIO * (double)p)
+		/* cur_rate >= 1.5 × prev_rate, compared exactly; an increase
+		 * that is not a trace of the month's traffic */
+		if (c <= 0 || cr <= pr ||
+		    !rate_ge(c, cur->sensor_days, p, prev->sensor_days, 3, 2) ||
+		    cr - pr < MODEL_NOTABLE_MIN_SHARE *
+		    rate_of(cur->total.accesses, cur->sensor_days))
 			continue;
 		r.key = cur->ports[i].key;
-		r.v = c - p;
-		/* insert into the sorted best list */
-		for (j = nbest; j > 0 && ranked_cmp(&r, &best[j - 1]) < 0; j--)
-			if (j < max)
-				best[j] = best[j - 1];
-		if (j < max) {
-			best[j] = r;
-			if (nbest < max)
-				nbest++;
-		}
+		r.v = cr - pr;
+		rated_insert(best, &nbest, max, &r);
 	}
 	free(ps);
 	for (size_t i = 0; i < nbest; i++)
@@ -470,17 +524,66 @@ model_trend(const double v[MODEL_MONTHS], double *slope, double *relative)
 	return TREND_DOWN_GENTLE;
 }
 
+double
+model_ratio_display(double r, bool *ten_plus)
+{
+	double r1;
+
+	if (ten_plus != NULL)
+		*ten_plus = false;
+	if (!isfinite(r) || r < 0)
+		return 0;
+	if (ten_plus != NULL)
+		*ten_plus = r >= 10.0;
+	r1 = fmt_round_to(r, 1);
+	return r1 >= 2.0 ? fmt_round_to(r, 0) : r1;
+}
+
 void
 model_ratio_text(double r, char *buf, size_t len)
 {
-	double r1 = round(r * 10.0) / 10.0;
+	char num[FMT_DEC_MAX];
+	bool ten_plus;
+	double d = model_ratio_display(r, &ten_plus);
 
 	if (!isfinite(r) || r < 0)
 		snprintf(buf, len, "%s", "比較できず");
-	else if (r1 >= 2.0)
-		snprintf(buf, len, "約%.0f倍", round(r));  /* no llround overflow */
+	else if (ten_plus)
+		snprintf(buf, len, "%s", "10倍以上");
 	else
-		snprintf(buf, len, "約%.1f倍", r1);
+		snprintf(buf, len, "約%s倍", fmt_decimal(d, d >= 2.0 ? 0 : 1,
+		    num, sizeof(num)));
+}
+
+bool
+model_key_is_icmp(const struct key *k)
+{
+	return k->kind == KEY_PORT && k->proto == PROTO_ICMP;
+}
+
+enum icmp_class
+model_icmp_class(const struct key *k)
+{
+	if (!model_key_is_icmp(k))
+		return ICMP_NONE;
+	switch (k->port) {
+	case 8: case 13: case 15: case 17:
+		return ICMP_REQUEST;
+	case 0: case 14: case 16: case 18:
+		return ICMP_REPLY;
+	case 3: case 4: case 5: case 11: case 12:
+		return ICMP_ERROR;
+	default:
+		return ICMP_OTHER;
+	}
+}
+
+bool
+model_icmp_is_response(const struct key *k)
+{
+	enum icmp_class c = model_icmp_class(k);
+
+	return c == ICMP_REPLY || c == ICMP_ERROR;
 }
 
 int
@@ -497,6 +600,229 @@ model_color_slot(const struct month_model *m, const struct key *k)
 		return i < 0 ? -1 : m->cc_colors[i];
 	}
 	return -1;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sensor_name *)a)->name,
+	    ((const struct sensor_name *)b)->name);
+}
+
+/* The names of a not in b (each sorted here on a copy); *out owned. */
+static bool
+names_minus(const struct sensor_name *a, size_t na,
+    const struct sensor_name *b, size_t nb, struct sensor_name **out,
+    size_t *nout)
+{
+	struct sensor_name *sa = NULL, *sb = NULL;
+	size_t i = 0, j = 0, n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (na == 0)
+		return true;
+	sa = malloc(na * sizeof(*sa));
+	sb = malloc((nb ? nb : 1) * sizeof(*sb));
+	if (sa == NULL || sb == NULL) {
+		free(sa);
+		free(sb);
+		return false;
+	}
+	memcpy(sa, a, na * sizeof(*sa));
+	if (nb > 0)
+		memcpy(sb, b, nb * sizeof(*sb));
+	qsort(sa, na, sizeof(*sa), name_cmp);
+	if (nb > 0)
+		qsort(sb, nb, sizeof(*sb), name_cmp);
+	while (i < na) {
+		int cmp = j < nb ? strcmp(sa[i].name, sb[j].name) : -1;
+
+		if (cmp < 0) {
+			if (n == 0 || strcmp(sa[n - 1].name, sa[i].name) != 0)
+				sa[n++] = sa[i];
+			i++;
+		} else if (cmp > 0)
+			j++;
+		else
+			i++;
+	}
+	free(sb);
+	if (n == 0) {
+		free(sa);
+		return true;
+	}
+	*out = sa;
+	*nout = n;
+	return true;
+}
+
+/* Outage ranges and observed runs of M. */
+static void
+outage_ranges(struct month_model *m, const struct month_data *cur)
+{
+	for (int d = 1; d <= m->ndays; d++) {
+		int miss = cur->sensors - cur->sensors_per_day[d];
+
+		if (cur->sensors_per_day[d] > 0) {
+			struct day_range *r = m->nobserved > 0 ?
+			    &m->observed[m->nobserved - 1] : NULL;
+
+			m->observed_days++;
+			if (r != NULL && r->last_day == d - 1)
+				r->last_day = d;
+			else if (m->nobserved < sizeof(m->observed) /
+			    sizeof(*m->observed)) {
+				m->observed[m->nobserved].first_day = d;
+				m->observed[m->nobserved].last_day = d;
+				m->nobserved++;
+			}
+		}
+		if (miss <= 0)
+			continue;
+		if (m->noutages > 0 &&
+		    m->outages[m->noutages - 1].last_day == d - 1 &&
+		    m->outages[m->noutages - 1].missing == miss)
+			m->outages[m->noutages - 1].last_day = d;
+		else {
+			struct outage_range *o = &m->outages[m->noutages++];
+
+			o->first_day = o->last_day = d;
+			o->missing = miss;
+			o->all = miss >= cur->sensors;
+		}
+	}
+}
+
+static void
+port_change_of(struct port_change *pc, const struct key *k,
+    const struct month_data *prev, const struct sorted_month *sprev,
+    const struct month_data *cur, const struct sorted_month *scur)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->key = *k;
+	pc->prev = cell_value(sprev->ports, sprev->nports, k, MEASURE_ACCESSES);
+	pc->cur = cell_value(scur->ports, scur->nports, k, MEASURE_ACCESSES);
+	pc->prev_rate = rate_of(pc->prev, prev->sensor_days);
+	pc->cur_rate = rate_of(pc->cur, cur->sensor_days);
+	pc->delta = pc->cur_rate - pc->prev_rate;
+	pc->ratio = pc->prev_rate > 0 ? pc->cur_rate / pc->prev_rate : NAN;
+	pc->is_new = pc->cur > 0 &&
+	    pc->prev_rate < MODEL_NEGLIGIBLE * pc->cur_rate;
+	pc->vanished = pc->prev > 0 && pc->cur == 0;
+}
+
+/* Rises and falls among M's top ports and M-1's top ports. */
+static void
+rises_falls(struct month_model *m, const struct month_data *prev,
+    const struct sorted_month *sprev, const struct month_data *cur,
+    const struct sorted_month *scur)
+{
+	struct key cand[2 * MODEL_TOP + 1], ptop[MODEL_TOP];
+	size_t ncand = 0, np;
+	double min_delta = MODEL_NOTABLE_MIN_SHARE *
+	    fmax(rate_of(cur->total.accesses, cur->sensor_days),
+	    rate_of(prev->total.accesses, prev->sensor_days));
+
+	for (size_t i = 0; i < m->ports_acc.nkeys; i++)
+		if (m->ports_acc.keys[i].kind == KEY_PORT)
+			cand[ncand++] = m->ports_acc.keys[i];
+	np = top_keys(sprev->ports, sprev->nports, MEASURE_ACCESSES, ptop,
+	    MODEL_TOP);
+	for (size_t i = 0; i < np; i++)
+		if (find_key(cand, ncand, &ptop[i]) < 0)
+			cand[ncand++] = ptop[i];
+	for (size_t i = 0; i < ncand; i++) {
+		struct port_change pc;
+		struct port_change *list;
+		size_t *n, j;
+		bool rise;
+
+		port_change_of(&pc, &cand[i], prev, sprev, cur, scur);
+		if (fabs(pc.delta) < min_delta)
+			continue;   /* a trace of either month's traffic */
+		pc.in_month_figure = find_key(m->ports_acc.keys,
+		    m->ports_acc.nkeys, &pc.key) >= 0;
+		pc.in_six_figure = find_key(m->six_ports_acc.keys,
+		    m->six_ports_acc.nkeys, &pc.key) >= 0;
+		/* >= 1.25 × (MODEL_CHANGE_MIN_RATIO), compared exactly */
+		if (pc.cur_rate > pc.prev_rate && rate_ge(pc.cur,
+		    cur->sensor_days, pc.prev, prev->sensor_days, 5, 4))
+			rise = true;
+		else if (pc.prev_rate > pc.cur_rate && rate_ge(pc.prev,
+		    prev->sensor_days, pc.cur, cur->sensor_days, 5, 4))
+			rise = false;
+		else
+			continue;
+		list = rise ? m->rises : m->falls;
+		n = rise ? &m->nrises : &m->nfalls;
+		/* insertion by |delta|, larger first, then key order */
+		if (*n == MODEL_CHANGES_MAX) {
+			const struct port_change *last = &list[*n - 1];
+
+			if (fabs(pc.delta) < fabs(last->delta) ||
+			    (fabs(pc.delta) == fabs(last->delta) &&
+			    key_cmp(&pc.key, &last->key) > 0))
+				continue;
+		}
+		j = *n < MODEL_CHANGES_MAX ? (*n)++ : *n - 1;
+		while (j > 0 && (fabs(pc.delta) > fabs(list[j - 1].delta) ||
+		    (fabs(pc.delta) == fabs(list[j - 1].delta) &&
+		    key_cmp(&pc.key, &list[j - 1].key) < 0))) {
+			list[j] = list[j - 1];
+			j--;
+		}
+		list[j] = pc;
+	}
+}
+
+static int
+proto_index(int proto)
+{
+	return proto == PROTO_TCP ? 0 : proto == PROTO_UDP ? 1 :
+	    proto == PROTO_ICMP ? 2 : -1;
+}
+
+static void
+proto_shares(const struct sorted_month *sm, int64_t total, double out[3])
+{
+	out[0] = out[1] = out[2] = 0;
+	if (total <= 0)
+		return;
+	for (size_t i = 0; i < sm->nports; i++) {
+		int k = proto_index(sm->ports[i].key.proto);
+
+		if (k >= 0)
+			out[k] += (double)sm->ports[i].c.accesses /
+			    (double)total;
+	}
+}
+
+/* Sum over ports of min(share in M-1, share in M). */
+static double
+mix_overlap(const struct sorted_month *sp, int64_t tp,
+    const struct sorted_month *sc, int64_t tc)
+{
+	size_t i = 0, j = 0;
+	double sum = 0;
+
+	if (tp <= 0 || tc <= 0)
+		return 0;
+	while (i < sp->nports && j < sc->nports) {
+		int cmp = key_cmp(&sp->ports[i].key, &sc->ports[j].key);
+
+		if (cmp < 0)
+			i++;
+		else if (cmp > 0)
+			j++;
+		else {
+			sum += fmin((double)sp->ports[i].c.accesses / (double)tp,
+			    (double)sc->ports[j].c.accesses / (double)tc);
+			i++;
+			j++;
+		}
+	}
+	return sum > 1.0 ? 1.0 : sum;
 }
 
 static bool model_build_sorted(const struct month_input *in,
@@ -589,6 +915,38 @@ model_build_sorted(const struct month_input *in,
 	}
 	if (m->nmissing == 0)
 		m->outage_same_days = false;
+	outage_ranges(m, cur);
+
+	/* sensors and the comparison with M-1 */
+	m->has_prev = prev->sensor_days > 0;
+	m->sensors_prev = prev->sensors;
+	m->sensors_changed = m->has_prev && prev->sensors != cur->sensors;
+	if (!names_minus(in->sensor_names[0], in->nsensor_names[0],
+	    in->sensor_names[1], in->nsensor_names[1], &m->sensors_gone,
+	    &m->nsensors_gone) ||
+	    (m->has_prev && !names_minus(in->sensor_names[1],
+	    in->nsensor_names[1], in->sensor_names[0], in->nsensor_names[0],
+	    &m->sensors_added, &m->nsensors_added))) {
+		model_finish(m);
+		return err_set(e, "out of memory");
+	}
+	m->has_change = m->has_prev && prev->total.accesses > 0;
+	if (m->has_change)
+		m->change_relative = m->cur->accesses_per_sensor_day /
+		    m->six[MODEL_MONTHS - 2].accesses_per_sensor_day - 1.0;
+	m->reverses = m->has_change &&
+	    (((m->trend == TREND_UP || m->trend == TREND_UP_GENTLE) &&
+	    m->change_relative <= -MODEL_REVERSAL) ||
+	    ((m->trend == TREND_DOWN || m->trend == TREND_DOWN_GENTLE) &&
+	    m->change_relative >= MODEL_REVERSAL));
+	proto_shares(sprev, prev->total.accesses, m->proto_share_prev);
+	proto_shares(scur, cur->total.accesses, m->proto_share_cur);
+	if (m->has_change) {
+		m->mix_overlap = mix_overlap(sprev, prev->total.accesses, scur,
+		    cur->total.accesses);
+		m->mix_changed = cur->total.accesses > 0 &&
+		    m->mix_overlap < MODEL_MIX_CHANGED;
+	}
 
 	if (!breakdown_build(&m->ports_acc, MEASURE_ACCESSES, cur, scur,
 	    in->day_ports, in->nday_ports, true, m->ndays, e) ||
@@ -609,6 +967,9 @@ model_build_sorted(const struct month_input *in,
 		return err_set(e, "out of memory");
 	}
 
+	if (m->has_prev)
+		rises_falls(m, prev, sprev, cur, scur);
+
 	/* notable ports: pinned by the template, else picked */
 	(void)prev;
 	(void)cur;
@@ -622,8 +983,23 @@ model_build_sorted(const struct month_input *in,
 		    MEASURE_ACCESSES);
 		n->cur = cell_value(scur->ports, scur->nports, &picks[i],
 		    MEASURE_ACCESSES);
-		n->ratio = n->prev > 0 ? (double)n->cur / (double)n->prev : NAN;
-		if (n->prev > 0)
+		n->has_prev = m->has_prev;
+		n->prev_rate = rate_of(n->prev, prev->sensor_days);
+		n->cur_rate = rate_of(n->cur, cur->sensor_days);
+		n->ratio = n->prev_rate > 0 ? n->cur_rate / n->prev_rate : NAN;
+		n->no_data_cur = n->cur == 0;
+		n->no_data_prev = !m->has_prev || n->prev == 0;
+		n->is_new = m->has_prev && n->cur > 0 &&
+		    n->prev_rate < MODEL_NEGLIGIBLE * n->cur_rate;
+		n->has_ratio = m->has_prev && n->prev > 0 && n->cur > 0 &&
+		    !n->is_new;
+		if (n->has_ratio)
+			n->ratio_display = model_ratio_display(n->ratio,
+			    &n->ratio_ten_plus);
+		if (n->cur == 0)
+			snprintf(n->ratio_text, sizeof(n->ratio_text), "%s",
+			    "観測なし");
+		else if (n->prev > 0 && m->has_prev)
 			model_ratio_text(n->ratio, n->ratio_text,
 			    sizeof(n->ratio_text));
 		else
@@ -677,6 +1053,9 @@ model_notable_fill(struct month_model *m, size_t idx,
 	if (idx >= m->nnotable)
 		return err_set(e, "no notable port %zu", idx);
 	n = &m->notable[idx];
+	n->dominant = key_other();
+	n->dominant_share = 0;
+	n->has_dominant = false;
 	ndays = (size_t)(n->ndays_prev + n->ndays_cur);
 	/* rank countries by accesses over both months; dominant by M */
 	for (size_t i = 0; i < nrows; i++) {
@@ -720,6 +1099,7 @@ model_notable_fill(struct month_model *m, size_t idx,
 
 		if (top_keys(all, nall, MEASURE_SOURCES, dom, 1) == 1) {
 			n->dominant = dom[0];
+			n->has_dominant = n->cur > 0;
 			dv = cell_value(all, nall, &dom[0], MEASURE_SOURCES);
 			n->dominant_share = n->cur > 0 ?
 			    (double)dv / (double)n->cur : 0;
@@ -778,5 +1158,7 @@ model_finish(struct month_model *m)
 	free(m->cc_src.daily);
 	for (size_t i = 0; i < m->nnotable; i++)
 		free(m->notable[i].daily);
+	free(m->sensors_gone);
+	free(m->sensors_added);
 	memset(m, 0, sizeof(*m));
 }

@@ -26,6 +26,13 @@ enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17 };
 #define MODEL_NOTABLE_CC 5      /* countries stacked in a notable-port chart */
 #define MODEL_NOTABLE_MIN_RATIO 1.5
 #define MODEL_COLORS 10         /* distinct series colours (chart_palette_size()) */
+#define MODEL_NEGLIGIBLE 0.01   /* M-1 rate below 1/100 of M's: "new" */
+#define MODEL_NOTABLE_MIN_SHARE 0.001 /* a picked rise >= 0.1 % of M's A/N */
+#define MODEL_REVERSAL 0.05     /* last month against the trend by >= 5 % */
+#define MODEL_CHANGES_MAX 3     /* rises and falls named */
+#define MODEL_CHANGE_MIN_RATIO 1.25 /* a rise: >= 1.25 x; a fall: <= 1/1.25 */
+#define MODEL_MIX_CHANGED 0.5   /* accesses in common with M-1 below 50 % */
+#define MODEL_SENSOR_NAME_MAX 64
 
 enum key_kind { KEY_PORT, KEY_COUNTRY, KEY_OTHER };
 
@@ -92,6 +99,10 @@ struct color_month {
 	struct cell top[COLOR_LISTS][MODEL_TOP];
 };
 
+struct sensor_name {
+	char name[MODEL_SENSOR_NAME_MAX + 1];
+};
+
 /* Per day × country of one port over two months (notable-port charts). */
 struct port_day_country {
 	month_t month;
@@ -117,6 +128,10 @@ struct month_input {
 	 * handed out within M only */
 	size_t ncolor_months;
 	struct color_month *color_months;
+	/* names of the sensors observed in M-1 ([0]) and in M ([1]), sorted
+	 * by strcmp (owned; NULL with 0 when not given) */
+	size_t nsensor_names[2];
+	struct sensor_name *sensor_names[2];
 };
 
 void month_input_finish(struct month_input *in);
@@ -151,8 +166,25 @@ struct six_shares {
 struct notable {
 	struct key key;
 	int64_t prev, cur;         /* accesses in M-1 and M */
-	double ratio;              /* cur / prev */
-	char ratio_text[32];       /* "約2倍", "約1.6倍" */
+	double ratio;              /* cur_rate / prev_rate (NAN if prev_rate 0) */
+	/* Rates per observed sensor-day: accesses / N of the month (0 when the
+	 * month has no data).  The ratio is a ratio of rates. */
+	double prev_rate, cur_rate;
+	bool has_prev;             /* M-1 has data: a comparison exists */
+	bool is_new;               /* M has some and M-1 none or negligible:
+	                            * prev_rate < MODEL_NEGLIGIBLE × cur_rate;
+	                            * say "newly observed", not a ratio */
+	bool no_data_cur;          /* no access in M (a pinned port) */
+	bool no_data_prev;         /* no access in M-1, or M-1 has no data */
+	bool has_ratio;            /* has_prev, prev and cur > 0, not is_new */
+	double ratio_display;      /* ratio half away from zero: one decimal
+	                            * below 2 (1.6), an integer from 2 (3);
+	                            * 0 without has_ratio */
+	bool ratio_ten_plus;       /* has_ratio and ratio >= 10: "10倍以上" */
+	bool has_dominant;         /* dominant is known and the port has
+	                            * accesses in M (model_notable_fill) */
+	char ratio_text[32];       /* "約2倍", "約1.6倍", "10倍以上", "前月なし",
+	                            * "観測なし" (none in M) */
 	struct key dominant;       /* top source country in M */
 	double dominant_share;     /* its share of the port's accesses in M */
 	bool pinned;               /* chosen by the template, not automatically */
@@ -184,6 +216,42 @@ struct missing_day {
 	int missing;                /* sensors not observed that day */
 };
 
+/* Consecutive days of M with the same number of missing sensors. */
+struct outage_range {
+	int first_day, last_day;
+	int missing;                /* sensors of M not observed on each day */
+	bool all;                   /* every sensor of M missed these days */
+};
+
+struct day_range {
+	int first_day, last_day;
+};
+
+/* A port's change from M-1 to M, in rates per observed sensor-day. */
+struct port_change {
+	struct key key;
+	int64_t prev, cur;          /* accesses */
+	double prev_rate, cur_rate; /* accesses / N */
+	double delta;               /* cur_rate - prev_rate */
+	double ratio;               /* cur_rate / prev_rate; NAN if prev 0 */
+	bool is_new;                /* prev_rate < MODEL_NEGLIGIBLE × cur_rate */
+	bool vanished;              /* prev > 0, cur == 0 */
+	bool in_month_figure;       /* a key of ports_acc (Fig 2.2.1, 2.3.1) */
+	bool in_six_figure;         /* a key of six_ports_acc (Fig 3.1.1) */
+};
+
+enum icmp_class {
+	ICMP_NONE,          /* not ICMP */
+	ICMP_REQUEST,       /* 8 Echo, 13 Timestamp, 15 Information, 17
+	                     * Address Mask Request: aimed at the sensor */
+	ICMP_REPLY,         /* 0 Echo Reply, 14 Timestamp, 16 Information, 18
+	                     * Address Mask Reply */
+	ICMP_ERROR,         /* 3 Destination Unreachable, 4 Source Quench, 5
+	                     * Redirect, 11 Time Exceeded, 12 Parameter
+	                     * Problem */
+	ICMP_OTHER,         /* any other type */
+};
+
 struct month_model {
 	month_t month;
 	int ndays;
@@ -208,6 +276,41 @@ struct month_model {
 
 	size_t nnotable;
 	struct notable notable[MODEL_NOTABLE_MAX];
+
+	/* ---- facts for sentences (language-free) ---- */
+	bool has_prev;               /* M-1 has observed sensor-days */
+	int sensors_prev;            /* distinct sensors observed in M-1 */
+	bool sensors_changed;        /* has_prev and sensors_prev != cur->sensors */
+	/* by name (when the input has names), sorted: observed in M-1 but on
+	 * no day of M (down the whole month), and observed in M but not in
+	 * M-1 (empty without has_prev: nothing to compare with) */
+	size_t nsensors_gone, nsensors_added;
+	struct sensor_name *sensors_gone, *sensors_added;  /* owned */
+
+	/* Outage as ranges: consecutive missing days with the same count */
+	size_t noutages;
+	struct outage_range outages[31];
+	int observed_days;           /* days with at least one sensor */
+	size_t nobserved;
+	struct day_range observed[16]; /* runs of observed days */
+
+	/* M against M-1, per sensor per day */
+	bool has_change;             /* has_prev and A(M-1) > 0 */
+	double change_relative;      /* rate(M) / rate(M-1) - 1; 0 without */
+	bool reverses;               /* trend up (down) while the last month
+	                              * fell (rose) by >= MODEL_REVERSAL */
+
+	/* Largest rises and falls in rate, M-1 → M (see docs/bulletin.md) */
+	size_t nrises, nfalls;
+	struct port_change rises[MODEL_CHANGES_MAX];
+	struct port_change falls[MODEL_CHANGES_MAX];
+	/* The traffic mix: accesses in common, sum over ports of
+	 * min(share in M-1, share in M), 0..1 (0 without has_change or
+	 * without traffic in M); mix_changed when below MODEL_MIX_CHANGED. */
+	double mix_overlap;
+	bool mix_changed;
+	/* Shares of accesses by protocol: [0] TCP, [1] UDP, [2] ICMP */
+	double proto_share_prev[3], proto_share_cur[3];
 
 	/* Colours (colors.c): every key shown in a figure of M, with its one
 	 * palette index (0 .. MODEL_COLORS-1) for the whole bulletin: its
@@ -249,8 +352,12 @@ bool model_notable_fill(struct month_model *m, size_t i,
  * shows, gives -1 (grey). */
 int model_color_slot(const struct month_model *m, const struct key *k);
 
-/* Picks notable ports from two months of per-port sums: the largest absolute
- * increase among ports with cur >= 1.5 × prev (prev > 0), at most max.
+/* Picks notable ports from two months of per-port sums, compared as rates
+ * per observed sensor-day (accesses / N): the largest increases in rate
+ * among ports with cur_rate >= 1.5 × prev_rate, a port absent from M-1
+ * included, whose increase is at least MODEL_NOTABLE_MIN_SHARE of M's
+ * accesses per sensor-day (so 16 → 42 accesses among 300,000 is not
+ * notable); at most max.  None when prev has no observed sensor-day.
  * Exposed for tests. */
 size_t model_pick_notable(const struct month_data *prev,
     const struct month_data *cur, struct key *out, size_t max);
@@ -262,7 +369,21 @@ enum trend model_trend(const double v[MODEL_MONTHS], double *slope,
     double *relative);
 
 /* Japanese ratio text: "約2倍" for r >= 1.95 rounded to an integer,
- * "約1.6倍" below. */
+ * "約1.6倍" below, "10倍以上" from 10 (half away from zero throughout). */
 void model_ratio_text(double r, char *buf, size_t len);
+
+/* The ratio as the text shows it: half away from zero to one decimal
+ * below 2 (1.949 → 1.9), to an integer from 2 (1.95 → 2, 2.5 → 3).
+ * *ten_plus (may be NULL) is set when r >= 10.  Not finite or negative:
+ * 0. */
+double model_ratio_display(double r, bool *ten_plus);
+
+/* ICMP keys: the port field is the ICMP type. */
+bool model_key_is_icmp(const struct key *k);
+enum icmp_class model_icmp_class(const struct key *k);
+/* A reply or an error message (ICMP_REPLY, ICMP_ERROR): a response to
+ * something the sensor never sent, likely backscatter of spoofed traffic,
+ * not aimed at the sensor. */
+bool model_icmp_is_response(const struct key *k);
 
 #endif

@@ -1517,7 +1517,11 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
 			goto fail;
 	if (!load_days(s, m, true, &in->day_ports, &in->nday_ports, e) ||
 	    !load_days(s, m, false, &in->day_countries, &in->nday_countries, e) ||
-	    !store_color_months(s, &in->color_months, &in->ncolor_months, e))
+	    !store_color_months(s, &in->color_months, &in->ncolor_months, e) ||
+	    !store_month_sensors(s, m - 1, &in->sensor_names[0],
+	    &in->nsensor_names[0], e) ||
+	    !store_month_sensors(s, m, &in->sensor_names[1],
+	    &in->nsensor_names[1], e))
 		goto fail;
 	return true;
 fail:
@@ -1742,6 +1746,45 @@ out:
 	if (!ok) {
 		free(v);
 		return false;
+	}
+	*out = v;
+	*n = len;
+	return true;
+}
+
+bool
+store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
+    size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = prep(s,
+	    "SELECT name FROM sensor WHERE id IN (SELECT DISTINCT sensor"
+	    " FROM sensor_day WHERE day BETWEEN ? AND ?) ORDER BY name", e);
+	struct sensor_name *v = NULL;
+	size_t len = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int(st, 1, yyyymm(m) * 100 + 1);
+	sqlite3_bind_int(st, 2, yyyymm(m) * 100 + 31);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *name = sqlite3_column_text(st, 0);
+
+		if (!grow((void **)&v, len, &cap, sizeof(*v))) {
+			sqlite3_finalize(st);
+			free(v);
+			return err_set(e, "out of memory");
+		}
+		snprintf(v[len].name, sizeof(v[len].name), "%s",
+		    name != NULL ? (const char *)name : "");
+		len++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return db_fail(s, e, "reading sensor names");
 	}
 	*out = v;
 	*n = len;

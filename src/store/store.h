@@ -103,6 +103,10 @@ bool store_month_read(struct store *s, month_t m, const struct key *pins,
  * *out malloc'd (NULL when the store is empty). */
 bool store_color_months(struct store *s, struct color_month **out,
     size_t *n, struct err *e);
+/* Names of the sensors observed in month m (at least one sensor-day),
+ * sorted by name; *out malloc'd (NULL with *n 0 when none). */
+bool store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
+    size_t *n, struct err *e);
 /* Per day × country of one port over months from..to.  *rows malloc'd. */
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
