@@ -3,7 +3,9 @@
 # sample bulletin (talot demo, 2007-06, SOURCE_DATE_EPOCH=1183248000) that
 # the tests compare against: tests/golden/talot-2007-06.txt (Japanese, read
 # by tests/test_render.sh) and tests/golden/talot-2007-06.en.txt (English,
-# read by tests/test_english.sh).
+# read by tests/test_english.sh), and sections 1-2 of each situation
+# fixture in both languages (tests/golden/situations/, read by
+# tests/test_situations.sh).
 #
 # Run it ONLY after a human has read the diff that the tests printed and
 # agrees that every change is intended (lowdown's regen_regress).  It prints
@@ -34,4 +36,20 @@ for name in talot-2007-06 talot-2007-06.en; do
 	fi
 	cp "$T/$name.txt" "$golden"
 	echo "regen-golden.sh: wrote $golden"
+done
+
+# the situation fixtures: sections 1 and 2 in both languages
+. "$SRC/tests/situations.sh"
+mkdir -p "$SRC/tests/golden/situations"
+for d in "$SRC"/tests/data/situations/*/; do
+	name=$(basename "$d")
+	for lang in ja en; do
+		golden=$SRC/tests/golden/situations/$name.$lang.txt
+		situation_text "$BIN" "$SRC" "$T/sit" "$name" "$lang" >"$T/sit.txt"
+		if [ -f "$golden" ] && diff -u "$golden" "$T/sit.txt"; then
+			continue
+		fi
+		cp "$T/sit.txt" "$golden"
+		echo "regen-golden.sh: wrote $golden"
+	done
 done

@@ -165,7 +165,7 @@ has "sample: 1,086 accesses per sensor per day" "$TXT" "1,086件"
 has "sample: 277 sources per sensor per day" "$TXT" "平均277の発信元"
 has "sample: about 4 accesses per source" "$TXT" "約4件"
 has "sample: section 2.1 names 1026/udp and 1027/udp" "$TXT" \
-    "2.1 1026/udp、1027/udp ポートを狙ったアクセス"
+    "2.1 1026/udp、1027/udpポートを狙ったアクセス"
 has "sample: 中国 dominates the notable ports" "$TXT" "中国が"
 has "sample: ratio 約2倍" "$TXT" "約2倍"
 has "sample: gentle decrease over six months" "$TXT" "緩やかですが減少傾向"
@@ -316,8 +316,9 @@ fixture only-month
 has "only-month: total 1,980" "$txt" "合計1,980件"
 has "only-month: 33 accesses, 10 sources per sensor per day" "$txt" \
     "平均10の発信元から33件"
-has "only-month: 2.1 says nothing rose notably" "$txt" \
-    "目立って増加した宛先(ポート)はありませんでした"
+has "only-month: 2.1 says a rise cannot be told (no previous month)" "$txt" \
+    "前月の観測データがないため、増加した宛先は判断できません"
+hasnt "only-month: no sentence compares with the empty month" "$txt" "と比べて"
 hasnt "only-month: no notable figure" "$txt" '【図 2\.1\.'
 has "only-month: no comparison with an empty month" "$txt" "前月の観測データがない"
 has "only-month: trend cannot be judged" "$txt" "傾向はまだ判断できません"
@@ -341,7 +342,7 @@ has "single-sensor: Fig 2.1.1" "$txt" "【図 2.1.1 "
 fixture one-port
 has "one-port: total 600" "$txt" "合計600件"
 has "one-port: 445/tcp is the top port" "$txt" "宛先は、445/tcpでした"
-has "one-port: no change against May" "$txt" "ほぼ同じ状況"
+has "one-port: no change against May" "$txt" "ほぼ同じ水準でした。全体として、目立った変化はありませんでした。"
 has "one-port: pie shows 100%" "$txt" "100.0%"
 hasnt "one-port: no その他 anywhere (nothing outside the top)" "$txt" 'その他'
 

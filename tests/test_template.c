@@ -542,6 +542,12 @@ bulletin_ctx(bool notable, bool outage, bool notes)
 	assert_true(tpl_set(c, "trend_sentence", "期待しない(一方的な)アクセスは、"
 	    "緩やかな減少傾向にあります。"));
 	assert_true(tpl_set(c, "top_ports_sentence", "135/tcp、445/tcp"));
+	assert_true(tpl_set(c, "top_sentence", "2007年6月に最も多くのアクセスが"
+	    "届いた宛先は、135/tcp、445/tcpでした。"));
+	assert_true(tpl_set(c, "sensors_sentence", ""));
+	assert_true(tpl_set(c, "sensors_text", "10か所の観測点"));
+	assert_true(tpl_set(c, "sources_text", "277"));
+	assert_true(tpl_set(c, "unknown_sources_text", "277"));
 	assert_true(tpl_set_bool(c, "has_traffic", true));
 	assert_true(tpl_set(c, "change_sentence", "1026/udp、1027/udpへの"
 	    "アクセスが増加しました。"));
@@ -550,6 +556,14 @@ bulletin_ctx(bool notable, bool outage, bool notes)
 	    "6月4日から30日までの観測データで集計しています。"));
 	assert_true(tpl_set_bool(c, "has_notable", notable));
 	assert_true(tpl_set(c, "notable_labels", "1026/udp、Ping(ICMP)"));
+	assert_true(tpl_set(c, "notable_heading",
+	    "1026/udp、Ping(ICMP)へのアクセスの増加"));
+	assert_true(tpl_set(c, "notable_intro", "2007年5月から2007年6月までの"
+	    "2か月間について、これらの宛先への発信元地域別アクセス数の変化を"
+	    "次の図に示します。"));
+	assert_true(tpl_set_bool(c, "any_udp", true));
+	assert_true(tpl_set(c, "udp_caveat", "UDP のアクセスは発信元のアドレスを"
+	    "容易に偽装できるため、地域の内訳はおおよその目安としてご覧ください。"));
 	assert_true(tpl_declare_section(c, "notable"));
 	for (int i = 0; notable && i < 2; i++) {
 		struct tpl_ctx *it = tpl_section_add(c, "notable");
@@ -557,12 +571,13 @@ bulletin_ctx(bool notable, bool outage, bool notes)
 		assert_non_null(it);
 		assert_true(tpl_setf(it, "n", "%d", i + 1));
 		assert_true(tpl_set(it, "port_label", labels[i]));
-		assert_true(tpl_set(it, "ratio_text", "約2倍"));
-		assert_true(tpl_set(it, "dominant_country", "中国"));
-		assert_true(tpl_set(it, "dominant_share", "87"));
+		assert_true(tpl_set(it, "target", i == 0 ? "1026/udpポート" :
+		    "Ping(ICMP)"));
+		assert_true(tpl_set(it, "notable_sentence", i == 0 ?
+		    "2007年6月の1026/udpポートへのアクセス数は約2倍になりました。" :
+		    "Ping(ICMP)へのアクセスは新たに観測されたものです。"));
 		assert_true(tpl_set(it, "explanation", i == 0 ?
 		    "Windows Messenger サービスを悪用したものです。" : ""));
-		assert_true(tpl_set_bool(it, "is_udp", i == 0));
 	}
 	assert_true(tpl_set_bool(c, "has_notes", notes));
 	assert_true(tpl_set_raw(c, "notes", notes ? "分析者の**コメント**です。" :
@@ -594,10 +609,13 @@ test_real_bulletin(void **state)
 		"\n![](talot:fig-1.1)\n",
 		"**注意** 6月1日から3日までは保守のため",
 		"分析者の**コメント**です。",
-		"### 2.1 1026/udp、Ping\\(ICMP\\) ポートを狙ったアクセス",
+		"### 2.1 1026/udp、Ping\\(ICMP\\)へのアクセスの増加",
+		"2007年6月の1026/udpポートへのアクセス数は約2倍になりました。\n\n"
+		    "Ping\\(ICMP\\)へのアクセスは新たに観測されたものです。",
+		"これらの宛先への発信元地域別アクセス数の変化",
 		"\n![](talot:fig-notable-1)\n",
 		"\n![](talot:fig-notable-2)\n",
-		"ただし、UDP のアクセスは",
+		"\nUDP のアクセスは発信元のアドレスを容易に偽装できるため",
 		"**1026/udpについて** Windows Messenger",
 		"\n![](talot:fig-2.3.1)\n",
 		"](talot:fig-2.2.1)", "](talot:fig-2.2.2)", "](talot:fig-2.3.2)",
@@ -616,10 +634,10 @@ test_real_bulletin(void **state)
 	assert_null(strstr(out, "{{"));
 	assert_null(strstr(out, "}}"));
 	assert_null(strstr(out, "\n\n\n"));
-	/* The UDP caveat only for the UDP port, the explanation only when
+	/* The UDP caveat once for the section, the explanation only when
 	 * there is one. */
-	assert_null(strstr(strstr(out, "Ping\\(ICMP\\)ポートへのアクセス数"),
-	    "ただし、UDP"));
+	assert_null(strstr(strstr(out, "UDP のアクセスは") + 1,
+	    "UDP のアクセスは"));
 	assert_null(strstr(out, "**Ping\\(ICMP\\)について**"));
 	assert_int_equal(out[0], '#');
 	free(out);

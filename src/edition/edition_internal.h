@@ -42,6 +42,8 @@ bool edition_figure_known(const char *id, size_t n);
 /* sentences.c */
 /* "約2倍", "新たに観測", … */
 char *ed_ratio_text(struct ed_build *b, const struct notable *n);
+/* "1026/udpポート", "Ping(ICMP)": what an access aims at. */
+char *ed_target(struct ed_build *b, const struct key *k);
 /* The unobserved days for the summary: "6/1～6/3", "6/10～6/12(1観測点)" */
 char *ed_outage_list(struct ed_build *b);
 /* The body text (the template expanded with every sentence). */

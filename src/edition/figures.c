@@ -183,14 +183,14 @@ measure_word(enum measure me)
 /* Caption, sheet and titles of a figure from the strings. */
 static bool
 fig_words(struct ed_build *b, struct ed_figure *f, const struct fig_def *d,
-    const char *port_label, size_t n)
+    const char *port_label, const char *target, size_t n)
 {
 	char key[64], num[8];
 	const char *brk = d->source == SRC_COUNTRIES ? "country" : "port";
 	struct str_arg args[] = {
 		{ "month", b->month_text }, { "prev", b->prev_text },
 		{ "first", b->first_text }, { "port", port_label },
-		{ "n", num },
+		{ "n", num }, { "target", target },
 	};
 
 	snprintf(num, sizeof(num), "%zu", n);
@@ -204,9 +204,9 @@ fig_words(struct ed_build *b, struct ed_figure *f, const struct fig_def *d,
 		snprintf(f->number, sizeof(f->number), "%s", d->number);
 	f->kind = d->kind;
 	snprintf(key, sizeof(key), "caption.%s", d->id);
-	f->caption = ed_expand(b, key, args, 5);
+	f->caption = ed_expand(b, key, args, 6);
 	snprintf(key, sizeof(key), "sheet.%s", d->id);
-	f->sheet = ed_expand(b, key, args, 5);
+	f->sheet = ed_expand(b, key, args, 6);
 	/* a workbook sheet name has at most 31 characters (a notable port's
 	 * sheet, which holds the port's label, is cut by the renderer) */
 	if (f->sheet != NULL && d->source != SRC_NOTABLE &&
@@ -450,17 +450,20 @@ ed_figures_build(struct ed_build *b)
 			for (size_t j = 0; j < m->nnotable && !b->failed; j++) {
 				struct ed_figure *f = &b->ed->figures[k++];
 				char *port = ed_key_label(b, &m->notable[j].key);
+				char *target = ed_target(b, &m->notable[j].key);
 
-				if (fig_words(b, f, d, port ? port : "", j + 1))
+				if (fig_words(b, f, d, port ? port : "",
+				    target ? target : "", j + 1))
 					fig_notable(b, f, &m->notable[j]);
 				free(port);
+				free(target);
 				fig_alt(b, f);
 			}
 			continue;
 		}
 		struct ed_figure *f = &b->ed->figures[k++];
 
-		if (!fig_words(b, f, d, "", 0))
+		if (!fig_words(b, f, d, "", "", 0))
 			break;
 		br = d->source == SRC_PORTS ?
 		    (d->measure == MEASURE_ACCESSES ? &m->ports_acc : &m->ports_src) :

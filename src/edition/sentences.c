@@ -96,9 +96,11 @@ day_range(struct ed_build *b, int mon, int d1, int d2)
 	    { "mon_abbr", abbr } }, 5);
 }
 
-/* Runs of consecutive missing days with the same number of sensors. */
+/* Runs of consecutive missing days with the same number of sensors (the
+ * model's outage ranges). */
 struct run {
 	int first, last, missing;
+	bool all;
 };
 
 static size_t
@@ -106,17 +108,10 @@ missing_runs(const struct month_model *m, struct run *r, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < m->nmissing && n < max; ) {
-		size_t j = i;
-
-		while (j + 1 < m->nmissing &&
-		    m->missing[j + 1].day == m->missing[j].day + 1 &&
-		    m->missing[j + 1].missing == m->missing[i].missing)
-			j++;
-		r[n++] = (struct run){ m->missing[i].day, m->missing[j].day,
-			m->missing[i].missing };
-		i = j + 1;
-	}
+	for (size_t i = 0; i < m->noutages && n < max; i++)
+		r[n++] = (struct run){ m->outages[i].first_day,
+			m->outages[i].last_day, m->outages[i].missing,
+			m->outages[i].all };
 	return n;
 }
 
@@ -137,12 +132,16 @@ ed_outage_list(struct ed_build *b)
 		sb_take(b, &t, day_range(b, month_mon(m->month), r[i].first,
 		    r[i].last));
 		snprintf(cnt, sizeof(cnt), "%d", r[i].missing);
-		if (r[i].missing < m->cur->sensors)
-			sb_take(b, &t, ed_expand(b, "outage.sensors_in_parens",
+		if (!r[i].all)
+			sb_take(b, &t, ed_expand(b, r[i].missing == 1 ?
+			    "outage.sensors_in_parens_one" :
+			    "outage.sensors_in_parens_other",
 			    (struct str_arg[]){ { "n", cnt } }, 1));
 	}
 	return sb_done(b, &t);
 }
+
+static char *sensors_gone(struct ed_build *b);
 
 static char *
 outage_note(struct ed_build *b)
@@ -154,7 +153,7 @@ outage_note(struct ed_build *b)
 	char c1[16], c2[16], c3[16];
 
 	if (n == 0)
-		return ed_strdup(b, "");
+		return m->nsensors_gone > 0 ? sensors_gone(b) : ed_strdup(b, "");
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			sb_add(b, &days, b->list_sep);
@@ -162,9 +161,10 @@ outage_note(struct ed_build *b)
 		    r[i].first, r[i].last));
 		if (!m->outage_same_days) {
 			snprintf(c1, sizeof(c1), "%d", r[i].missing);
-			sb_take(b, &days, ed_expand(b, r[i].missing ==
-			    m->cur->sensors ? "outage.all_in_parens" :
-			    "outage.sensors_in_parens",
+			sb_take(b, &days, ed_expand(b, r[i].all ?
+			    "outage.all_in_parens" : r[i].missing == 1 ?
+			    "outage.sensors_in_parens_one" :
+			    "outage.sensors_in_parens_other",
 			    (struct str_arg[]){ { "n", c1 } }, 1));
 		}
 	}
@@ -190,6 +190,10 @@ outage_note(struct ed_build *b)
 		    { "days", days.s }, { "count", c2 }, { "sensors", c3 } },
 		    3));
 	}
+	if (m->nsensors_gone > 0) {
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, sensors_gone(b));
+	}
 out:
 	free(days.s);
 	return sb_done(b, &t);
@@ -198,20 +202,34 @@ out:
 char *
 ed_ratio_text(struct ed_build *b, const struct notable *n)
 {
-	char v[32];
-	double r = n->ratio;
+	char v[FMT_DEC_MAX];
 
-	if (!isfinite(r))
+	if (n->no_data_cur)
+		return ed_expand(b, "ratio.none", NULL, 0);
+	if (n->is_new)
 		return ed_expand(b, "ratio.new", NULL, 0);
-	if (r >= 1.95) {
-		char buf[FMT_INT_MAX];
-
-		snprintf(v, sizeof(v), "%s", fmt_round_int(r, buf));
-	} else {
-		snprintf(v, sizeof(v), "%.1f", floor(r * 10 + 0.5) / 10);
-	}
+	if (!n->has_ratio)
+		return ed_expand(b, "ratio.no_prev", NULL, 0);
+	if (n->ratio_ten_plus)
+		return ed_expand(b, "ratio.ten_plus", NULL, 0);
+	fmt_decimal(n->ratio_display, n->ratio_display < 2 ? 1 : 0, v,
+	    sizeof(v));
 	return ed_expand(b, "ratio.about", (struct str_arg[]){ { "ratio", v } },
 	    1);
+}
+
+/* "1026/udpポート" / "Ping(ICMP)": what an access is aimed at, in a
+ * sentence or a caption (an ICMP message is not a port). */
+char *
+ed_target(struct ed_build *b, const struct key *k)
+{
+	char *label = ed_key_label(b, k), *t;
+
+	t = ed_expand(b, k->kind == KEY_PORT && k->proto == PROTO_ICMP ?
+	    "target.icmp" : "target.port",
+	    (struct str_arg[]){ { "label", label } }, 1);
+	free(label);
+	return t;
 }
 
 static char *
@@ -229,36 +247,223 @@ label_list(struct ed_build *b, const struct key *keys, size_t n)
 }
 
 static char *
+pct_text(double rel, char *buf, size_t len)
+{
+	return fmt_decimal(fabs(rel) * 100, 0, buf, len);
+}
+
+/* "1026/udp(約2倍)", "9999/tcp(新たに観測)", "445/tcp(約40%減)" */
+static char *
+change_item(struct ed_build *b, const struct port_change *c, bool rise)
+{
+	char *label = ed_key_label(b, &c->key), *t, v[FMT_DEC_MAX];
+	struct str_arg args[2] = { { "port", label }, { "ratio", v } };
+
+	v[0] = '\0';
+	if (rise && c->is_new)
+		t = ed_expand(b, "change.item_new", args, 1);
+	else if (!rise && c->vanished)
+		t = ed_expand(b, "change.item_vanished", args, 1);
+	else if (rise && isfinite(c->ratio) && c->ratio >= 10)
+		t = ed_expand(b, "change.item_ten_plus", args, 1);
+	else if (rise) {
+		double r = fmt_round_to(c->ratio, c->ratio < 2 ? 1 : 0);
+
+		fmt_decimal(r, r < 2 ? 1 : 0, v, sizeof(v));
+		t = ed_expand(b, "change.item_ratio", args, 2);
+	} else {
+		pct_text(1 - c->ratio, v, sizeof(v));
+		args[1].name = "pct";
+		t = ed_expand(b, "change.item_fall", args, 2);
+	}
+	free(label);
+	return t;
+}
+
+static char *
+change_list(struct ed_build *b, const struct port_change *c, size_t n,
+    bool rise)
+{
+	struct sb t = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			sb_add(b, &t, i + 1 == n ?
+			    ed_word(b, "format.list_last_sep") : b->list_sep);
+		sb_take(b, &t, change_item(b, &c[i], rise));
+	}
+	return sb_done(b, &t);
+}
+
+/* The month against the previous one: the level per sensor per day, a
+ * changed mix, the largest rises and falls (new and vanished ports
+ * included), every part only when it is true. */
+static char *
 change_sentence(struct ed_build *b)
 {
 	const struct month_model *m = b->m;
 	const struct month_summary *c = m->cur, *p = &m->six[MODEL_MONTHS - 2];
-	struct key keys[MODEL_NOTABLE_MAX];
-	char pct[16], *list, *s;
-	double r;
 	struct str_arg args[3];
+	struct sb t = { 0 };
+	char pct[FMT_DEC_MAX], *list;
+	double rel = m->change_relative;
+	bool same;
 
-	if (!p->has_data)
+	if (!m->has_prev)
 		return ed_expand(b, "change.no_prev", NULL, 0);
 	args[0] = (struct str_arg){ "prev", b->prev_text };
 	if (p->total.accesses == 0)
 		return ed_expand(b, c->total.accesses == 0 ?
 		    "change.both_zero" : "change.prev_zero", args, 1);
-	r = c->accesses_per_sensor_day / p->accesses_per_sensor_day;
-	snprintf(pct, sizeof(pct), "%.0f", floor(fabs(r - 1) * 100 + 0.5));
-	for (size_t i = 0; i < m->nnotable; i++)
-		keys[i] = m->notable[i].key;
-	list = label_list(b, keys, m->nnotable);
+	pct_text(rel, pct, sizeof(pct));
 	args[1] = (struct str_arg){ "pct", pct };
-	args[2] = (struct str_arg){ "ports", list };
-	if (m->nnotable > 0)
-		s = ed_expand(b, fabs(r - 1) < 0.05 ? "change.same_notable" :
-		    r > 1 ? "change.up_notable" : "change.down_notable", args, 3);
-	else
-		s = ed_expand(b, fabs(r - 1) < 0.05 ? "change.same" :
-		    r > 1 ? "change.up" : "change.down", args, 3);
-	free(list);
-	return s;
+	same = strcmp(pct, "0") == 0 || fabs(rel) < 0.05;
+	sb_take(b, &t, ed_expand(b, same ? "change.level_same" : rel > 0 ?
+	    "change.level_up" : "change.level_down", args, 2));
+	if (m->mix_changed) {
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, "change.mix", args, 1));
+	}
+	if (m->nrises > 0) {
+		list = change_list(b, m->rises, m->nrises, true);
+		args[2] = (struct str_arg){ "list", list };
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, m->nrises == 1 ?
+		    "change.rises_one" : "change.rises_other", args, 3));
+		free(list);
+	}
+	if (m->nfalls > 0) {
+		list = change_list(b, m->falls, m->nfalls, false);
+		args[2] = (struct str_arg){ "list", list };
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, m->nfalls == 1 ?
+		    "change.falls_one" : "change.falls_other", args, 3));
+		free(list);
+	}
+	if (same && !m->mix_changed && m->nrises == 0 && m->nfalls == 0) {
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, "change.none", args, 1));
+	}
+	return sb_done(b, &t);
+}
+
+/* The trend of the six months, and the last month when it goes the other
+ * way. */
+static char *
+trend_sentence(struct ed_build *b)
+{
+	const struct month_model *m = b->m;
+	struct sb t = { 0 };
+	char pct[FMT_DEC_MAX];
+
+	sb_take(b, &t, ed_expand(b, trend_keys[m->trend], NULL, 0));
+	if (m->reverses) {
+		pct_text(m->change_relative, pct, sizeof(pct));
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, m->change_relative > 0 ?
+		    "trend.reverse_up" : "trend.reverse_down",
+		    (struct str_arg[]){ { "month", b->month_text },
+		    { "prev", b->prev_text }, { "pct", pct } }, 3));
+	}
+	return sb_done(b, &t);
+}
+
+static char *
+name_list(struct ed_build *b, const struct sensor_name *v, size_t n)
+{
+	struct sb t = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			sb_add(b, &t, i + 1 == n ?
+			    ed_word(b, "format.list_last_sep") : b->list_sep);
+		sb_add(b, &t, v[i].name);
+	}
+	return sb_done(b, &t);
+}
+
+/* Sensors observed in M-1 and on no day of M, named. */
+static char *
+sensors_gone(struct ed_build *b)
+{
+	const struct month_model *m = b->m;
+	char *names = name_list(b, m->sensors_gone, m->nsensors_gone), *t;
+
+	t = ed_expand(b, m->nsensors_gone == 1 ? "sensors.gone_one" :
+	    "sensors.gone_other", (struct str_arg[]){ { "names", names },
+	    { "month", b->month_text }, { "prev", b->prev_text } }, 3);
+	free(names);
+	return t;
+}
+
+/* The number of sensors against M-1, and the ones that joined. */
+static char *
+sensors_sentence(struct ed_build *b)
+{
+	const struct month_model *m = b->m;
+	struct sb t = { 0 };
+	char n[FMT_INT_MAX], pn[FMT_INT_MAX];
+	struct str_arg args[4] = { { "month", b->month_text },
+		{ "prev", b->prev_text }, { "n", n }, { "prev_n", pn } };
+
+	if (!m->sensors_changed)
+		return ed_strdup(b, "");
+	fmt_int(m->cur->sensors, n);
+	fmt_int(m->sensors_prev, pn);
+	sb_take(b, &t, ed_expand(b, m->cur->sensors > m->sensors_prev ?
+	    "sensors.more" : "sensors.fewer", args, 4));
+	if (m->nsensors_added > 0) {
+		char *names = name_list(b, m->sensors_added,
+		    m->nsensors_added);
+
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, m->nsensors_added == 1 ?
+		    "sensors.added_one" : "sensors.added_other",
+		    (struct str_arg[]){ { "names", names },
+		    { "month", b->month_text } }, 2));
+		free(names);
+	}
+	return sb_done(b, &t);
+}
+
+/* The paragraph of notable port i. */
+static char *
+notable_sentence(struct ed_build *b, const struct notable *nt)
+{
+	struct sb t = { 0 };
+	char *target = ed_target(b, &nt->key), *label, *ratio;
+	char rate[FMT_INT_MAX], share[FMT_DEC_MAX];
+	struct str_arg args[5];
+
+	fmt_round_int(nt->cur_rate, rate);
+	ratio = ed_ratio_text(b, nt);
+	args[0] = (struct str_arg){ "target", target };
+	args[1] = (struct str_arg){ "month", b->month_text };
+	args[2] = (struct str_arg){ "prev", b->prev_text };
+	args[3] = (struct str_arg){ "rate", rate };
+	args[4] = (struct str_arg){ "ratio", ratio };
+	sb_take(b, &t, ed_expand(b, nt->no_data_cur ? "notable.none" :
+	    nt->is_new ? "notable.new" : nt->has_ratio ? "notable.ratio" :
+	    "notable.no_prev", args, 5));
+	free(ratio);
+	if (nt->has_dominant && nt->cur > 0) {
+		label = ed_key_label(b, &nt->dominant);
+		fmt_decimal(nt->dominant_share * 100, 0, share, sizeof(share));
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, "notable.dominant",
+		    (struct str_arg[]){ { "country", label },
+		    { "share", share } }, 2));
+		free(label);
+	}
+	if (model_icmp_is_response(&nt->key)) {
+		label = ed_key_label(b, &nt->key);
+		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
+		sb_take(b, &t, ed_expand(b, "notable.icmp_response",
+		    (struct str_arg[]){ { "label", label } }, 1));
+		free(label);
+	}
+	free(target);
+	return sb_done(b, &t);
 }
 
 /* Every talot: figure named in DIR/bulletin.md (outside {{! comments }})
@@ -359,7 +564,7 @@ ed_markdown(struct ed_build *b)
 	struct key top[3];
 	size_t n;
 	char *md = NULL;
-	bool ok;
+	bool ok, any_udp = false, any_icmp = false;
 
 	if (c == NULL) {
 		err_set(b->e, "out of memory");
@@ -383,6 +588,10 @@ ed_markdown(struct ed_build *b)
 	    tpl_setf(c, "sensors", "%d", s->sensors) &&
 	    set_owned(c, "sensors_text", count_text(b, "count.sensors",
 	    s->sensors)) &&
+	    set_owned(c, "sources_text", count_text(b, "count.sources",
+	    fmt_round(s->sources_per_sensor_day))) &&
+	    set_owned(c, "unknown_sources_text", count_text(b,
+	    "count.unknown_sources", fmt_round(s->sources_per_sensor_day))) &&
 	    tpl_set(c, "total_accesses", num(s->total.accesses, nb)) &&
 	    tpl_set(c, "per_sensor_accesses",
 	    fmt_round_int(s->accesses_per_sensor_day, nb)) &&
@@ -390,8 +599,8 @@ ed_markdown(struct ed_build *b)
 	    fmt_round_int(s->sources_per_sensor_day, nb)) &&
 	    tpl_set(c, "accesses_per_source",
 	    fmt_round_int(s->accesses_per_source, nb)) &&
-	    set_owned(c, "trend_sentence", ed_expand(b, trend_keys[m->trend],
-	    NULL, 0));
+	    set_owned(c, "trend_sentence", trend_sentence(b)) &&
+	    set_owned(c, "sensors_sentence", sensors_sentence(b));
 	/* top ports: the leaders, those with >= 10 % of accesses (at least 1,
 	 * at most 3) */
 	n = 0;
@@ -401,12 +610,23 @@ ed_markdown(struct ed_build *b)
 			break;
 		top[n++] = m->ports_acc.keys[i];
 	}
-	ok = ok && set_owned(c, "top_ports_sentence", label_list(b, top, n)) &&
+	{
+		char *list = label_list(b, top, n);
+
+		ok = ok && list != NULL &&
+		    tpl_set(c, "top_ports_sentence", list) &&
+		    set_owned(c, "top_sentence", ed_expand(b, n == 1 ?
+		    "top.one" : "top.other", (struct str_arg[]){
+		    { "month", b->month_text }, { "list", list } }, 2));
+		free(list);
+	}
+	ok = ok &&
 	    tpl_set_bool(c, "has_traffic", s->total.accesses > 0) &&
 	    set_owned(c, "change_sentence", change_sentence(b)) &&
-	    tpl_set_bool(c, "has_outage", m->nmissing > 0) &&
+	    tpl_set_bool(c, "has_outage", m->nmissing > 0 ||
+	    m->nsensors_gone > 0) &&
 	    set_owned(c, "outage_note", outage_note(b)) &&
-	    tpl_set_bool(c, "has_prev", m->six[MODEL_MONTHS - 2].has_data) &&
+	    tpl_set_bool(c, "has_prev", m->has_prev) &&
 	    tpl_set_bool(c, "has_notable", m->nnotable > 0) &&
 	    tpl_declare_section(c, "notable");
 	for (size_t i = 0; ok && i < m->nnotable; i++) {
@@ -414,25 +634,37 @@ ed_markdown(struct ed_build *b)
 		struct tpl_ctx *it = tpl_section_add(c, "notable");
 		const char *ex = catalog_port_explanation(o->cat, nt->key.proto,
 		    nt->key.port);
-		char *dom = ed_key_label(b, &nt->dominant);
 
+		any_udp = any_udp || (nt->key.proto == PROTO_UDP &&
+		    nt->cur > 0);
+		any_icmp = any_icmp || nt->key.proto == PROTO_ICMP;
 		ok = it != NULL && tpl_setf(it, "n", "%zu", i + 1) &&
 		    set_owned(it, "port_label", ed_key_label(b, &nt->key)) &&
-		    set_owned(it, "ratio_text", ed_ratio_text(b, nt)) &&
-		    tpl_set(it, "dominant_country", dom ? dom : "") &&
-		    tpl_setf(it, "dominant_share", "%.0f",
-		    floor(nt->dominant_share * 100 + 0.5)) &&
-		    tpl_set(it, "explanation", ex ? ex : "") &&
-		    tpl_set_bool(it, "is_udp", nt->key.proto == PROTO_UDP);
-		free(dom);
+		    set_owned(it, "target", ed_target(b, &nt->key)) &&
+		    set_owned(it, "notable_sentence", notable_sentence(b, nt)) &&
+		    tpl_set(it, "explanation", ex ? ex : "");
 	}
 	if (ok) {
 		struct key keys[MODEL_NOTABLE_MAX];
+		char *list;
 
 		for (size_t i = 0; i < m->nnotable; i++)
 			keys[i] = m->notable[i].key;
-		ok = set_owned(c, "notable_labels", label_list(b, keys,
-		    m->nnotable));
+		list = label_list(b, keys, m->nnotable);
+		ok = list != NULL && tpl_set(c, "notable_labels", list) &&
+		    set_owned(c, "notable_heading", ed_expand(b, any_icmp ?
+		    "notable.heading_mixed" : "notable.heading_ports",
+		    (struct str_arg[]){ { "list", list } }, 1)) &&
+		    set_owned(c, "notable_intro", ed_expand(b, "notable.intro",
+		    (struct str_arg[]){ { "month", b->month_text },
+		    { "prev", b->prev_text }, { "what", ed_word(b,
+		    m->nnotable == 1 ? (any_icmp ? "notable.this_target" :
+		    "notable.this_port") : (any_icmp ? "notable.these_targets" :
+		    "notable.these_ports")) } }, 3)) &&
+		    tpl_set_bool(c, "any_udp", any_udp) &&
+		    set_owned(c, "udp_caveat", ed_expand(b, "notable.udp_caveat",
+		    NULL, 0));
+		free(list);
 	}
 	ok = ok && tpl_set_bool(c, "has_notes", o->notes_md != NULL) &&
 	    tpl_set_raw(c, "notes", o->notes_md ? o->notes_md : "");
