@@ -93,6 +93,7 @@ cmd_demo(int argc, char **argv)
 	printf("wrote the sample store %s: %s rows, %lld sensor-days, "
 	    "2007-01..2007-06\n", db, fmt_int(sum.rows, b1),
 	    (long long)sum.sensor_days);
+	import_summary_finish(&sum);
 	rc = EXIT_OK;
 out:
 	if (rc != EXIT_OK) {

@@ -73,6 +73,7 @@ cmd_import(int argc, char **argv)
 			printf(" %04d-%02d", sum.months[i] / 100,
 			    sum.months[i] % 100);
 		printf("\n");
+		import_summary_finish(&sum);
 	}
 	diag_finish(&d);
 	store_close(s);

@@ -14,7 +14,6 @@
 #include "pack.h"
 
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
-#define MAP_FLUSH_AT (1u << 19)
 
 struct store {
 	sqlite3 *db;
@@ -348,7 +347,7 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	if (s->writable) {
 		if (!exec(s, "PRAGMA journal_mode=WAL", e) ||
 		    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
-		    !exec(s, "PRAGMA cache_size=-65536", e))
+		    !exec(s, "PRAGMA cache_size=-8192", e))
 			goto fail;
 	} else if (!exec(s, "PRAGMA query_only=1", e))
 		goto fail;
@@ -451,16 +450,31 @@ cmap_free(struct cmap *m)
 /* ---- import ---- */
 
 /*
- * Rows are gathered per sensor-day (a small hash finds duplicate keys at
- * once) and written as one packed blob per sensor-day.  Rollup deltas are
- * summed in memory per (day, port), (day, country), (day, port, country),
- * (month, port), (month, country) and merged into the per-day blobs and the
- * monthly rows when the maps grow large and at commit: additions commute,
- * so flushing early is always right.  A sensor-day seen for the first time
- * in this import first subtracts what the store held for it.
+ * Rows are gathered in one map for all sensor-days of the import, keyed by
+ * (sensor-day index, cell), so that the order of the rows does not matter.
+ * When the maps grow large and at commit, the gathered cells are written as
+ * one packed blob per sensor-day touched (merged with what this import
+ * wrote for it before).  Rollup deltas are summed in memory per (day, port),
+ * (day, country), (day, port, country), (month, port), (month, country) and
+ * merged into the per-day blobs and the monthly rows at the same times:
+ * additions commute, so flushing early is always right.  A sensor-day seen
+ * for the first time in this import first subtracts what the store held for
+ * it.  Memory is bounded by the flush size, not by the number of rows.
  */
 
 enum { R_DP, R_DC, R_PDC, R_MP, R_MC, R_N };
+
+/* flags of a sensor-day seen in this import */
+enum { SD_MARKER = 1, SD_TRAFFIC = 2, SD_WRITTEN = 4, SD_DIRTY = 8 };
+
+struct sdinfo {
+	int32_t day;
+	uint8_t flags;
+	int64_t sid;
+	size_t name;               /* index in names */
+};
+
+#define CELL_BITS 28           /* a cell key (ckey) fits in 28 bits */
 
 struct store_import {
 	struct store *s;
@@ -468,24 +482,21 @@ struct store_import {
 	sqlite3_stmt *ins_sensor, *get_sd, *put_sd, *get_day, *put_day,
 	    *up_mp, *up_mc;
 	struct cmap roll[R_N];
-	struct cmap sd;            /* (day, sensor) seen: n = flags */
-	/* the sensor-day being gathered */
-	bool have_cur, cur_marker;
-	int32_t cur_day;
-	int64_t cur_sid;
-	struct cmap cur_keys;      /* key -> index (in a) */
-	struct pcell *buf;
-	size_t nbuf, capbuf;
+	struct cmap sd;            /* day << 30 | sensor id -> a = index in sds */
+	struct sdinfo *sds;
+	size_t nsds, capsds;
+	size_t *dirty;             /* indices in sds written at the next flush */
+	size_t ndirty, capdirty;
+	struct cmap cells;         /* sds index << CELL_BITS | cell -> counts */
+	struct cmap months;        /* YYYYMM touched */
 	char (*names)[CSV_SENSOR_MAX + 1];
 	int64_t *ids;
 	size_t nnames, capnames, last;
+	uint32_t *name_hash;       /* open addressing: index in names + 1 */
+	size_t cap_hash;
 	int64_t rows, replaced, sensor_days;
 	int32_t dmin, dmax;
-	int32_t months[240];
-	size_t nmonths;
 };
-
-enum { SD_MARKER = 2 };   /* flags of a (day, sensor) seen in this import */
 
 static unsigned
 proto_code(unsigned proto)
@@ -585,6 +596,56 @@ slot_cmp(const void *pa, const void *pb)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
+/* Sorts v by key: a least-significant-digit radix sort by 11-bit digits,
+ * skipping the digits all keys share (a flush sorts up to FLUSH_AT entries,
+ * the largest part of an import's time with qsort).  False if out of
+ * memory. */
+static bool
+slots_sort(struct slot *v, size_t n)
+{
+	enum { DBITS = 11, NDIG = (64 + DBITS - 1) / DBITS };
+	size_t cnt[1u << DBITS];
+	struct slot *tmp, *src = v, *dst;
+	uint64_t all_or = 0, all_and = UINT64_MAX;
+
+	if (n < 64) {
+		qsort(v, n, sizeof(*v), slot_cmp);
+		return true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		all_or |= v[i].key;
+		all_and &= v[i].key;
+	}
+	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
+		return false;
+	dst = tmp;
+	for (unsigned d = 0; d < NDIG; d++) {
+		unsigned sh = d * DBITS;
+		uint64_t mask = (UINT64_C(1) << DBITS) - 1;
+		size_t sum = 0;
+
+		if ((((all_or ^ all_and) >> sh) & mask) == 0)
+			continue;   /* every key has the same digit here */
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[src[i].key >> sh & mask]++;
+		for (size_t b = 0; b < (1u << DBITS); b++) {
+			size_t c = cnt[b];
+
+			cnt[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[src[i].key >> sh & mask]++] = src[i];
+		dst = src;
+		src = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	return true;
+}
+
 /* The map's entries, sorted by key; *n set.  NULL if empty or no memory. */
 static struct slot *
 map_sorted(struct cmap *m, size_t *n, bool *ok)
@@ -606,7 +667,11 @@ map_sorted(struct cmap *m, size_t *n, bool *ok)
 		v[k] = m->v[i];
 		v[k++].key--;
 	}
-	qsort(v, k, sizeof(*v), slot_cmp);
+	if (!slots_sort(v, k)) {
+		free(v);
+		*ok = false;
+		return NULL;
+	}
 	*n = k;
 	return v;
 }
@@ -769,30 +834,73 @@ flush_months(struct store_import *im, struct err *e)
 	return true;
 }
 
-static int64_t
-sensor_id(struct store_import *im, const char *name, struct err *e)
+static uint64_t
+name_hash(const char *name)
 {
-	if (im->last < im->nnames && strcmp(im->names[im->last], name) == 0)
-		return im->ids[im->last];
-	for (size_t i = 0; i < im->nnames; i++) {
-		if (strcmp(im->names[i], name) == 0) {
-			im->last = i;
-			return im->ids[i];
-		}
-	}
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * UINT64_C(0x100000001b3);
+	return mix(h);
+}
+
+/* Makes room for one more name in names, ids and the hash. */
+static bool
+names_grow(struct store_import *im)
+{
 	if (im->nnames == im->capnames) {
 		size_t ncap = im->capnames ? im->capnames * 2 : 64;
 		void *nn = realloc(im->names, ncap * sizeof(*im->names));
 		void *ni;
 
 		if (nn == NULL)
-			return err_set(e, "out of memory"), -1;
+			return false;
 		im->names = nn;
 		ni = realloc(im->ids, ncap * sizeof(*im->ids));
 		if (ni == NULL)
-			return err_set(e, "out of memory"), -1;
+			return false;
 		im->ids = ni;
 		im->capnames = ncap;
+	}
+	if ((im->nnames + 1) * 2 > im->cap_hash) {
+		size_t ncap = im->cap_hash ? im->cap_hash * 2 : 128;
+		uint32_t *nh = calloc(ncap, sizeof(*nh));
+
+		if (nh == NULL || ncap > UINT32_MAX)
+			return free(nh), false;
+		for (size_t i = 0; i < im->nnames; i++) {
+			size_t h = name_hash(im->names[i]) & (ncap - 1);
+
+			while (nh[h] != 0)
+				h = (h + 1) & (ncap - 1);
+			nh[h] = (uint32_t)i + 1;
+		}
+		free(im->name_hash);
+		im->name_hash = nh;
+		im->cap_hash = ncap;
+	}
+	return true;
+}
+
+/* The id of sensor name (added to the store if new); -1 with e set. */
+static int64_t
+sensor_id(struct store_import *im, const char *name, struct err *e)
+{
+	size_t h;
+
+	if (im->last < im->nnames && strcmp(im->names[im->last], name) == 0)
+		return im->ids[im->last];
+	if (!names_grow(im))
+		return err_set(e, "out of memory"), -1;
+	h = name_hash(name) & (im->cap_hash - 1);
+	while (im->name_hash[h] != 0) {
+		size_t i = im->name_hash[h] - 1;
+
+		if (strcmp(im->names[i], name) == 0) {
+			im->last = i;
+			return im->ids[i];
+		}
+		h = (h + 1) & (im->cap_hash - 1);
 	}
 	sqlite3_bind_text(im->ins_sensor, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(im->ins_sensor) != SQLITE_ROW) {
@@ -803,6 +911,7 @@ sensor_id(struct store_import *im, const char *name, struct err *e)
 	im->ids[im->nnames] = sqlite3_column_int64(im->ins_sensor, 0);
 	sqlite3_reset(im->ins_sensor);
 	strcpy(im->names[im->nnames], name);
+	im->name_hash[h] = (uint32_t)im->nnames + 1;
 	im->last = im->nnames;
 	return im->ids[im->nnames++];
 }
@@ -877,123 +986,6 @@ read_sensor_day(struct store_import *im, int32_t day, int64_t sid,
 	return ok;
 }
 
-static int
-pcell_cmp(const void *pa, const void *pb)
-{
-	const struct pcell *a = pa, *b = pb;
-
-	return (a->key > b->key) - (a->key < b->key);
-}
-
-/* Writes the sensor-day being gathered. */
-static bool
-flush_current(struct store_import *im, struct err *e)
-{
-	int64_t a = 0, s = 0;
-	bool ok;
-
-	if (!im->have_cur)
-		return true;
-	if (im->nbuf > 1)
-		qsort(im->buf, im->nbuf, sizeof(*im->buf), pcell_cmp);
-	for (size_t i = 0; i < im->nbuf; i++) {
-		if (__builtin_add_overflow(a, im->buf[i].a, &a) ||
-		    __builtin_add_overflow(s, im->buf[i].s, &s))
-			return err_set(e, "counts too large: a sum exceeds 2^63");
-	}
-	sqlite3_bind_int(im->put_sd, 1, im->cur_day);
-	sqlite3_bind_int64(im->put_sd, 2, im->cur_sid);
-	sqlite3_bind_int64(im->put_sd, 3, (int64_t)im->nbuf);
-	sqlite3_bind_int64(im->put_sd, 4, a);
-	sqlite3_bind_int64(im->put_sd, 5, s);
-	ok = bind_blob(im->put_sd, 6, im->buf, im->nbuf) ? true :
-	    err_set(e, "out of memory");
-	ok = ok && step_done(im->s, im->put_sd, e, "writing a sensor-day");
-	sqlite3_clear_bindings(im->put_sd);
-	im->have_cur = false;
-	im->nbuf = 0;
-	cmap_clear(&im->cur_keys);
-	return ok;
-}
-
-static bool
-buf_push(struct store_import *im, uint64_t key, int64_t a, int64_t s)
-{
-	if (im->nbuf == im->capbuf) {
-		size_t ncap = im->capbuf ? im->capbuf * 2 : 4096;
-		struct pcell *nb = realloc(im->buf, ncap * sizeof(*nb));
-
-		if (nb == NULL)
-			return false;
-		im->buf = nb;
-		im->capbuf = ncap;
-	}
-	im->buf[im->nbuf].key = key;
-	im->buf[im->nbuf].a = a;
-	im->buf[im->nbuf].s = s;
-	im->nbuf++;
-	return true;
-}
-
-/* Makes (day, sid) the sensor-day being gathered. */
-static bool
-switch_sensor_day(struct store_import *im, int32_t day, int64_t sid,
-    struct err *e)
-{
-	struct pcell *old = NULL;
-	size_t nold = 0;
-	struct slot *sd;
-	bool fresh, had, ok;
-
-	if (!flush_current(im, e))
-		return false;
-	sd = cmap_find(&im->sd, (uint64_t)day << 30 | (uint64_t)sid, &fresh);
-	if (sd == NULL)
-		return err_set(e, "out of memory");
-	if (!read_sensor_day(im, day, sid, &old, &nold, &had, e))
-		return false;
-	ok = true;
-	if (fresh) {
-		/* first time in this import: replace what the store held */
-		if (had)
-			im->replaced++;
-		for (size_t i = 0; ok && i < nold; i++)
-			ok = roll_add(im, day, old[i].key, -1, old[i].a, old[i].s,
-			    e);
-		im->sensor_days++;
-		if (day < im->dmin)
-			im->dmin = day;
-		if (day > im->dmax)
-			im->dmax = day;
-		{
-			bool seen = false;
-
-			for (size_t m = 0; m < im->nmonths; m++)
-				seen = seen || im->months[m] == day / 100;
-			if (!seen && im->nmonths < sizeof(im->months) /
-			    sizeof(*im->months))
-				im->months[im->nmonths++] = day / 100;
-		}
-	} else {
-		/* gathered before in this import: continue from it */
-		for (size_t i = 0; ok && i < nold; i++) {
-			bool f;
-			struct slot *k = cmap_find(&im->cur_keys, old[i].key, &f);
-
-			ok = k != NULL && buf_push(im, old[i].key, old[i].a,
-			    old[i].s);
-			if (!ok)
-				err_set(e, "out of memory");
-		}
-	}
-	free(old);
-	im->have_cur = ok;
-	im->cur_day = day;
-	im->cur_sid = sid;
-	im->cur_marker = (sd->n & SD_MARKER) != 0;
-	return ok;
-}
-
 static const char *
 day_str(int32_t d, char *buf, size_t len)
 {
@@ -1002,6 +994,194 @@ day_str(int32_t d, char *buf, size_t len)
 	return buf;
 }
 
+/* "duplicate key: DAY,SENSOR,PROTO,PORT,CC appears twice in this import" */
+static bool
+dup_err(struct store_import *im, const struct sdinfo *sd, uint64_t cell,
+    struct err *e)
+{
+	char ds[16], cc[3];
+	unsigned port = (unsigned)(cell >> 10);
+
+	cc_decode((unsigned)(cell & 0x3ff), cc);
+	return err_set(e, "duplicate key: %s,%s,%s,%u,%s appears twice in this import",
+	    day_str(sd->day, ds, sizeof(ds)), im->names[sd->name],
+	    csv_proto_name((int)proto_decode(port >> 16 & 3)), port & 0xffff,
+	    cc);
+}
+
+/* Writes one sensor-day: its cells gathered now (d, sorted), after those
+ * this import wrote for it before. */
+static bool
+write_sensor_day(struct store_import *im, struct sdinfo *sd,
+    const struct pcell *d, size_t nd, struct err *e)
+{
+	struct pcell *old = NULL, *v = NULL;
+	size_t nold = 0, n = 0;
+	int64_t a = 0, s = 0;
+	bool had, ok = true;
+
+	if (sd->flags & SD_WRITTEN) {
+		size_t i = 0, j = 0;
+
+		if (!read_sensor_day(im, sd->day, sd->sid, &old, &nold, &had, e))
+			return false;
+		v = malloc((nold + nd + 1) * sizeof(*v));
+		if (v == NULL) {
+			free(old);
+			return err_set(e, "out of memory");
+		}
+		while (ok && (i < nold || j < nd)) {
+			if (j >= nd || (i < nold && old[i].key < d[j].key))
+				v[n++] = old[i++];
+			else if (i >= nold || d[j].key < old[i].key)
+				v[n++] = d[j++];
+			else
+				ok = dup_err(im, sd, d[j].key, e);
+		}
+		free(old);
+		d = v;
+		nd = n;
+	}
+	for (size_t i = 0; ok && i < nd; i++) {
+		if (__builtin_add_overflow(a, d[i].a, &a) ||
+		    __builtin_add_overflow(s, d[i].s, &s))
+			ok = err_set(e, "counts too large: a sum exceeds 2^63");
+	}
+	if (ok) {
+		sqlite3_bind_int(im->put_sd, 1, sd->day);
+		sqlite3_bind_int64(im->put_sd, 2, sd->sid);
+		sqlite3_bind_int64(im->put_sd, 3, (int64_t)nd);
+		sqlite3_bind_int64(im->put_sd, 4, a);
+		sqlite3_bind_int64(im->put_sd, 5, s);
+		ok = bind_blob(im->put_sd, 6, d, nd) ? true :
+		    err_set(e, "out of memory");
+		ok = ok && step_done(im->s, im->put_sd, e,
+		    "writing a sensor-day");
+		sqlite3_clear_bindings(im->put_sd);
+	}
+	free(v);
+	sd->flags = (uint8_t)((sd->flags | SD_WRITTEN) & ~SD_DIRTY);
+	return ok;
+}
+
+static int
+size_cmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* Writes every sensor-day touched since the last flush. */
+static bool
+flush_cells(struct store_import *im, struct err *e)
+{
+	struct slot *v;
+	struct pcell *d = NULL;
+	size_t n, j = 0;
+	bool ok = true;
+
+	v = map_sorted(&im->cells, &n, &ok);
+	if (!ok)
+		return err_set(e, "out of memory");
+	if (n > 0 && (d = malloc(n * sizeof(*d))) == NULL) {
+		free(v);
+		return err_set(e, "out of memory");
+	}
+	if (im->ndirty > 1)
+		qsort(im->dirty, im->ndirty, sizeof(*im->dirty), size_cmp);
+	for (size_t k = 0; ok && k < im->ndirty; k++) {
+		size_t idx = im->dirty[k], from = j;
+
+		while (j < n && v[j].key >> CELL_BITS == idx) {
+			d[j].key = v[j].key & ((UINT64_C(1) << CELL_BITS) - 1);
+			d[j].a = v[j].a;
+			d[j].s = v[j].s;
+			j++;
+		}
+		ok = write_sensor_day(im, &im->sds[idx], d + from, j - from, e);
+	}
+	free(d);
+	free(v);
+	im->ndirty = 0;
+	cmap_clear(&im->cells);
+	return ok;
+}
+
+static void
+mark_dirty(struct store_import *im, size_t idx)
+{
+	/* room is made before, in sd_get */
+	if (!(im->sds[idx].flags & SD_DIRTY)) {
+		im->sds[idx].flags |= SD_DIRTY;
+		im->dirty[im->ndirty++] = idx;
+	}
+}
+
+/* The index in sds of (day, sid); a sensor-day new to this import is added
+ * and what the store held for it is taken out of the rollups.  -1 with e
+ * set. */
+static int64_t
+sd_get(struct store_import *im, int32_t day, int64_t sid, struct err *e)
+{
+	struct pcell *old = NULL;
+	size_t nold = 0;
+	struct slot *sl;
+	bool fresh, had, ok = true;
+
+	sl = cmap_find(&im->sd, (uint64_t)day << 30 | (uint64_t)sid, &fresh);
+	if (sl == NULL)
+		return err_set(e, "out of memory"), -1;
+	if (!fresh)
+		return sl->a;
+	if (im->nsds == im->capsds) {
+		size_t ncap = im->capsds ? im->capsds * 2 : 256;
+		void *ns = realloc(im->sds, ncap * sizeof(*im->sds));
+		void *nd;
+
+		if (ns == NULL)
+			goto nomem;
+		im->sds = ns;
+		nd = realloc(im->dirty, ncap * sizeof(*im->dirty));
+		if (nd == NULL)
+			goto nomem;
+		im->dirty = nd;
+		im->capsds = ncap;
+	}
+	sl->a = (int64_t)im->nsds;
+	im->sds[im->nsds].day = day;
+	im->sds[im->nsds].sid = sid;
+	im->sds[im->nsds].name = im->last;
+	im->sds[im->nsds].flags = 0;
+	im->nsds++;
+	/* first time in this import: replace what the store held */
+	if (!read_sensor_day(im, day, sid, &old, &nold, &had, e))
+		return -1;
+	if (had)
+		im->replaced++;
+	for (size_t i = 0; ok && i < nold; i++)
+		ok = roll_add(im, day, old[i].key, -1, old[i].a, old[i].s, e);
+	free(old);
+	if (!ok)
+		return -1;
+	if (cmap_find(&im->months, (uint64_t)(day / 100), &fresh) == NULL)
+		goto nomem;
+	im->sensor_days++;
+	if (day < im->dmin)
+		im->dmin = day;
+	if (day > im->dmax)
+		im->dmax = day;
+	return sl->a;
+nomem:
+	/* the slot stays with a = 0 would point at another sensor-day: the
+	 * import is over anyway (fatal error) */
+	return err_set(e, "out of memory"), -1;
+}
+
+/* Flush when the gathered cells or the day × port × country rollups reach
+ * this many entries: about 16 MB for each map. */
+#define FLUSH_AT (1u << 17)
+
 int
 store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e)
@@ -1009,7 +1189,8 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 	char ds[16];
 	uint64_t key;
 	struct slot *k;
-	int64_t sid;
+	struct sdinfo *sd;
+	int64_t sid, idx;
 	bool fresh;
 
 	sid = sensor_id(im, r->sensor, e);
@@ -1017,38 +1198,35 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 		return -1;
 	if (sid >= (INT64_C(1) << 30))
 		return err_set(e, "%s: too many sensors", im->s->path), -1;
-	if (!im->have_cur || im->cur_day != r->day || im->cur_sid != sid) {
-		if (!switch_sensor_day(im, r->day, sid, e))
-			return -1;
-	}
+	idx = sd_get(im, r->day, sid, e);
+	if (idx < 0)
+		return -1;
+	if ((uint64_t)idx >= UINT64_C(1) << (64 - CELL_BITS))
+		return err_set(e, "%s: too many sensor-days", im->s->path), -1;
+	sd = &im->sds[idx];
 	im->rows++;
 	if (r->marker) {
-		struct slot *sd;
-
-		if (im->cur_marker) {
+		if (sd->flags & SD_MARKER) {
 			err_set(e, "duplicate '*' row for %s on %s", r->sensor,
 			    day_str(r->day, ds, sizeof(ds)));
 			return 0;
 		}
-		if (im->nbuf > 0) {
+		if (sd->flags & SD_TRAFFIC) {
 			err_set(e, "'*' row for %s on %s, which has traffic rows",
 			    r->sensor, day_str(r->day, ds, sizeof(ds)));
 			return 0;
 		}
-		im->cur_marker = true;
-		sd = cmap_find(&im->sd, (uint64_t)r->day << 30 | (uint64_t)sid,
-		    &fresh);
-		if (sd != NULL)
-			sd->n |= SD_MARKER;
+		sd->flags |= SD_MARKER;
+		mark_dirty(im, (size_t)idx);
 		return 1;
 	}
-	if (im->cur_marker) {
+	if (sd->flags & SD_MARKER) {
 		err_set(e, "traffic row for %s on %s, which has a '*' row",
 		    r->sensor, day_str(r->day, ds, sizeof(ds)));
 		return 0;
 	}
 	key = ckey(r->proto, r->port, r->cc);
-	k = cmap_find(&im->cur_keys, key, &fresh);
+	k = cmap_find(&im->cells, (uint64_t)idx << CELL_BITS | key, &fresh);
 	if (k == NULL)
 		return err_set(e, "out of memory"), -1;
 	if (!fresh) {
@@ -1057,12 +1235,15 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 		    csv_proto_name(r->proto), r->port, r->cc);
 		return 0;
 	}
-	if (!buf_push(im, key, r->accesses, r->sources))
-		return err_set(e, "out of memory"), -1;
+	k->a = r->accesses;
+	k->s = r->sources;
+	sd->flags |= SD_TRAFFIC;
+	mark_dirty(im, (size_t)idx);
 	if (!roll_add(im, r->day, key, 1, r->accesses, r->sources, e))
 		return -1;
-	if (im->roll[R_PDC].len >= MAP_FLUSH_AT &&
-	    (!flush_days(im, e) || !flush_months(im, e)))
+	if ((im->cells.len >= FLUSH_AT || im->roll[R_PDC].len >= FLUSH_AT) &&
+	    (!flush_cells(im, e) || !flush_days(im, e) ||
+	    !flush_months(im, e)))
 		return -1;
 	return 1;
 }
@@ -1081,11 +1262,12 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 {
 	struct store *s = im->s;
 	sqlite3_stmt *chk;
+	int32_t *months = NULL;
 	int64_t bad = 0;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!flush_current(im, e) || !flush_days(im, e) ||
+	if (!flush_cells(im, e) || !flush_days(im, e) ||
 	    !flush_months(im, e))
 		return false;
 	if (im->replaced > 0) {
@@ -1136,16 +1318,32 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 	if (bad > 0)
 		return err_set(e, "%s: counts too large: a monthly sum would exceed 2^63; nothing was imported",
 		    s->path);
-	if (!exec(s, "COMMIT", e))
+	if (im->months.len > 0 &&
+	    (months = malloc(im->months.len * sizeof(*months))) == NULL)
+		return err_set(e, "out of memory");
+	if (!exec(s, "COMMIT", e)) {
+		free(months);
 		return false;
+	}
 	im->open = false;
 	sum->rows = im->rows;
 	sum->sensor_days = im->sensor_days;
 	sum->replaced = im->replaced;
-	sum->nmonths = im->nmonths;
-	memcpy(sum->months, im->months, im->nmonths * sizeof(*im->months));
-	qsort(sum->months, sum->nmonths, sizeof(*sum->months), month_cmp);
+	for (size_t i = 0; i < im->months.cap; i++)
+		if (im->months.v[i].key != 0)
+			months[sum->nmonths++] = (int32_t)(im->months.v[i].key - 1);
+	if (sum->nmonths > 1)
+		qsort(months, sum->nmonths, sizeof(*months), month_cmp);
+	sum->months = months;
 	return true;
+}
+
+void
+import_summary_finish(struct import_summary *sum)
+{
+	free(sum->months);
+	sum->months = NULL;
+	sum->nmonths = 0;
 }
 
 void
@@ -1165,8 +1363,11 @@ store_import_destroy(struct store_import *im)
 	if (im->open)
 		sqlite3_exec(im->s->db, "ROLLBACK", NULL, NULL, NULL);
 	cmap_free(&im->sd);
-	cmap_free(&im->cur_keys);
-	free(im->buf);
+	cmap_free(&im->cells);
+	cmap_free(&im->months);
+	free(im->sds);
+	free(im->dirty);
+	free(im->name_hash);
 	free(im->names);
 	free(im->ids);
 	free(im);

@@ -48,7 +48,7 @@ struct import_summary {
 	int64_t sensor_days;       /* sensor-days written */
 	int64_t replaced;          /* of which replaced stored ones */
 	size_t nmonths;
-	int32_t months[240];       /* YYYYMM touched (first 240) */
+	int32_t *months;           /* YYYYMM touched, ascending; owned */
 };
 
 struct store_import *store_import_begin(struct store *s, struct err *e);
@@ -57,9 +57,12 @@ struct store_import *store_import_begin(struct store *s, struct err *e);
  * fatal store error (e set). */
 int store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e);
-/* Writes rollups and commits.  false with e set: nothing was written. */
+/* Writes rollups and commits.  false with e set: nothing was written.
+ * On success *sum is filled; free it with import_summary_finish(). */
 bool store_import_commit(struct store_import *im, struct import_summary *sum,
     struct err *e);
+/* Frees the months of a summary; a zeroed summary is fine. */
+void import_summary_finish(struct import_summary *sum);
 /* Rolls back and frees; NULL ok.  Also frees after a commit. */
 void store_import_destroy(struct store_import *im);
 
