@@ -216,5 +216,26 @@ expect 1 "import of a month over 2^63" import --db "$DB" "$T/huge.csv"
 same "$DB" "$T/before.db" "import of a month over 2^63"
 expect 0 "info after a month over 2^63" info --db "$DB" --csv
 
+# ---- empty values for paths (issue 15, item 1): a usage error, nothing
+# written (SQLite takes "" as a temporary database) ----
+cd "$T" || exit 1
+for args in "import --db '' $T/good.csv" "import --db= $T/good.csv" \
+    "info --db ''" "demo --db ''" "demo --db $T/e1.db --csv ''" \
+    "export --db $DB --month 2007-06 --to 2007-06 --out ''" \
+    "export --db $DB --month 2007-06 --to 2007-06 --out $T/e.xlsx --template ''" \
+    "render --db '' --month 2007-06" "render --db $DB --month 2007-06 --out ''" \
+    "render --db $DB --month 2007-06 --out $T/eo --notes ''" \
+    "render --db $DB --month 2007-06 --out $T/eo --template=" \
+    "import --db $T/e2.db ''"; do
+	eval "set -- $args"
+	expect 2 "empty value: $args" "$@"
+	one_line "empty value: $args"
+	has "$ERR" "non-empty value|empty argument" "empty value: $args: says so"
+done
+if [ -e "$T/e1.db" ] || [ -e "$T/e2.db" ] || [ -e "$T/e.xlsx" ] || [ -e "$T/eo" ]; then
+	bad "an empty value left a file"
+else ok; fi
+cd - >/dev/null || exit 1
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

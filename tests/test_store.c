@@ -1390,6 +1390,12 @@ test_store_paths(void **state)
 	assert_non_null(strstr(e.msg, missing));
 	assert_false(exists(missing));
 
+	/* an empty path: SQLite would make a temporary database */
+	e.msg[0] = '\0';
+	assert_null(store_open("", STORE_WRITE, &e));
+	assert_non_null(strstr(e.msg, "empty"));
+	assert_null(store_open("", STORE_READ, &e));
+
 	/* writing under a folder that does not exist */
 	snprintf(deep, sizeof(deep), "%s/no/such/dir/t.db", tmpdir);
 	e.msg[0] = '\0';

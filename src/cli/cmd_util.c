@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 
@@ -28,4 +29,28 @@ cmd_option_other(const char *cmd, int c, const char *help, char **argv)
 	if (c == ':')
 		return cmd_usage_error(cmd, "%s needs a value", argv[optind - 1]);
 	return cmd_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
+int
+cmd_args_check(const char *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *eq;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		eq = strchr(a, '=');
+		if (strncmp(a, "--", 2) == 0 && eq != NULL && eq[1] == '\0')
+			return cmd_usage_error(cmd, "%.*s needs a non-empty value",
+			    (int)(eq - a), a);
+		if (a[0] != '\0')
+			continue;
+		if (i > 1 && strncmp(argv[i - 1], "--", 2) == 0 &&
+		    strchr(argv[i - 1], '=') == NULL)
+			return cmd_usage_error(cmd, "%s needs a non-empty value",
+			    argv[i - 1]);
+		return cmd_usage_error(cmd, "an empty argument (argument %d)",
+		    i);
+	}
+	return EXIT_OK;
 }

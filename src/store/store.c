@@ -264,6 +264,11 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	int hc, flags;
 	int64_t app, ver, ntables;
 
+	if (path[0] == '\0') {
+		/* SQLite would open a temporary database */
+		err_set(e, "the store path is empty");
+		return NULL;
+	}
 	hc = check_header(path, e);
 	if (hc < 0)
 		return NULL;
