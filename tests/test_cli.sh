@@ -237,5 +237,116 @@ if [ -e "$T/e1.db" ] || [ -e "$T/e2.db" ] || [ -e "$T/e.xlsx" ] || [ -e "$T/eo" 
 else ok; fi
 cd - >/dev/null || exit 1
 
+# ---- a new store is created exclusively (issue 15, item 3) ----
+# first_import DB RESULT_LINE: starts "talot import --db DB -" reading the
+# FIFO $T/fifo, writes a header and a row to it, and leaves fd 3 open:
+# the import is under way, its store not yet in place.
+first_import() {
+	rm -f "$T/fifo"
+	mkfifo "$T/fifo"
+	"$BIN" import --db "$1" - <"$T/fifo" >"$T/a.out" 2>"$T/a.err" &
+	APID=$!
+	exec 3>"$T/fifo"
+	printf '%s\n2007-05-01,a01,tcp,80,US,9,9\n' "$HDR" >&3
+	sleep 0.3
+}
+# no_leftovers DIR DESC: nothing but the expected names in DIR
+no_leftovers() {
+	if ls -A "$1" | grep -q 'tmp-'; then bad "$2: leftovers: $(ls -A "$1" | tr '\n' ' ')"; else ok; fi
+}
+mkdir -p "$T/race"
+# A fails its validation after B created the store: A must not remove it
+first_import "$T/race/r.db"
+expect 0 "import B while A creates the same store" import --db "$T/race/r.db" "$T/good.csv"
+printf 'not,a,row\n' >&3
+exec 3>&-
+wait "$APID"
+if [ $? -eq 1 ]; then ok; else bad "the failing import A did not exit 1"; fi
+expect 0 "info after A failed" info --db "$T/race/r.db" --csv
+has "$OUT" '^2007-06,2,2,125,33,' "B's committed store survives A's failure"
+no_leftovers "$T/race" "A failed"
+# A commits after B created the store: A fails, B's store intact
+rm -f "$T/race/r.db"
+first_import "$T/race/r.db"
+expect 0 "import B while A creates the same store (2)" import --db "$T/race/r.db" "$T/good.csv"
+exec 3>&-
+wait "$APID"
+if [ $? -eq 1 ]; then ok; else bad "import A into a store B created meanwhile: not exit 1"; fi
+has "$T/a.err" 'created by another process' "A says another process created the store"
+expect 0 "info after A's late commit" info --db "$T/race/r.db" --csv
+has "$OUT" '^2007-06,2,2,125,33,' "B's store kept"
+hasnt "$OUT" '^2007-05' "A's rows not written over B's store"
+no_leftovers "$T/race" "A refused"
+# SIGTERM and SIGHUP during a first import: no store, no leftovers
+for sig in TERM HUP INT; do
+	rm -f "$T/race/s.db"
+	first_import "$T/race/s.db"
+	kill -s "$sig" "$APID"
+	exec 3>&-
+	wait "$APID"
+	if [ -e "$T/race/s.db" ]; then bad "SIG$sig during a first import left a store"; else ok; fi
+	no_leftovers "$T/race" "SIG$sig during a first import"
+done
+# a dangling symlink as --db: refused; the link kept, nothing at its target
+ln -s "$T/race/nowhere.db" "$T/race/link.db"
+expect 1 "import through a dangling symlink" import --db "$T/race/link.db" "$T/good.csv"
+has "$ERR" 'symbolic link to a missing file' "dangling symlink: says why"
+if [ -L "$T/race/link.db" ] && [ ! -e "$T/race/nowhere.db" ]; then ok; else bad "dangling symlink: the link or its target changed"; fi
+expect 1 "demo through a dangling symlink" demo --db "$T/race/link.db"
+if [ -L "$T/race/link.db" ] && [ ! -e "$T/race/nowhere.db" ]; then ok; else bad "demo, dangling symlink: the link or its target changed"; fi
+
+# ---- demo refuses an existing store unless --force (issue 15, item 2) ----
+cp "$DB" "$T/keep.db"
+cp "$DB" "$T/keep.copy"
+expect 1 "demo onto an existing store" demo --db "$T/keep.db"
+one_line "demo onto an existing store"
+has "$ERR" 'already exists' "demo onto an existing store: says why"
+same "$T/keep.db" "$T/keep.copy" "demo onto an existing store"
+: >"$T/empty.db"
+expect 1 "demo onto an existing empty file" demo --db "$T/empty.db"
+if [ -s "$T/empty.db" ]; then bad "demo wrote into an empty file"; else ok; fi
+expect 0 "demo --force onto an existing store" demo --db "$T/keep.db" --force
+expect 0 "info after demo --force" info --db "$T/keep.db" --csv
+has "$OUT" '^2007-01,10,' "demo --force imported the sample months"
+has "$OUT" '^2007-07,1,1,1234,5,' "demo --force kept the store's other months"
+expect 0 "demo --help mentions --force" demo --help
+has "$OUT" '--force' "demo --help: --force"
+
+# ---- outputs that are not regular files (issue 15, item 15) ----
+mkdir -p "$T/outs"
+mknod "$T/outs/null" c 1 3 2>/dev/null || cp -a /dev/null "$T/outs/null" 2>/dev/null
+mkfifo "$T/outs/fifo"
+mkdir "$T/outs/dir.xlsx"
+ln -s /proc/self/fd/1 "$T/outs/stdout"
+ln -s "$T/outs/fifo" "$T/outs/tofifo"
+DEMO=$T/demo.db
+"$BIN" demo --db "$DEMO" >/dev/null 2>&1
+for o in null fifo dir.xlsx stdout tofifo; do
+	[ -e "$T/outs/$o" ] || [ -L "$T/outs/$o" ] || continue
+	before=$(ls -l "$T/outs/$o")
+	expect 1 "export --out $o" export --db "$DEMO" --month 2007-06 --to 2007-06 --out "$T/outs/$o"
+	has "$ERR" 'not a regular file|device or file descriptor' "export --out $o: says why"
+	expect 1 "demo --csv $o" demo --db "$T/outs/new-$o.db" --csv "$T/outs/$o"
+	if [ -e "$T/outs/new-$o.db" ]; then bad "demo --csv $o: wrote the store"; else ok; fi
+	after=$(ls -l "$T/outs/$o")
+	if [ "$before" = "$after" ]; then ok; else bad "$o was replaced"; fi
+done
+# render: talot-YYYY-MM.pdf as a FIFO, or a link to a descriptor
+mkfifo "$T/outs/talot-2007-06.pdf"
+expect 1 "render onto a FIFO" render --db "$DEMO" --month 2007-06 --format pdf --out "$T/outs"
+has "$ERR" 'not a regular file' "render onto a FIFO: says why"
+if [ -p "$T/outs/talot-2007-06.pdf" ]; then ok; else bad "render replaced the FIFO"; fi
+rm -f "$T/outs/talot-2007-06.pdf"
+ln -s /proc/self/fd/1 "$T/outs/talot-2007-06.xlsx"
+expect 1 "render onto a link to a descriptor" render --db "$DEMO" --month 2007-06 --format xlsx --out "$T/outs"
+if [ -L "$T/outs/talot-2007-06.xlsx" ]; then ok; else bad "render replaced the link to a descriptor"; fi
+rm -f "$T/outs/talot-2007-06.xlsx"
+# '-' is standard output
+"$BIN" demo --db "$T/outs/dash.db" --csv - >"$T/outs/dash.csv" 2>"$ERR"
+if [ $? -eq 0 ] && head -n 1 "$T/outs/dash.csv" | grep -q "^$HDR\$" &&
+    [ "$(wc -l <"$T/outs/dash.csv")" -gt 400000 ]; then ok; else bad "demo --csv -: no CSV on standard output"; fi
+has "$ERR" 'wrote the sample store' "demo --csv -: the message goes to stderr"
+if [ -e "$T/outs/-" ]; then bad "demo --csv - wrote a file named -"; else ok; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

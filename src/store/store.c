@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 
+#include "atomic.h"
 #include "pack.h"
 
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
@@ -20,6 +21,10 @@ struct store {
 	char *path;
 	bool writable;
 	bool in_snapshot;
+	/* STORE_CREATE: the new store, in a private folder until published */
+	bool creating;
+	struct atomic_file af;
+	char *companion[3];        /* af.tmp + "-wal", "-shm", "-journal" */
 };
 
 static const char *const schema_v1[] = {
@@ -122,9 +127,16 @@ check_header(const char *path, struct err *e)
 	ssize_t n;
 	int fd;
 
-	if (stat(path, &sb) != 0)
-		return errno == ENOENT ? 0 :
-		    (err_set(e, "%s: %s", path, strerror(errno)), -1);
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return err_set(e, "%s: %s", path, strerror(errno)), -1;
+		if (lstat(path, &sb) == 0)
+			/* SQLite would create the store at the link's target;
+			 * a failure would then leave it there */
+			return err_set(e, "%s: a symbolic link to a missing file; give the path of a new store, not a link",
+			    path), -1;
+		return 0;
+	}
 	if (!S_ISREG(sb.st_mode))
 		return err_set(e, "%s: not a regular file", path), -1;
 	if (sb.st_size == 0)
@@ -153,9 +165,15 @@ static bool
 create_schema(struct store *s, struct err *e)
 {
 	char sql[128];
+	int64_t ntables;
 
 	if (!exec(s, "BEGIN IMMEDIATE", e))
 		return false;
+	/* another process may have made the schema since we looked */
+	if (!pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables, e))
+		goto fail;
+	if (ntables > 0)
+		return exec(s, "COMMIT", e);
 	for (size_t i = 0; i < sizeof(schema_v1) / sizeof(*schema_v1); i++)
 		if (!exec(s, schema_v1[i], e))
 			goto fail;
@@ -257,6 +275,72 @@ dir_writable(const char *path)
 	return access(buf, W_OK) == 0;
 }
 
+/* STORE_CREATE: a new, empty store in a private folder next to path (see
+ * store_publish). */
+static struct store *
+create_private(const char *path, struct err *e)
+{
+	static const char *const sfx[] = { "-wal", "-shm", "-journal" };
+	struct store *s;
+	struct stat sb;
+
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode) && stat(path, &sb) != 0)
+			err_set(e, "%s: a symbolic link to a missing file; give the path of a new store, not a link", path);
+		else
+			err_set(e, "%s: already exists", path);
+		return NULL;
+	}
+	if (errno != ENOENT) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->path = strdup(path)) == NULL) {
+		free(s);
+		err_set(e, "%s: out of memory", path);
+		return NULL;
+	}
+	s->writable = true;
+	/* what earlier creations that were killed (SIGKILL) left behind */
+	atomic_cleanup(path, false);
+	if (!atomic_begin_private(&s->af, path, e)) {
+		free(s->path);
+		free(s);
+		return NULL;
+	}
+	s->creating = true;
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(s->af.tmp) + 16;
+
+		if ((s->companion[i] = malloc(n)) == NULL) {
+			err_set(e, "%s: out of memory", path);
+			store_close(s);
+			return NULL;
+		}
+		snprintf(s->companion[i], n, "%s%s", s->af.tmp, sfx[i]);
+		atomic_extra_add(s->companion[i]);
+	}
+	if (sqlite3_open_v2(s->af.tmp, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (s->db != NULL)
+			db_fail(s, e, "creating");
+		else
+			err_set(e, "%s: cannot create the store", path);
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (!exec(s, "PRAGMA journal_mode=WAL", e) ||
+	    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
+	    !exec(s, "PRAGMA cache_size=-8192", e) ||
+	    !create_schema(s, e)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
 struct store *
 store_open(const char *path, enum store_mode mode, struct err *e)
 {
@@ -269,6 +353,8 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 		err_set(e, "the store path is empty");
 		return NULL;
 	}
+	if (mode == STORE_CREATE)
+		return create_private(path, e);
 	hc = check_header(path, e);
 	if (hc < 0)
 		return NULL;
@@ -362,6 +448,22 @@ fail:
 	return NULL;
 }
 
+/* Removes the private copy of a store being created (not published). */
+static void
+creating_abort(struct store *s)
+{
+	for (int i = 0; i < 3; i++) {
+		if (s->companion[i] == NULL)
+			continue;
+		unlink(s->companion[i]);
+		atomic_extra_remove(s->companion[i]);
+		free(s->companion[i]);
+		s->companion[i] = NULL;
+	}
+	atomic_abort(&s->af);
+	s->creating = false;
+}
+
 void
 store_close(struct store *s)
 {
@@ -369,8 +471,63 @@ store_close(struct store *s)
 		return;
 	if (s->db != NULL)
 		sqlite3_close_v2(s->db);
+	if (s->creating)
+		creating_abort(s);
 	free(s->path);
 	free(s);
+}
+
+bool
+store_publish(struct store *s, struct err *e)
+{
+	int fd, rc, er = 0;
+
+	if (!s->creating)
+		return true;
+	if (s->in_snapshot)
+		store_snapshot_end(s);
+	/* the last connection's close checkpoints and removes the -wal */
+	rc = sqlite3_close(s->db);
+	if (rc != SQLITE_OK) {
+		db_fail(s, e, "closing the new store");
+		return false;
+	}
+	s->db = NULL;
+	fd = open(s->af.tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fsync(fd) != 0)
+		er = errno;
+	if (fd >= 0)
+		close(fd);
+	/* never over a file that appeared meanwhile (another import) */
+	if (er == 0 && link(s->af.tmp, s->path) != 0)
+		er = errno;
+	if (er != 0) {
+		if (er == EEXIST)
+			err_set(e, "%s: created by another process during this import; nothing was imported (run the import again)",
+			    s->path);
+		else if (er == ENOSPC || er == EDQUOT)
+			err_set(e, "%s: the disk is full; nothing was imported",
+			    s->path);
+		else
+			err_set(e, "%s: cannot create the store: %s", s->path,
+			    strerror(er));
+		creating_abort(s);
+		return false;
+	}
+	creating_abort(s);   /* the private name and folder only */
+	{
+		char *slash = strrchr(s->path, '/'), *dir;
+
+		dir = slash == NULL ? strdup(".") : slash == s->path ?
+		    strdup("/") : strndup(s->path, (size_t)(slash - s->path));
+		if (dir != NULL && (fd = open(dir, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(dir);
+	}
+	return true;
 }
 
 const char *

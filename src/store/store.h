@@ -27,6 +27,8 @@ struct store;
 enum store_mode {
 	STORE_READ,    /* must exist; read only */
 	STORE_WRITE,   /* created (or initialised if empty) when missing */
+	STORE_CREATE,  /* must not exist: made in a private folder next to
+	                  it and put in place by store_publish() */
 };
 
 /* Opens path.  A file that is not a talot store, is corrupt, or has a newer
@@ -34,7 +36,15 @@ enum store_mode {
  * modified.  Returns an owned handle; close with store_close(). */
 struct store *store_open(const char *path, enum store_mode mode,
     struct err *e);
+/* Closes s.  A STORE_CREATE store not published is removed: what this
+ * process alone created, never a file of the same name someone else put
+ * in place meanwhile. */
 void store_close(struct store *s);
+/* For a STORE_CREATE store after its import committed: closes the
+ * database and links it to its path, never replacing a file that
+ * appeared there meanwhile ("created by another process").  Then only
+ * store_close() may be called.  true (and does nothing) for other modes. */
+bool store_publish(struct store *s, struct err *e);
 /* Removes the store file and its -wal and -shm companions (for a store
  * this process just created and must not leave behind). */
 void store_remove(const char *path);

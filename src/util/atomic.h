@@ -24,6 +24,12 @@ struct atomic_file {
 	int write_errno; /* set by a writer that saw a write fail */
 };
 
+/* true if path may be replaced: missing, a regular file or a symlink to
+ * one (or to nothing).  A device (/dev/null), FIFO, socket or folder, or a
+ * symlink to one (/dev/stdout), is refused with e set: renaming over it
+ * would replace the node.  atomic_begin*() check it first. */
+bool atomic_target_check(const char *path, struct err *e);
+
 /* Creates the temporary file (O_EXCL, never following a symlink).  false
  * with e = "PATH: reason" if the folder cannot be written. */
 bool atomic_begin(struct atomic_file *af, const char *path, struct err *e);
@@ -38,6 +44,12 @@ bool atomic_write(struct atomic_file *af, const void *data, size_t len);
 bool atomic_commit(struct atomic_file *af, struct err *e);
 /* Removes the temporary file; safe after commit and on a zeroed struct. */
 void atomic_abort(struct atomic_file *af);
+
+/* Registers (or forgets) one more file for the signal handlers to remove,
+ * such as the -wal and -shm companions of a database being created in a
+ * private folder (atomic_begin_private).  Removed before the folders. */
+void atomic_extra_add(const char *path);
+void atomic_extra_remove(const char *path);
 
 /* On SIGINT, SIGTERM or SIGHUP: remove the temporary files being written,
  * then die of the signal as usual. */
