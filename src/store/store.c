@@ -838,16 +838,71 @@ map_sorted(struct cmap *m, size_t *n, bool *ok)
 	return v;
 }
 
-static bool
-blob_decode(struct store *s, sqlite3_stmt *st, int col, struct pcell **out,
-    size_t *n, struct err *e)
-{
-	const void *b = sqlite3_column_blob(st, col);
-	int len = sqlite3_column_bytes(st, col);
+/* What a packed list's keys are: a cell (port << 10 | country), a port,
+ * or a country. */
+enum kkind { K_CELL, K_PORT, K_CC };
 
+static bool
+key_valid(uint64_t k, enum kkind kind)
+{
+	switch (kind) {
+	case K_CC:
+		return k < 26 * 26;
+	case K_PORT:
+		return k >> 16 <= 2;
+	case K_CELL:
+		return (k & 0x3ff) < 26 * 26 && k >> 26 <= 2;
+	}
+	return false;
+}
+
+static const char *const kcol[] = { "cells", "ports", "countries" };
+
+/* Decodes the packed list in column col of table, checking its keys. */
+static bool
+blob_decode(struct store *s, sqlite3_stmt *st, int col, const char *table,
+    enum kkind kind, struct pcell **out, size_t *n, struct err *e)
+{
+	const void *b;
+	int len;
+
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB &&
+	    sqlite3_column_type(st, col) != SQLITE_NULL)
+		return err_set(e, "%s: the store is damaged (table %s: a %s list is not a blob)",
+		    s->path, table, kcol[kind]);
+	b = sqlite3_column_blob(st, col);
+	len = sqlite3_column_bytes(st, col);
+	if (len > 0 && b == NULL)
+		return err_set(e, "%s: out of memory reading table %s", s->path,
+		    table);
 	if (!pack_decode(b, (size_t)(len > 0 ? len : 0), out, n))
-		return err_set(e, "%s: the store is damaged (a packed list does not decode)",
-		    s->path);
+		return err_set(e, "%s: the store is damaged (table %s: a packed list does not decode)",
+		    s->path, table);
+	for (size_t i = 0; i < *n; i++) {
+		if (!key_valid((*out)[i].key, kind)) {
+			free(*out);
+			*out = NULL;
+			return err_set(e, "%s: the store is damaged (table %s: a %s key out of range)",
+			    s->path, table, kcol[kind]);
+		}
+	}
+	return true;
+}
+
+/* A day column value: a valid YYYYMMDD, else the store is damaged. */
+static bool
+day_ok(struct store *s, sqlite3_stmt *st, int col, const char *table,
+    int32_t *day, struct err *e)
+{
+	int64_t d = sqlite3_column_int64(st, col);
+
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER ||
+	    d < 19700101 || d > 99991231 ||
+	    !csv_date_valid((int)(d / 10000), (int)(d / 100 % 100),
+	    (int)(d % 100)))
+		return err_set(e, "%s: the store is damaged (table %s: day %s out of range)",
+		    s->path, table, (const char *)sqlite3_column_text(st, col));
+	*day = (int32_t)d;
 	return true;
 }
 
@@ -927,7 +982,9 @@ flush_days(struct store_import *im, struct err *e)
 		rc = sqlite3_step(im->get_day);
 		if (rc == SQLITE_ROW) {
 			for (int r = 0; ok && r < 3; r++)
-				ok = blob_decode(s, im->get_day, r, &base[r],
+				ok = blob_decode(s, im->get_day, r,
+				    "day_rollup", r == R_DP ? K_PORT :
+				    r == R_DC ? K_CC : K_CELL, &base[r],
 				    &nbase[r], e);
 		} else if (rc != SQLITE_DONE)
 			ok = db_fail(s, e, "reading a day's rollups");
@@ -1141,7 +1198,8 @@ read_sensor_day(struct store_import *im, int32_t day, int64_t sid,
 	rc = sqlite3_step(im->get_sd);
 	*had = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
-		ok = blob_decode(im->s, im->get_sd, 0, v, n, e);
+		ok = blob_decode(im->s, im->get_sd, 0, "sensor_day", K_CELL,
+		    v, n, e);
 	else if (rc != SQLITE_DONE)
 		ok = db_fail(im->s, e, "reading a sensor-day");
 	sqlite3_reset(im->get_sd);
@@ -1564,6 +1622,21 @@ store_months(struct store *s, struct store_month_info **out, size_t *n,
 			v = nv;
 			cap = ncap;
 		}
+		bool ok = day_ok(s, st, 5, "sensor_day", &v[len].first_day, e) &&
+		    day_ok(s, st, 6, "sensor_day", &v[len].last_day, e);
+
+		if (ok && (sqlite3_column_type(st, 3) != SQLITE_INTEGER ||
+		    sqlite3_column_type(st, 4) != SQLITE_INTEGER ||
+		    sqlite3_column_int64(st, 3) < 0 ||
+		    sqlite3_column_int64(st, 4) < 0 ||
+		    sqlite3_column_int64(st, 4) > sqlite3_column_int64(st, 3)))
+			ok = err_set(e, "%s: the store is damaged (table sensor_day: counts out of range in month %s)",
+			    s->path, (const char *)sqlite3_column_text(st, 0));
+		if (!ok) {
+			free(v);
+			sqlite3_finalize(st);
+			return false;
+		}
 		v[len].month = sqlite3_column_int(st, 0);
 		v[len].sensors = sqlite3_column_int(st, 1);
 		v[len].sensor_days = sqlite3_column_int64(st, 2);
@@ -1667,7 +1740,7 @@ read_cc(struct store *s, sqlite3_stmt *st, int col, char cc[3],
 
 	if (t == NULL || strlen((const char *)t) != 2 || t[0] < 'A' ||
 	    t[0] > 'Z' || t[1] < 'A' || t[1] > 'Z')
-		return err_set(e, "%s: the store is damaged (bad country code)",
+		return err_set(e, "%s: the store is damaged (table month_country: bad country code)",
 		    s->path);
 	cc[0] = (char)t[0];
 	cc[1] = (char)t[1];
@@ -1676,18 +1749,21 @@ read_cc(struct store *s, sqlite3_stmt *st, int col, char cc[3],
 }
 
 static bool
-read_counts(struct store *s, sqlite3_stmt *st, int col, struct counts *c,
-    struct err *e)
+read_counts(struct store *s, sqlite3_stmt *st, int col, const char *table,
+    struct counts *c, struct err *e)
 {
 	if (sqlite3_column_type(st, col) != SQLITE_INTEGER ||
 	    sqlite3_column_type(st, col + 1) != SQLITE_INTEGER)
-		return err_set(e, "%s: the store is damaged (a count is not an integer)",
-		    s->path);
+		return err_set(e, "%s: the store is damaged (table %s: a count is not an integer)",
+		    s->path, table);
 	c->accesses = sqlite3_column_int64(st, col);
 	c->sources = sqlite3_column_int64(st, col + 1);
 	if (c->accesses < 0 || c->sources < 0)
-		return err_set(e, "%s: the store is damaged (a negative count)",
-		    s->path);
+		return err_set(e, "%s: the store is damaged (table %s: a negative count)",
+		    s->path, table);
+	if (c->sources > c->accesses)
+		return err_set(e, "%s: the store is damaged (table %s: more sources than accesses)",
+		    s->path, table);
 	return true;
 }
 
@@ -1708,13 +1784,15 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	sqlite3_bind_int(st, 1, from);
 	sqlite3_bind_int(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int day = sqlite3_column_int(st, 0) % 100;
+		int32_t day;
 		struct counts c;
 
-		if (!read_counts(s, st, 2, &c, e)) {
+		if (!day_ok(s, st, 0, "sensor_day", &day, e) ||
+		    !read_counts(s, st, 2, "sensor_day", &c, e)) {
 			sqlite3_finalize(st);
 			return false;
 		}
+		day %= 100;
 		d->sensors_per_day[day] = sqlite3_column_int(st, 1);
 		d->sensor_days += sqlite3_column_int(st, 1);
 		if (__builtin_add_overflow(d->total.accesses, c.accesses,
@@ -1752,9 +1830,21 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cell c;
 
-		c.key = key_port(sqlite3_column_int(st, 0),
-		    sqlite3_column_int(st, 1));
-		if (!read_counts(s, st, 2, &c.c, e) ||
+		int64_t proto = sqlite3_column_int64(st, 0),
+		    port = sqlite3_column_int64(st, 1);
+
+		if ((proto != 1 && proto != 6 && proto != 17) || port < 0 ||
+		    port > 65535 || (proto == 1 && port > 255) ||
+		    sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+		    sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
+			err_set(e, "%s: the store is damaged (table month_port: protocol %s port %s out of range)",
+			    s->path, (const char *)sqlite3_column_text(st, 0),
+			    (const char *)sqlite3_column_text(st, 1));
+			sqlite3_finalize(st);
+			return false;
+		}
+		c.key = key_port((int)proto, (int)port);
+		if (!read_counts(s, st, 2, "month_port", &c.c, e) ||
 		    !push_cell(&d->ports, &d->nports, &cap, c)) {
 			sqlite3_finalize(st);
 			return e->msg[0] ? false : err_set(e, "out of memory");
@@ -1776,7 +1866,7 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 		memset(&c, 0, sizeof(c));
 		c.key.kind = KEY_COUNTRY;
 		if (!read_cc(s, st, 0, c.key.cc, e) ||
-		    !read_counts(s, st, 1, &c.c, e) ||
+		    !read_counts(s, st, 1, "month_country", &c.c, e) ||
 		    !push_cell(&d->countries, &d->ncountries, &cap, c)) {
 			sqlite3_finalize(st);
 			return e->msg[0] ? false : err_set(e, "out of memory");
@@ -1785,6 +1875,23 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, e, "reading countries");
+	/* the monthly rollups add up to the sensor-days' totals: a store
+	 * edited by hand would otherwise give shares beyond 100 % */
+	for (int k = 0; k < 2; k++) {
+		const struct cell *v = k == 0 ? d->ports : d->countries;
+		size_t n = k == 0 ? d->nports : d->ncountries;
+		int64_t a = 0, so = 0;
+		bool over = false;
+
+		for (size_t i = 0; i < n; i++)
+			over = over ||
+			    __builtin_add_overflow(a, v[i].c.accesses, &a) ||
+			    __builtin_add_overflow(so, v[i].c.sources, &so);
+		if (over || a != d->total.accesses || so != d->total.sources)
+			return err_set(e, "%s: the store is damaged (table %s: %04d-%02d does not add up to the sensor-days' totals; 'talot info --check' tells more)",
+			    s->path, k == 0 ? "month_port" : "month_country",
+			    month_year(m), month_mon(m));
+	}
 	return true;
 }
 
@@ -1806,11 +1913,13 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	sqlite3_bind_int(st, 1, from);
 	sqlite3_bind_int(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int day = sqlite3_column_int(st, 0) % 100;
+		int32_t day;
 		struct pcell *v;
 		size_t nv;
 
-		if (!blob_decode(s, st, 1, &v, &nv, e)) {
+		if (!day_ok(s, st, 0, "day_rollup", &day, e) ||
+		    !blob_decode(s, st, 1, "day_rollup", ports ? K_PORT : K_CC,
+		    &v, &nv, e)) {
 			sqlite3_finalize(st);
 			return false;
 		}
@@ -1818,7 +1927,7 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 			struct day_cell c;
 
 			memset(&c, 0, sizeof(c));
-			c.day = day;
+			c.day = day % 100;
 			if (ports) {
 				c.key = key_port((int)proto_decode(
 				    (unsigned)(v[i].key >> 16) & 3),
@@ -1901,11 +2010,12 @@ store_port_day_country(struct store *s, struct key port, month_t from,
 	sqlite3_bind_int(st, 1, yyyymm(from) * 100 + 1);
 	sqlite3_bind_int(st, 2, yyyymm(to) * 100 + 31);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int32_t day = sqlite3_column_int(st, 0);
+		int32_t day;
 		struct pcell *c;
 		size_t nc;
 
-		if (!blob_decode(s, st, 1, &c, &nc, e))
+		if (!day_ok(s, st, 0, "day_rollup", &day, e) ||
+		    !blob_decode(s, st, 1, "day_rollup", K_CELL, &c, &nc, e))
 			goto fail;
 		for (size_t i = 0; i < nc; i++) {
 			if (c[i].key < lo || c[i].key > hi)
@@ -1943,4 +2053,344 @@ fail:
 	sqlite3_finalize(st);
 	free(v);
 	return false;
+}
+
+/* ---- checking the rollups against the detail rows ---- */
+
+static const char *
+key_str(enum kkind kind, uint64_t k, char *buf, size_t len)
+{
+	char cc[3];
+
+	if (kind == K_CC) {
+		cc_decode((unsigned)k, cc);
+		snprintf(buf, len, "country %s", cc);
+		return buf;
+	}
+	if (kind == K_CELL) {
+		cc_decode((unsigned)(k & 0x3ff), cc);
+		k >>= 10;
+	}
+	snprintf(buf, len, "port %u/%s%s%s", (unsigned)(k & 0xffff),
+	    csv_proto_name((int)proto_decode((unsigned)(k >> 16) & 3)),
+	    kind == K_CELL ? " from " : "", kind == K_CELL ? cc : "");
+	return buf;
+}
+
+/* Compares the detail sums v (sorted; 0/0 entries ignored) with the
+ * rollup r (sorted).  false with e set at the first difference. */
+static bool
+cmp_list(const char *table, const char *when, enum kkind kind,
+    const struct slot *v, size_t nv, const struct pcell *r, size_t nr,
+    struct err *e)
+{
+	size_t i = 0, j = 0;
+	char k[64];
+
+	for (;;) {
+		while (i < nv && v[i].a == 0 && v[i].s == 0)
+			i++;
+		if (i >= nv && j >= nr)
+			return true;
+		if (j >= nr || (i < nv && v[i].key < r[j].key))
+			return err_set(e, "%s %s, %s: missing; the detail rows sum to %lld accesses, %lld sources",
+			    table, when, key_str(kind, v[i].key, k, sizeof(k)),
+			    (long long)v[i].a, (long long)v[i].s);
+		if (i >= nv || r[j].key < v[i].key)
+			return err_set(e, "%s %s, %s: %lld accesses, %lld sources, but no detail row",
+			    table, when, key_str(kind, r[j].key, k, sizeof(k)),
+			    (long long)r[j].a, (long long)r[j].s);
+		if (v[i].a != r[j].a || v[i].s != r[j].s)
+			return err_set(e, "%s %s, %s: %lld accesses, %lld sources; the detail rows sum to %lld, %lld",
+			    table, when, key_str(kind, r[j].key, k, sizeof(k)),
+			    (long long)r[j].a, (long long)r[j].s,
+			    (long long)v[i].a, (long long)v[i].s);
+		i++;
+		j++;
+	}
+}
+
+struct checker {
+	struct store *s;
+	sqlite3_stmt *roll, *mp, *mc;
+	int rc_roll, rc_mp, rc_mc;     /* last step of each */
+	struct cmap day[3], mon[2];
+	struct store_check *out;
+};
+
+static bool
+check_map(struct cmap *m, const char *table, const char *when,
+    enum kkind kind, const struct pcell *r, size_t nr, struct err *e)
+{
+	struct slot *v;
+	size_t n;
+	bool ok = true;
+
+	v = map_sorted(m, &n, &ok);
+	if (!ok)
+		return err_set(e, "out of memory");
+	ok = cmp_list(table, when, kind, v, n, r, nr, e);
+	free(v);
+	cmap_clear(m);
+	return ok;
+}
+
+/* Compares day (or, with day -1, every remaining rollup row) with
+ * day_rollup.  Returns 1 same, 0 differs (e), -1 error (e). */
+static int
+check_day(struct checker *c, int32_t day, struct err *e)
+{
+	static const enum kkind kinds[3] = { K_PORT, K_CC, K_CELL };
+	char when[16];
+
+	for (;;) {
+		int32_t rday;
+		struct pcell *r[3] = { NULL, NULL, NULL };
+		size_t nr[3] = { 0, 0, 0 };
+		bool ok = true, has;
+
+		has = c->rc_roll == SQLITE_ROW;
+		if (has && !day_ok(c->s, c->roll, 0, "day_rollup", &rday, e))
+			return -1;
+		if (!has || (day >= 0 && rday > day)) {
+			if (day < 0)
+				return 1;
+			/* no rollup row: the day's maps must be empty */
+			day_str(day, when, sizeof(when));
+			for (int k = 0; ok && k < 3; k++)
+				ok = check_map(&c->day[k], "day_rollup", when,
+				    kinds[k], NULL, 0, e);
+			return ok ? 1 : 0;
+		}
+		for (int k = 0; ok && k < 3; k++)
+			ok = blob_decode(c->s, c->roll, 1 + k, "day_rollup",
+			    kinds[k], &r[k], &nr[k], e);
+		if (!ok) {
+			for (int k = 0; k < 3; k++)
+				free(r[k]);
+			return -1;
+		}
+		day_str(rday, when, sizeof(when));
+		for (int k = 0; ok && k < 3; k++) {
+			if (day >= 0 && rday == day)
+				ok = check_map(&c->day[k], "day_rollup", when,
+				    kinds[k], r[k], nr[k], e);
+			else {
+				struct cmap none = { NULL, 0, 0 };
+
+				ok = check_map(&none, "day_rollup", when,
+				    kinds[k], r[k], nr[k], e);
+			}
+		}
+		for (int k = 0; k < 3; k++)
+			free(r[k]);
+		if (!ok)
+			return 0;
+		c->out->days++;
+		c->rc_roll = sqlite3_step(c->roll);
+		if (c->rc_roll != SQLITE_ROW && c->rc_roll != SQLITE_DONE)
+			return db_fail(c->s, e, "reading day_rollup"), -1;
+		if (day >= 0 && rday == day)
+			return 1;
+	}
+}
+
+/* Reads the rows of st (month_port or month_country) for month into a
+ * sorted list; rows of earlier months go to the list too (they have no
+ * detail rows: month < first month asked).  -1 error. */
+static int
+read_month_rows(struct checker *c, bool ports, int32_t month,
+    struct pcell **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = ports ? c->mp : c->mc;
+	int *rc = ports ? &c->rc_mp : &c->rc_mc;
+	const char *table = ports ? "month_port" : "month_country";
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (*rc == SQLITE_ROW && sqlite3_column_int64(st, 0) <= month) {
+		struct pcell p;
+		struct counts cnt;
+
+		if (!read_counts(c->s, st, ports ? 3 : 2, table, &cnt, e))
+			return -1;
+		if (ports) {
+			int64_t proto = sqlite3_column_int64(st, 1),
+			    port = sqlite3_column_int64(st, 2);
+
+			if ((proto != 1 && proto != 6 && proto != 17) ||
+			    port < 0 || port > 65535)
+				return err_set(e, "%s: the store is damaged (table month_port: protocol %s port %s out of range)",
+				    c->s->path,
+				    (const char *)sqlite3_column_text(st, 1),
+				    (const char *)sqlite3_column_text(st, 2)), -1;
+			p.key = pkey((unsigned)proto, (unsigned)port);
+		} else {
+			char cc[3];
+
+			if (!read_cc(c->s, st, 1, cc, e))
+				return -1;
+			p.key = cc_code(cc);
+		}
+		p.a = cnt.accesses;
+		p.s = cnt.sources;
+		if (sqlite3_column_int64(st, 0) == month) {
+			void *v = *out;
+
+			if (!grow(&v, *n, &cap, sizeof(p)))
+				return free(*out), err_set(e, "out of memory"),
+				    -1;
+			*out = v;
+			(*out)[(*n)++] = p;
+		} else if (p.a != 0 || p.s != 0) {
+			free(*out);
+			return err_set(e, "%s %lld: %lld accesses, but no detail row that month",
+			    table, (long long)sqlite3_column_int64(st, 0),
+			    (long long)p.a), 0;
+		}
+		*rc = sqlite3_step(st);
+	}
+	if (*rc != SQLITE_ROW && *rc != SQLITE_DONE)
+		return free(*out), db_fail(c->s, e, "reading monthly rollups"),
+		    -1;
+	return 1;
+}
+
+/* Compares a month (or, month -1, what remains) with month_port and
+ * month_country.  1 same, 0 differs, -1 error. */
+static int
+check_month(struct checker *c, int32_t month, struct err *e)
+{
+	char when[16];
+	int res = 1;
+
+	snprintf(when, sizeof(when), "%04d-%02d", month / 100, month % 100);
+	for (int k = 0; res == 1 && k < 2; k++) {
+		struct pcell *r;
+		size_t nr;
+
+		res = read_month_rows(c, k == 0, month < 0 ? INT32_MAX : month,
+		    &r, &nr, e);
+		if (res == 1 && month >= 0 &&
+		    !check_map(&c->mon[k], k == 0 ? "month_port" :
+		    "month_country", when, k == 0 ? K_PORT : K_CC, r, nr, e))
+			res = 0;
+		if (res == 1 && month < 0 && nr > 0)
+			res = (err_set(e, "%s %s: rows without detail rows",
+			    k == 0 ? "month_port" : "month_country", when), 0);
+		free(r);
+	}
+	if (res == 1 && month >= 0)
+		c->out->months++;
+	return res;
+}
+
+int
+store_check(struct store *s, struct store_check *out, struct err *e)
+{
+	struct checker c;
+	sqlite3_stmt *sd;
+	int32_t cur_day = -1;
+	int rc, res = 1;
+
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, sizeof(*out));
+	c.s = s;
+	c.out = out;
+	if (!store_snapshot_begin(s, e))
+		return -1;
+	sd = prep(s, "SELECT day, sensor, cells, accesses, sources, data"
+	    " FROM sensor_day ORDER BY day, sensor", e);
+	c.roll = sd ? prep(s, "SELECT day, ports, countries, port_countries"
+	    " FROM day_rollup ORDER BY day", e) : NULL;
+	c.mp = c.roll ? prep(s, "SELECT month, proto, port, accesses, sources"
+	    " FROM month_port ORDER BY month, proto, port", e) : NULL;
+	c.mc = c.mp ? prep(s, "SELECT month, cc, accesses, sources"
+	    " FROM month_country ORDER BY month, cc", e) : NULL;
+	if (c.mc == NULL) {
+		res = -1;
+		goto out;
+	}
+	c.rc_roll = sqlite3_step(c.roll);
+	c.rc_mp = sqlite3_step(c.mp);
+	c.rc_mc = sqlite3_step(c.mc);
+	while (res == 1 && (rc = sqlite3_step(sd)) == SQLITE_ROW) {
+		int32_t day;
+		struct pcell *v = NULL;
+		size_t n = 0;
+		int64_t a = 0, so = 0;
+		char ds[16];
+
+		if (!day_ok(s, sd, 0, "sensor_day", &day, e) ||
+		    !blob_decode(s, sd, 5, "sensor_day", K_CELL, &v, &n, e)) {
+			res = -1;
+			break;
+		}
+		if (cur_day >= 0 && day != cur_day) {
+			res = check_day(&c, cur_day, e);
+			if (res == 1 && day / 100 != cur_day / 100)
+				res = check_month(&c, cur_day / 100, e);
+		}
+		cur_day = day;
+		for (size_t i = 0; res == 1 && i < n; i++) {
+			uint64_t cell = v[i].key;
+			uint64_t keys[5] = { cell >> 10, cell & 0x3ff, cell,
+				cell >> 10, cell & 0x3ff };
+
+			if (v[i].a < 0 || v[i].s < 0 || v[i].s > v[i].a ||
+			    __builtin_add_overflow(a, v[i].a, &a) ||
+			    __builtin_add_overflow(so, v[i].s, &so)) {
+				res = (err_set(e, "%s: the store is damaged (table sensor_day: counts out of range on %s)",
+				    s->path, day_str(day, ds, sizeof(ds))), -1);
+				break;
+			}
+			for (int k = 0; res == 1 && k < 5; k++) {
+				bool fresh;
+				struct slot *sl = cmap_find(k < 3 ? &c.day[k] :
+				    &c.mon[k - 3], keys[k], &fresh);
+
+				if (sl == NULL)
+					res = (err_set(e, "out of memory"), -1);
+				else if (!add_counts(sl, 1, v[i].a, v[i].s))
+					res = (err_set(e, "%s: counts too large on %s",
+					    s->path, day_str(day, ds,
+					    sizeof(ds))), -1);
+			}
+		}
+		free(v);
+		if (res == 1 && (sqlite3_column_int64(sd, 2) != (int64_t)n ||
+		    sqlite3_column_int64(sd, 3) != a ||
+		    sqlite3_column_int64(sd, 4) != so))
+			res = (err_set(e, "sensor_day %s, sensor %lld: %lld cells, %lld accesses, %lld sources; its rows hold %zu, %lld, %lld",
+			    day_str(day, ds, sizeof(ds)),
+			    (long long)sqlite3_column_int64(sd, 1),
+			    (long long)sqlite3_column_int64(sd, 2),
+			    (long long)sqlite3_column_int64(sd, 3),
+			    (long long)sqlite3_column_int64(sd, 4), n,
+			    (long long)a, (long long)so), 0);
+		out->sensor_days++;
+	}
+	if (res == 1 && rc != SQLITE_DONE)
+		res = (db_fail(s, e, "reading sensor_day"), -1);
+	if (res == 1 && cur_day >= 0) {
+		res = check_day(&c, cur_day, e);
+		if (res == 1)
+			res = check_month(&c, cur_day / 100, e);
+	}
+	if (res == 1)
+		res = check_day(&c, -1, e);
+	if (res == 1)
+		res = check_month(&c, -1, e);
+out:
+	sqlite3_finalize(sd);
+	sqlite3_finalize(c.roll);
+	sqlite3_finalize(c.mp);
+	sqlite3_finalize(c.mc);
+	for (int k = 0; k < 3; k++)
+		cmap_free(&c.day[k]);
+	for (int k = 0; k < 2; k++)
+		cmap_free(&c.mon[k]);
+	store_snapshot_end(s);
+	return res;
 }

@@ -107,4 +107,15 @@ bool store_month_input(struct store *s, month_t m, struct month_input *in,
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
 
+/* ---- checking ---- */
+struct store_check {
+	int64_t sensor_days, days, months;   /* rows checked */
+};
+
+/* Verifies, in one snapshot, that each sensor-day's totals equal its rows
+ * and that day_rollup, month_port and month_country equal the sums of the
+ * sensor-days' rows.  1: they agree; 0: they differ, e names the first
+ * difference ("TABLE WHEN, KEY: ..."); -1: an error (e set). */
+int store_check(struct store *s, struct store_check *out, struct err *e);
+
 #endif
