@@ -348,5 +348,43 @@ if [ $? -eq 0 ] && head -n 1 "$T/outs/dash.csv" | grep -q "^$HDR\$" &&
 has "$ERR" 'wrote the sample store' "demo --csv -: the message goes to stderr"
 if [ -e "$T/outs/-" ]; then bad "demo --csv - wrote a file named -"; else ok; fi
 
+# ---- a store tampered with (issue 15, item 4): out-of-range values are a
+# damaged store naming the table; info --check finds rollups that differ --
+if command -v sqlite3 >/dev/null 2>&1; then
+	expect 0 "info --check on the sample store" info --db "$DEMO" --check
+	has "$OUT" 'the rollups agree with the detail rows \(1,778 sensor-days, 178 days, 6 months\)' "info --check: agrees"
+	expect 2 "info --check --csv" info --db "$DEMO" --check --csv
+	# tamper SQL | what --check says | what export says
+	while IFS='|' read -r sql want_check want_export; do
+		cp "$DEMO" "$T/tam.db"
+		sqlite3 "$T/tam.db" "$sql"
+		expect 1 "info --check after: $sql" info --db "$T/tam.db" --check
+		one_line "info --check after: $sql"
+		has "$ERR" "$want_check" "info --check after: $sql: names the difference"
+		if [ -n "$want_export" ]; then
+			expect 1 "export after: $sql" export --db "$T/tam.db" --month 2007-06 --to 2007-06 --out "$T/tam.xlsx"
+			has "$ERR" "$want_export" "export after: $sql: a damaged store"
+		fi
+		expect 1 "render after: $sql" render --db "$T/tam.db" --month 2007-06 --format xlsx --out "$T"
+		has "$ERR" 'damaged' "render after: $sql: a damaged store"
+	done <<'EOT'
+UPDATE month_port SET port=9000000000000000000 WHERE month=200706 AND proto=6 AND port=135|table month_port: protocol 6 port 9000000000000000000 out of range|table month_port: protocol 6 port 9000000000000000000 out of range
+UPDATE month_port SET proto=99 WHERE month=200706 AND proto=6 AND port=135|table month_port: protocol 99|table month_port: protocol 99
+UPDATE month_port SET accesses=accesses+1 WHERE month=200706 AND proto=6 AND port=135|month_port 2007-06, port 135/tcp: 78968 accesses, 14009 sources; the detail rows sum to 78967, 14009|damaged \(table month_port: 2007-06 does not add up
+UPDATE month_country SET accesses=-5 WHERE month=200706 AND cc='CN'|table month_country: a negative count|table month_country: a negative count
+UPDATE sensor_day SET accesses=9e18 WHERE day=20070604 AND sensor=1|sensor_day 2007-06-04, sensor 1: 197 cells, 9000000000000000000 accesses|damaged \(table month_port: 2007-06 does not add up
+UPDATE sensor_day SET day=20070631 WHERE day=20070604 AND sensor=1|day_rollup 2007-06-04, port 8/icmp: 816 accesses, 169 sources; the detail rows sum to 732, 152|table sensor_day: day 20070631 out of range
+UPDATE day_rollup SET ports=X'00' WHERE day=20070610|day_rollup 2007-06-10, port 0/icmp: missing; the detail rows sum to 26 accesses, 7 sources|
+EOT
+	cp "$DEMO" "$T/tam.db"
+	sqlite3 "$T/tam.db" "UPDATE day_rollup SET countries=X'01FFFF' WHERE day=20070610"
+	expect 1 "render after a bad packed list" render --db "$T/tam.db" --month 2007-06 --format xlsx --out "$T"
+	has "$ERR" 'damaged \(table day_rollup' "render after a bad packed list: names day_rollup"
+	expect 1 "info --check after a bad packed list" info --db "$T/tam.db" --check
+	has "$ERR" 'table day_rollup' "info --check after a bad packed list: names day_rollup"
+else
+	echo "SKIP: tampered stores (no sqlite3 shell)" >&2
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1906,6 +1906,8 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	    "SELECT day, countries FROM day_rollup WHERE day BETWEEN ? AND ?",
 	    e);
 	size_t cap = 0;
+	int64_t sa[32] = { 0 }, ss[32] = { 0 };
+	bool over = false;
 	int rc;
 
 	if (st == NULL)
@@ -1938,6 +1940,9 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 			}
 			c.c.accesses = v[i].a;
 			c.c.sources = v[i].s;
+			over = over ||
+			    __builtin_add_overflow(sa[c.day], v[i].a, &sa[c.day]) ||
+			    __builtin_add_overflow(ss[c.day], v[i].s, &ss[c.day]);
 			if (!push_day_cell(out, n, &cap, c)) {
 				free(v);
 				sqlite3_finalize(st);
@@ -1949,6 +1954,29 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, e, "reading daily rollups");
+	/* each day's rollup adds up to its sensor-days' totals */
+	st = prep(s, "SELECT day, sum(accesses), sum(sources) FROM sensor_day"
+	    " WHERE day BETWEEN ? AND ? GROUP BY day", e);
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int(st, 1, from);
+	sqlite3_bind_int(st, 2, to);
+	while (!over && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int d = sqlite3_column_int(st, 0) % 100;
+
+		if (d < 1 || d > 31)
+			continue;   /* load_month refused it */
+		if (sqlite3_column_int64(st, 1) != sa[d] ||
+		    sqlite3_column_int64(st, 2) != ss[d])
+			over = true;
+		sa[d] = ss[d] = -1;
+	}
+	for (int d = 1; !over && d <= 31; d++)
+		over = sa[d] > 0 || ss[d] > 0;
+	sqlite3_finalize(st);
+	if (over)
+		return err_set(e, "%s: the store is damaged (table day_rollup: a day of %04d-%02d does not add up to its sensor-days' totals; 'talot info --check' tells more)",
+		    s->path, month_year(m), month_mon(m));
 	return true;
 }
 
