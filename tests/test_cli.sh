@@ -386,5 +386,39 @@ else
 	echo "SKIP: tampered stores (no sqlite3 shell)" >&2
 fi
 
+# ---- an export interrupted (SIGTERM, SIGINT, SIGHUP) leaves no temporary
+# folder (issue 15, item 16); one killed (SIGKILL) is cleaned by the next
+mkdir -p "$T/xk"
+t0=$(date +%s.%N)
+"$BIN" export --db "$DEMO" --month 2007-01 --to 2007-06 --out "$T/xk/r.xlsx" >/dev/null 2>&1
+t1=$(date +%s.%N)
+dur=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+interrupted=0
+for frac in 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 0.95; do
+	for sig in TERM INT HUP; do
+		delay=$(awk -v d="$dur" -v f="$frac" 'BEGIN { printf "%.3f", d * f }')
+		"$BIN" export --db "$DEMO" --month 2007-01 --to 2007-06 --out "$T/xk/r.xlsx" >/dev/null 2>&1 &
+		xp=$!
+		sleep "$delay"
+		kill -s "$sig" "$xp" 2>/dev/null
+		wait "$xp"
+		[ $? -gt 128 ] && interrupted=$((interrupted + 1))
+	done
+done
+left=$(ls -A "$T/xk" | grep -v '^r\.xlsx$')
+if [ -z "$left" ]; then ok; else bad "interrupted exports left: $(echo $left)"; fi
+if [ "$interrupted" -ge 5 ]; then ok; else bad "only $interrupted of 30 exports were interrupted"; fi
+# a SIGKILLed export's folder (a dead process's) goes at the next export;
+# that of a process that runs stays
+sleep 30 &
+live=$!
+mkdir "$T/xk/.r.xlsx.$live.tmp-AAAAAA" "$T/xk/.r.xlsx.999999999.tmp-BBBBBB"
+: >"$T/xk/.r.xlsx.999999999.tmp-BBBBBB/r.xlsx"
+expect 0 "export after a killed export" export --db "$DEMO" --month 2007-01 --to 2007-06 --out "$T/xk/r.xlsx"
+if [ -e "$T/xk/.r.xlsx.999999999.tmp-BBBBBB" ]; then bad "a dead export's folder stays"; else ok; fi
+if [ -d "$T/xk/.r.xlsx.$live.tmp-AAAAAA" ]; then ok; else bad "the folder of a running process was removed"; fi
+kill "$live" 2>/dev/null
+wait "$live" 2>/dev/null
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

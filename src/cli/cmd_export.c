@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "bulletin_xlsx.h"
 #include "catalog.h"
 #include "cmd.h"
@@ -129,6 +130,10 @@ cmd_export(int argc, char **argv)
 		    RANGE_MONTHS_MAX);
 	n = (size_t)(to - from + 1);
 
+	/* SIGINT/TERM/HUP remove the workbook being written; a SIGKILLed
+	 * export's leftovers go at the next export to the same file */
+	atomic_signals_install();
+	atomic_cleanup(out, 0);
 	diag_init(&warn, DIAG_CAP_DEFAULT);
 	/* the same templates as talot render */
 	tdir = render_template_dir(tdir_opt);

@@ -303,7 +303,7 @@ create_private(const char *path, struct err *e)
 	}
 	s->writable = true;
 	/* what earlier creations that were killed (SIGKILL) left behind */
-	atomic_cleanup(path, false);
+	atomic_cleanup(path, 0);
 	if (!atomic_begin_private(&s->af, path, e)) {
 		free(s->path);
 		free(s);

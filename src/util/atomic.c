@@ -370,7 +370,7 @@ remove_leftover(const char *full)
 }
 
 void
-atomic_cleanup(const char *path, bool any_pid)
+atomic_cleanup(const char *path, long owner)
 {
 	char *dir = dir_of(path);
 	const char *base = base_of(path);
@@ -393,7 +393,11 @@ atomic_cleanup(const char *path, bool any_pid)
 		pid = strtol(p, &end, 10);
 		if (end == p || strncmp(end, ".tmp-", 5) != 0 || pid <= 0)
 			continue;
-		if (!any_pid && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		if (owner > 0 && pid != owner)
+			continue;
+		/* never a file of a process that runs: a concurrent
+		 * render's file in progress */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", dir, n);
 		remove_leftover(full);

@@ -56,8 +56,9 @@ void atomic_extra_remove(const char *path);
 void atomic_signals_install(void);
 
 /* Removes DIR/.BASENAME.PID.tmp-* (files or private folders) of processes
- * that no longer run; with any_pid, of every process (the caller knows
- * the writer is dead). */
-void atomic_cleanup(const char *path, bool any_pid);
+ * that no longer run: with owner 0, of any such process; with owner > 0,
+ * only of that one (a worker just reaped).  The files of a process that
+ * runs (a concurrent render of the same month) are never touched. */
+void atomic_cleanup(const char *path, long owner);
 
 #endif
