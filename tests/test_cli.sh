@@ -11,7 +11,8 @@ BIN=${TALOT_BIN:?TALOT_BIN must name the talot binary}
 SRC=${TALOT_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 DATA=$SRC/tests/data/csv
 T=$(mktemp -d "${TMPDIR:-/tmp}/talot-test-cli-XXXXXX")
-trap 'rm -rf "$T"' EXIT
+MOUNTED=
+trap '[ -n "$MOUNTED" ] && umount "$MOUNTED"; rm -rf "$T"' EXIT
 
 pass=0
 fail=0
@@ -419,6 +420,50 @@ if [ -e "$T/xk/.r.xlsx.999999999.tmp-BBBBBB" ]; then bad "a dead export's folder
 if [ -d "$T/xk/.r.xlsx.$live.tmp-AAAAAA" ]; then ok; else bad "the folder of a running process was removed"; fi
 kill "$live" 2>/dev/null
 wait "$live" 2>/dev/null
+
+# ---- a full disk (issue 15, item 17): import and info say so and name the
+# store; the store stays readable and unchanged once space is freed ----
+FULL=$T/full
+mkdir -p "$FULL"
+if mount -t tmpfs -o size=16m tmpfs "$FULL" 2>/dev/null; then
+	MOUNTED=$FULL
+	cp "$DB" "$FULL/s.db"
+	"$BIN" info --db "$FULL/s.db" --csv >"$T/full.before"
+	awk -v h="$HDR" 'BEGIN {
+		print h
+		for (i = 0; i < 100000; i++)
+			printf "2008-%02d-%02d,f%d,tcp,%d,CN,%d,1\n", 1 + i % 12, 1 + i % 28, i % 7, i % 65536, 1 + i % 1000
+	}' >"$T/full.csv"
+	# fill the disk but for 256 KB: the import runs out of space
+	dd if=/dev/zero of="$FULL/fill" bs=64k count=1000 2>/dev/null
+	rm -f "$FULL/fill"
+	avail=$(df -k --output=avail "$FULL" | tail -n 1)
+	dd if=/dev/zero of="$FULL/fill" bs=1k count=$((avail - 256)) 2>/dev/null
+	expect 1 "import onto a full disk" import --db "$FULL/s.db" "$T/full.csv"
+	has "$ERR" "$FULL/s.db: the disk is full" "import onto a full disk: says the disk is full, names the store"
+	hasnt "$ERR" 'disk I/O error' "import onto a full disk: no 'disk I/O error'"
+	expect 1 "first import onto a full disk" import --db "$FULL/new.db" "$T/full.csv"
+	has "$ERR" "$FULL/new.db: the disk is full" "first import onto a full disk: says so"
+	if ls -A "$FULL" | grep -q 'new\.db'; then bad "a failed first import on a full disk left files: $(ls -A "$FULL")"; else ok; fi
+	# not a byte left: info still reads the store (no room for its -shm)
+	dd if=/dev/zero of="$FULL/fill2" bs=1k count=100000 2>/dev/null
+	rm -f "$FULL/s.db-shm" "$FULL/s.db-wal"
+	expect 0 "info on a full disk" info --db "$FULL/s.db" --csv
+	if cmp -s "$OUT" "$T/full.before"; then ok; else bad "info on a full disk: not the store's months"; fi
+	expect 1 "import onto a disk without a byte left" import --db "$FULL/s.db" "$T/full.csv"
+	has "$ERR" "$FULL/s.db: the disk is full" "import, no byte left: says the disk is full"
+	hasnt "$ERR" 'disk I/O error' "import, no byte left: no 'disk I/O error'"
+	# space freed: the store is as before, and takes the import
+	rm -f "$FULL/fill" "$FULL/fill2"
+	expect 0 "info --check after space is freed" info --db "$FULL/s.db" --check
+	expect 0 "info after space is freed" info --db "$FULL/s.db" --csv
+	if cmp -s "$OUT" "$T/full.before"; then ok; else bad "the store changed after a full disk"; fi
+	expect 0 "import after space is freed" import --db "$FULL/s.db" "$T/full.csv"
+	expect 0 "info --check after the import" info --db "$FULL/s.db" --check
+	umount "$FULL" && MOUNTED=
+else
+	echo "SKIP: full-disk tests: cannot mount a tmpfs on $FULL (not root, or no mount permission)" >&2
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

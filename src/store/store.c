@@ -56,15 +56,24 @@ static bool
 db_fail(struct store *s, struct err *e, const char *what)
 {
 	int rc = sqlite3_extended_errcode(s->db);
+	int sys = sqlite3_system_errno(s->db);
 
+	/* a full disk shows as SQLITE_FULL, or as an I/O error (making the
+	 * -shm or -wal file) whose system error is ENOSPC */
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR &&
+	    (sys == ENOSPC || sys == EDQUOT)))
+		return err_set(e, "%s: the disk is full (%s while %s); nothing was changed: free space on its file system and try again",
+		    s->path, sys == EDQUOT ? "disk quota exceeded" :
+		    "no space left on the device", what);
+	if ((rc & 0xff) == SQLITE_IOERR && sys != 0)
+		return err_set(e, "%s: %s (%s while %s)", s->path,
+		    strerror(sys), sqlite3_errmsg(s->db), what);
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		return err_set(e, "%s: the store is damaged (%s while %s)",
 		    s->path, sqlite3_errmsg(s->db), what);
 	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)
 		return err_set(e, "%s: cannot write the store (%s while %s)",
 		    s->path, sqlite3_errmsg(s->db), what);
-	if ((rc & 0xff) == SQLITE_FULL)
-		return err_set(e, "%s: disk full while %s", s->path, what);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return err_set(e, "%s: the store is locked by another process (%s)",
 		    s->path, what);
@@ -255,8 +264,11 @@ wal_present(const char *path)
 {
 	char buf[4096];
 
+	struct stat sb;
+
+	/* an empty -wal holds no frames: as good as none */
 	snprintf(buf, sizeof(buf), "%s-wal", path);
-	return access(buf, F_OK) == 0;
+	return stat(buf, &sb) == 0 && sb.st_size > 0;
 }
 
 static bool
@@ -347,6 +359,7 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	struct store *s;
 	int hc, flags;
 	int64_t app, ver, ntables;
+	bool immutable;
 
 	if (path[0] == '\0') {
 		/* SQLite would open a temporary database */
@@ -372,7 +385,9 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	s->writable = mode == STORE_WRITE;
 	flags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
 	    SQLITE_OPEN_READONLY;
-	if (!s->writable && !dir_writable(path) && !wal_present(path)) {
+	immutable = !s->writable && !dir_writable(path) && !wal_present(path);
+reopen:
+	if (immutable) {
 		/* a store in a folder we cannot write (a read-only medium):
 		 * SQLite cannot make the WAL's shared-memory file there.  With
 		 * no -wal file, everything is in the main file: read it as
@@ -409,8 +424,22 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	sqlite3_busy_timeout(s->db, 10000);
 	if (!pragma_int(s, "PRAGMA application_id", &app, e) ||
 	    !pragma_int(s, "PRAGMA user_version", &ver, e) ||
-	    !pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables, e))
+	    !pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables, e)) {
+		int sys = sqlite3_system_errno(s->db);
+
+		if (!s->writable && !immutable && (sys == ENOSPC ||
+		    sys == EDQUOT) && !wal_present(path)) {
+			/* a full disk has no room for the -shm file; with no
+			 * WAL frames the main file holds everything: read it
+			 * as immutable */
+			sqlite3_close_v2(s->db);
+			s->db = NULL;
+			e->msg[0] = '\0';
+			immutable = true;
+			goto reopen;
+		}
 		goto fail;
+	}
 	if (app == 0 && ver == 0 && ntables == 0) {
 		if (!s->writable) {
 			err_set(e, "%s: the store is empty", path);
