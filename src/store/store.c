@@ -227,18 +227,6 @@ check_tables(struct store *s, struct err *e)
 	return true;
 }
 
-void
-store_remove(const char *path)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char buf[4096];
-
-	for (size_t i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
-		snprintf(buf, sizeof(buf), "%s%s", path, sfx[i]);
-		unlink(buf);
-	}
-}
-
 /* "file:PATH?immutable=1" with PATH escaped for a URI. */
 static char *
 immutable_uri(const char *path)

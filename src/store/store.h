@@ -45,9 +45,6 @@ void store_close(struct store *s);
  * appeared there meanwhile ("created by another process").  Then only
  * store_close() may be called.  true (and does nothing) for other modes. */
 bool store_publish(struct store *s, struct err *e);
-/* Removes the store file and its -wal and -shm companions (for a store
- * this process just created and must not leave behind). */
-void store_remove(const char *path);
 const char *store_path(const struct store *s);
 
 /* ---- import: one transaction ---- */
