@@ -1062,6 +1062,7 @@ test_commit_then_destroy(void **state)
 	for (size_t i = 0; i < NBASE; i++)
 		assert_int_equal(store_import_row(im, &base_rows[i], &e), 1);
 	assert_true(store_import_commit(im, &sum, &e));
+	import_summary_finish(&sum);
 	store_import_destroy(im);   /* after commit: frees, keeps the data */
 	store_close(s);
 	check_store(db, base_rows, NBASE);
