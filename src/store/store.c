@@ -1416,8 +1416,10 @@ nomem:
 }
 
 /* Flush when the gathered cells or the day × port × country rollups reach
- * this many entries: about 16 MB for each map. */
-#define FLUSH_AT (1u << 17)
+ * this many entries: each map then holds at most 4 MB (2^17 slots), and an
+ * import's peak memory stays near 45 MB whatever the rows and their order
+ * (2^17 entries: 69 MB with the rows sorted by port). */
+#define FLUSH_AT (1u << 16)
 
 int
 store_import_row(struct store_import *im, const struct csv_row *r,
