@@ -407,6 +407,55 @@ else
 	wait "$pid" 2>/dev/null
 fi
 
+# a worker killed while another render of the same month runs (issue 15,
+# item 16): the batch's cleanup removes only the dead worker's temporary
+# files, never the concurrent render's file in progress
+d=$T/concurrent
+mkdir "$d"
+"$BIN" render --db "$DEMO" --month 2007-03 --out "$d" --format pdf \
+    >/dev/null 2>"$d.single.err" &
+sp=$!
+BG+=("$sp")
+f=
+for ((i = 0; i < 2000; i++)); do
+	f=$(compgen -G "$d/.talot-2007-03.pdf.$sp.tmp-*") && break
+	kill -0 "$sp" 2>/dev/null || break
+	sleep 0.005
+done
+if [ -n "$f" ]; then
+	kill -STOP "$sp"
+	"$BIN" render --db "$DEMO" --month 2007-02 --to 2007-04 --out "$d" \
+	    --format pdf --jobs 1 >/dev/null 2>"$d.err" &
+	pid=$!
+	BG+=("$pid")
+	wf=
+	for ((i = 0; i < 2000; i++)); do
+		wf=$(compgen -G "$d/.talot-2007-03.pdf.*.tmp-*" | grep -v "\.$sp\.tmp-") && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.005
+	done
+	w=${wf##*/.talot-2007-03.pdf.}
+	w=${w%%.*}
+	if [ -n "$wf" ] && [ -n "$w" ]; then
+		kill -KILL "$w" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		if [ -e "$f" ]; then ok; else bad "a killed worker's cleanup removed a concurrent render's temporary file"; fi
+		kill -CONT "$sp"
+		wait "$sp"
+		rc=$?
+		if [ $rc -eq 0 ]; then ok; else bad_err "$d.single.err" "the concurrent render of 2007-03 failed (exit $rc)"; fi
+		if pdfinfo "$d/talot-2007-03.pdf" >/dev/null 2>&1; then ok; else bad "the concurrent render's PDF is not a PDF"; fi
+		no_tmp "$d" "a worker killed during a concurrent render"
+	else
+		bad "concurrent render: never saw the batch's temporary file of 2007-03"
+		kill -CONT "$sp"
+		wait "$pid" "$sp" 2>/dev/null
+	fi
+else
+	bad "concurrent render: never saw its temporary file"
+	wait "$sp" 2>/dev/null
+fi
+
 # SIGTERM to the batch process while it is not blocked in wait() (here: while
 # fork() returns, delayed by strace) must still reach the running workers.
 # The worker is stopped (SIGSTOP) meanwhile, so a forwarded SIGTERM shows as

@@ -124,6 +124,7 @@ static void
 run_finish(struct run *r)
 {
 	diag_finish(&r->d);
+	import_summary_finish(&r->sum);
 }
 
 static void

@@ -113,4 +113,24 @@ else bad "import after a kill fails: $(head -n 3 "$W/err")"; fi
 "$BIN" info --db "$W/k.db" --csv >"$W/K" 2>/dev/null
 if cmp -s "$W/K" "$W/B"; then ok; else bad "import after a kill does not reach state B"; fi
 
+# ---- SIGKILL during a first import: no store at the final name (the new
+# store is made aside); the next import removes the dead one's folder ----
+mkdir -p "$W/first"
+"$BIN" import --db "$W/first/n.db" "$W/big.csv" >/dev/null 2>"$W/err" &
+IMPORT_PID=$!
+sleep "$(awk -v d="$dur" 'BEGIN { x = d * 0.5; if (x < 0.05) x = 0.05; printf "%.3f", x }')"
+kill -9 "$IMPORT_PID" 2>/dev/null
+wait "$IMPORT_PID" 2>/dev/null
+rc=$?
+IMPORT_PID=
+if [ "$rc" -eq 137 ]; then
+	if [ -e "$W/first/n.db" ]; then bad "a first import killed mid-way left a store"; else ok; fi
+else
+	echo "note: the first import ended before the kill (exit $rc)"
+fi
+if "$BIN" import --db "$W/first/n.db" "$W/big.csv" >/dev/null 2>"$W/err"; then ok
+else bad "import after a killed first import fails: $(head -n 3 "$W/err")"; fi
+left=$(ls -A "$W/first" | grep -v '^n\.db$')
+if [ -z "$left" ]; then ok; else bad "a killed first import's leftovers stay: $(echo $left)"; fi
+"$BIN" info --db "$W/first/n.db" --check >/dev/null 2>"$W/err" && ok || bad "info --check after a killed first import: $(head -n 2 "$W/err")"
 finish

@@ -1692,8 +1692,15 @@ situation_open(const char *name)
 static void
 situation_close(struct store *s)
 {
+	char p[600];
+
 	store_close(s);
-	store_remove(sit_db);
+	/* the store and its WAL companions */
+	unlink(sit_db);
+	snprintf(p, sizeof(p), "%s-wal", sit_db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", sit_db);
+	unlink(p);
 	rmdir(sit_dir);
 }
 

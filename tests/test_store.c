@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -177,8 +178,24 @@ import_rows(const char *db, const struct csv_row *rows, size_t n,
 		res = rc == 0 ? IMP_ROW : IMP_FATAL;
 		break;
 	}
-	if (res == IMP_OK && !store_import_commit(im, sum, &e))
-		res = IMP_COMMIT;
+	if (res == IMP_OK) {
+		/* the months kept in a buffer of the test's, so that callers
+		 * need not free them */
+		static int32_t months[4096];
+		struct import_summary got;
+
+		if (!store_import_commit(im, &got, &e))
+			res = IMP_COMMIT;
+		else {
+			assert_true(got.nmonths <= 4096);
+			if (got.nmonths > 0)
+				memcpy(months, got.months,
+				    got.nmonths * sizeof(*months));
+			*sum = got;
+			sum->months = months;
+			import_summary_finish(&got);
+		}
+	}
 	store_import_destroy(im);
 out:
 	if (res != IMP_OK && msg != NULL)
@@ -542,6 +559,23 @@ same_text(const char *got, const char *want, const char *what)
 	    line, (int)strcspn(g, "\n"), g, (int)strcspn(w, "\n"), w);
 }
 
+/* store_check (talot info --check) on db: the rollups agree. */
+static void
+rollups_agree(const char *db)
+{
+	struct err e = { "" };
+	struct store *s = store_open(db, STORE_READ, &e);
+	struct store_check c;
+	int rc;
+
+	if (s == NULL)
+		fail_msg("store_open(READ): %s", e.msg);
+	rc = store_check(s, &c, &e);
+	store_close(s);
+	if (rc != 1)
+		fail_msg("store_check: %d: %s", rc, e.msg);
+}
+
 static void
 check_store(const char *db, const struct csv_row *rows, size_t n)
 {
@@ -550,6 +584,7 @@ check_store(const char *db, const struct csv_row *rows, size_t n)
 	same_text(got, want, "store vs rows");
 	free(got);
 	free(want);
+	rollups_agree(db);
 }
 
 /* The store's content after importing batch over state: every sensor-day
@@ -1045,6 +1080,7 @@ test_commit_then_destroy(void **state)
 	for (size_t i = 0; i < NBASE; i++)
 		assert_int_equal(store_import_row(im, &base_rows[i], &e), 1);
 	assert_true(store_import_commit(im, &sum, &e));
+	import_summary_finish(&sum);
 	store_import_destroy(im);   /* after commit: frees, keeps the data */
 	store_close(s);
 	check_store(db, base_rows, NBASE);
@@ -1193,6 +1229,8 @@ refused_file(const char *path, const char *want)
 					ok = store_import_row(im, &base_rows[i], &e) == 1;
 				if (ok)
 					ok = store_import_commit(im, &sum, &e);
+				if (ok)
+					import_summary_finish(&sum);
 				store_import_destroy(im);
 			}
 			store_close(s);
@@ -1371,6 +1409,12 @@ test_store_paths(void **state)
 	assert_non_null(strstr(e.msg, missing));
 	assert_false(exists(missing));
 
+	/* an empty path: SQLite would make a temporary database */
+	e.msg[0] = '\0';
+	assert_null(store_open("", STORE_WRITE, &e));
+	assert_non_null(strstr(e.msg, "empty"));
+	assert_null(store_open("", STORE_READ, &e));
+
 	/* writing under a folder that does not exist */
 	snprintf(deep, sizeof(deep), "%s/no/such/dir/t.db", tmpdir);
 	e.msg[0] = '\0';
@@ -1535,6 +1579,198 @@ test_huge_counts_two_imports(void **state)
 	free(rows);
 }
 
+/* ---- import order and scale (issue 15, item 12) ---- */
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+import_timed(const char *db, const struct csv_row *rows, size_t n)
+{
+	double t0 = now_s();
+
+	import_ok(db, rows, n, NULL);
+	return now_s() - t0;
+}
+
+static const char *const ccs[] = { "CN", "US", "JP", "KR", "TW", "DE", "FR",
+	"BR", "RU", "IN" };
+
+enum { ORD_DAYS = 3, ORD_SENSORS = 12, ORD_PORTS = 400, ORD_CCS = 10,
+	ORD_ROWS = ORD_DAYS * ORD_SENSORS * ORD_PORTS * ORD_CCS };
+
+/* Row i of the order test in file order: day, sensor, port, country. */
+static struct csv_row
+ord_row(size_t i)
+{
+	size_t cc = i % ORD_CCS, port = i / ORD_CCS % ORD_PORTS,
+	    sen = i / (ORD_CCS * ORD_PORTS) % ORD_SENSORS,
+	    day = i / (ORD_CCS * ORD_PORTS * ORD_SENSORS);
+	char name[16];
+
+	snprintf(name, sizeof(name), "s%02zu", sen);
+	return R(20070601 + (int32_t)day, name, port % 3 == 0 ? 17 : 6,
+	    (int)(port * 37 % 65536), ccs[cc], (int64_t)(i % 1000 + 10),
+	    (int64_t)(i % 7 + 1));
+}
+
+static void
+test_import_order_independent(void **state)
+{
+	struct csv_row *file = malloc(ORD_ROWS * sizeof(*file)),
+	    *inter = malloc(ORD_ROWS * sizeof(*inter)),
+	    *shuf = malloc(ORD_ROWS * sizeof(*shuf));
+	char *d1, *d2, *d3, *d4;
+	double tf, ti, ts;
+	size_t k = 0;
+	uint64_t x = 12345;
+
+	(void)state;
+	assert_non_null(file);
+	assert_non_null(inter);
+	assert_non_null(shuf);
+	/* more rows than one flush holds (FLUSH_AT in store.c), so that
+	 * sensor-days are written, then continued after a flush */
+	assert_true(ORD_ROWS > (1 << 17));
+	for (size_t i = 0; i < ORD_ROWS; i++)
+		file[i] = shuf[i] = ord_row(i);
+	/* interleaved: by day, port, country, then sensor (as an aggregation
+	 * engine's GROUP BY ... ORDER BY would give) */
+	for (size_t day = 0; day < ORD_DAYS; day++)
+		for (size_t p = 0; p < ORD_PORTS * ORD_CCS; p++)
+			for (size_t sen = 0; sen < ORD_SENSORS; sen++)
+				inter[k++] = ord_row(((day * ORD_SENSORS + sen) *
+				    ORD_PORTS * ORD_CCS) + p);
+	assert_int_equal(k, ORD_ROWS);
+	for (size_t i = ORD_ROWS - 1; i > 0; i--) {
+		size_t j;
+		struct csv_row t;
+
+		x = x * UINT64_C(6364136223846793005) + 1442695040888963407u;
+		j = (size_t)(x >> 33) % (i + 1);
+		t = shuf[i];
+		shuf[i] = shuf[j];
+		shuf[j] = t;
+	}
+	tf = import_timed(tpath("file.db"), file, ORD_ROWS);
+	ti = import_timed(tpath("inter.db"), inter, ORD_ROWS);
+	ts = import_timed(tpath("shuf.db"), shuf, ORD_ROWS);
+	/* the same rows again, interleaved, replace every sensor-day */
+	import_ok(tpath("file.db"), inter, ORD_ROWS, NULL);
+	d1 = store_dump(tpath("file.db"));
+	d2 = store_dump(tpath("inter.db"));
+	d3 = store_dump(tpath("shuf.db"));
+	import_ok(tpath("one.db"), file, ORD_ROWS / 2, NULL);
+	import_ok(tpath("one.db"), file + ORD_ROWS / 2, ORD_ROWS / 2, NULL);
+	d4 = store_dump(tpath("one.db"));
+	assert_string_equal(d1, d2);
+	assert_string_equal(d1, d3);
+	assert_string_equal(d1, d4);
+	rollups_agree(tpath("file.db"));
+	rollups_agree(tpath("inter.db"));
+	rollups_agree(tpath("shuf.db"));
+	/* linear in any order: was ×100 slower interleaved (quadratic) */
+	if (ti > 4 * tf + 2 || ts > 4 * tf + 2)
+		fail_msg("import time depends on row order: file order %.2f s, "
+		    "interleaved %.2f s, shuffled %.2f s", tf, ti, ts);
+	free(d1);
+	free(d2);
+	free(d3);
+	free(d4);
+	free(file);
+	free(inter);
+	free(shuf);
+}
+
+/* A duplicate key whose first row was written in an earlier flush. */
+static void
+test_duplicate_across_flush(void **state)
+{
+	size_t n = (1 << 17) + 2000, k = 0;
+	struct csv_row *rows = malloc(n * sizeof(*rows));
+	char msg[ERR_MSG_MAX];
+	int rc;
+
+	(void)state;
+	assert_non_null(rows);
+	rows[k++] = R(20070601, "dup", 6, 80, "JP", 5, 1);
+	while (k < n - 1) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "f%zu", k % 50);
+		rows[k] = R(20070602, name, 6, (int)(k / 50 % 65536),
+		    ccs[k / 50 / 65536], 1, 1);
+		k++;
+	}
+	rows[k++] = R(20070601, "dup", 6, 80, "JP", 7, 1);
+	rc = import_rows(dbpath, rows, n, NULL, msg, sizeof(msg));
+	assert_true(rc == IMP_FATAL || rc == IMP_ROW || rc == IMP_COMMIT);
+	if (strstr(msg, "duplicate key: 2007-06-01,dup,tcp,80,JP") == NULL)
+		fail_msg("unexpected message: %s", msg);
+	free(rows);
+}
+
+static void
+test_many_sensors_fast(void **state)
+{
+	size_t n = 100000;
+	struct csv_row *rows = malloc(n * sizeof(*rows)),
+	    *one = malloc(n * sizeof(*one));
+	struct import_summary sum;
+	double tmany, tone;
+
+	(void)state;
+	assert_non_null(rows);
+	assert_non_null(one);
+	for (size_t i = 0; i < n; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%06zu", i);
+		rows[i] = R(20070601, name, 6, 80, "JP", 3, 1);
+		one[i] = R(20070601, "s", 6, (int)(i % 65536),
+		    i < 65536 ? "JP" : "CN", 3, 1);
+	}
+	tone = import_timed(tpath("one.db"), one, n);
+	{
+		double t0 = now_s();
+
+		import_ok(dbpath, rows, n, &sum);
+		tmany = now_s() - t0;
+	}
+	assert_int_equal(sum.sensor_days, (int64_t)n);
+	/* was 22 s: a linear search of the sensor names */
+	if (tmany > 10 * tone + 2)
+		fail_msg("100,000 sensors: %.2f s, one sensor: %.2f s", tmany,
+		    tone);
+	free(rows);
+	free(one);
+}
+
+/* More months than the 240 the summary once held (issue 15, item 8). */
+static void
+test_many_months_summary(void **state)
+{
+	struct csv_row rows[300];
+	struct import_summary sum;
+
+	(void)state;
+	for (int i = 0; i < 300; i++)
+		rows[i] = R((1990 + i / 12) * 10000 + (i % 12 + 1) * 100 + 1,
+		    "s1", 6, 80, "JP", 1, 1);
+	import_ok(dbpath, rows, 300, &sum);
+	assert_int_equal(sum.nmonths, 300);
+	assert_int_equal(sum.months[0], 199001);
+	assert_int_equal(sum.months[299], 201412);
+	for (size_t i = 1; i < sum.nmonths; i++)
+		assert_true(sum.months[i] > sum.months[i - 1]);
+}
+
 int
 main(void)
 {
@@ -1561,6 +1797,10 @@ main(void)
 		T(test_store_paths),
 		T(test_huge_counts),
 		T(test_huge_counts_two_imports),
+		T(test_import_order_independent),
+		T(test_duplicate_across_flush),
+		T(test_many_sensors_fast),
+		T(test_many_months_summary),
 	};
 #undef T
 

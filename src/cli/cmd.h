@@ -21,4 +21,11 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
  * errors). */
 int cmd_option_other(const char *cmd, int c, const char *help, char **argv);
 
+/* Refuses an empty argument, and an empty value of an option naming a file
+ * (--db, --out, --template, --notes, --csv: "--db ''", "--out="), as a
+ * usage error before the command parses argv (argv[0] is
+ * the command): SQLite takes "" for a temporary database, so the data of
+ * "import --db ''" would go nowhere.  Returns EXIT_OK or EXIT_USAGE. */
+int cmd_args_check(const char *cmd, int argc, char **argv);
+
 #endif

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -11,12 +12,14 @@
 #include "import.h"
 
 static const char help[] =
-    "usage: talot demo --db FILE [--csv OUT.csv]\n"
+    "usage: talot demo --db FILE [--csv OUT.csv] [--force]\n"
     "\n"
     "Writes the deterministic sample store: 2007-01..2007-06, 10 sensors,\n"
     "reproducing the June 2007 figures of the model bulletin (A = 293,252,\n"
     "N = 270, 1-3 June unobserved).  The data goes through the normal import;\n"
-    "--csv also keeps the generated CSV.\n";
+    "--csv also keeps the generated CSV ('-' writes it to standard output).\n"
+    "FILE must not exist: --force imports the sample months into an existing\n"
+    "store, replacing what it holds for those sensor-days.\n";
 
 int
 cmd_demo(int argc, char **argv)
@@ -24,6 +27,7 @@ cmd_demo(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "csv", required_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -36,7 +40,9 @@ cmd_demo(int argc, char **argv)
 	FILE *fp;
 	char b1[FMT_INT_MAX];
 	int c, rc = EXIT_DATA;
-	bool existed = true;
+	FILE *msg = stdout;
+	struct stat sb;
+	bool existed, force = false;
 
 	optind = 1;
 	opterr = 0;
@@ -48,6 +54,9 @@ cmd_demo(int argc, char **argv)
 		case 'c':
 			csv = optarg;
 			break;
+		case 'f':
+			force = true;
+			break;
 		default:
 			return cmd_option_other("demo", c, help, argv);
 		}
@@ -57,7 +66,24 @@ cmd_demo(int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error("demo", "unexpected argument '%s'",
 		    argv[optind]);
-	if (csv != NULL) {
+	existed = lstat(db, &sb) == 0 || errno != ENOENT;
+	if (existed && !force) {
+		fprintf(stderr, "talot demo: %s: already exists; the sample "
+		    "store is written only to a new file (--force imports it "
+		    "into this store)\n", db);
+		return EXIT_DATA;
+	}
+	if (csv != NULL && strcmp(csv, "-") == 0) {
+		msg = stderr;   /* stdout holds the CSV */
+		if (!demo_write_csv(stdout, &e) || fflush(stdout) != 0 ||
+		    ferror(stdout)) {
+			if (!e.msg[0])
+				err_set(&e, "standard output: %s",
+				    strerror(errno));
+			fprintf(stderr, "talot demo: %s\n", e.msg);
+			return EXIT_DATA;
+		}
+	} else if (csv != NULL) {
 		/* the CSV kept for the user, written atomically */
 		struct atomic_file af;
 
@@ -81,8 +107,10 @@ cmd_demo(int argc, char **argv)
 		goto out;
 	}
 	rewind(fp);
-	existed = access(db, F_OK) == 0;
-	if ((s = store_open(db, STORE_WRITE, &e)) == NULL ||
+	if (!existed)
+		atomic_signals_install();
+	if ((s = store_open(db, existed ? STORE_WRITE : STORE_CREATE, &e)) ==
+	    NULL ||
 	    (im = store_import_begin(s, &e)) == NULL ||
 	    !import_stream(im, fp, "demo.csv", &d, &e))
 		goto out;
@@ -90,9 +118,16 @@ cmd_demo(int argc, char **argv)
 		goto out;
 	if (!store_import_commit(im, &sum, &e))
 		goto out;
-	printf("wrote the sample store %s: %s rows, %lld sensor-days, "
+	store_import_destroy(im);   /* its statements, before the close */
+	im = NULL;
+	if (!store_publish(s, &e)) {
+		import_summary_finish(&sum);
+		goto out;
+	}
+	fprintf(msg, "wrote the sample store %s: %s rows, %lld sensor-days, "
 	    "2007-01..2007-06\n", db, fmt_int(sum.rows, b1),
 	    (long long)sum.sensor_days);
+	import_summary_finish(&sum);
 	rc = EXIT_OK;
 out:
 	if (rc != EXIT_OK) {
@@ -101,9 +136,7 @@ out:
 		diag_print_errors(&d, "talot demo: ");
 	}
 	store_import_destroy(im);
-	store_close(s);
-	if (rc != EXIT_OK && !existed)
-		store_remove(db);   /* a failed demo leaves no store */
+	store_close(s);   /* a new store not published is removed */
 	diag_finish(&d);
 	fclose(fp);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "bulletin_xlsx.h"
 #include "cmd.h"
 #include "config.h"
@@ -160,6 +161,10 @@ cmd_export(int argc, char **argv)
 		    "--lang takes languages like ja, en or ja,en, not '%s'",
 		    langlist);
 
+	/* SIGINT/TERM/HUP remove the workbook being written; a SIGKILLed
+	 * export's leftovers go at the next export to the same file */
+	atomic_signals_install();
+	atomic_cleanup(out, 0);
 	diag_init(&warn, DIAG_CAP_DEFAULT);
 	/* the same templates as talot render */
 	if (!langs_load(render_template_dir(tdir_opt), names, nlangs, NULL,

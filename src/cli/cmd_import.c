@@ -1,8 +1,11 @@
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "cmd.h"
 #include "fmt.h"
 #include "import.h"
@@ -31,7 +34,8 @@ cmd_import(int argc, char **argv)
 	struct err e = { "" };
 	char b1[FMT_INT_MAX], b2[FMT_INT_MAX];
 	int c, rc = EXIT_OK;
-	bool existed;
+	struct stat sb;
+	bool existed, ok;
 
 	optind = 1;
 	opterr = 0;
@@ -48,15 +52,24 @@ cmd_import(int argc, char **argv)
 		return cmd_usage_error("import", "--db FILE is required");
 	if (optind >= argc)
 		return cmd_usage_error("import", "no CSV file given");
-	existed = access(db, F_OK) == 0;
-	s = store_open(db, STORE_WRITE, &e);
+	/* a new store is made aside and put in place only once its import
+	 * committed: a failed or interrupted first import leaves nothing */
+	existed = lstat(db, &sb) == 0 || errno != ENOENT;
+	if (!existed)
+		atomic_signals_install();
+	s = store_open(db, existed ? STORE_WRITE : STORE_CREATE, &e);
 	if (s == NULL) {
 		fprintf(stderr, "talot import: %s\n", e.msg);
 		return EXIT_DATA;
 	}
 	diag_init(&d, DIAG_CAP_DEFAULT);
-	if (!import_files(s, argv + optind, (size_t)(argc - optind), &d, &sum,
-	    &e)) {
+	ok = import_files(s, argv + optind, (size_t)(argc - optind), &d, &sum,
+	    &e);
+	if (ok && !store_publish(s, &e)) {
+		import_summary_finish(&sum);
+		ok = false;
+	}
+	if (!ok) {
 		if (e.msg[0])
 			fprintf(stderr, "talot import: %s\n", e.msg);
 		diag_print_errors(&d, "");
@@ -73,10 +86,9 @@ cmd_import(int argc, char **argv)
 			printf(" %04d-%02d", sum.months[i] / 100,
 			    sum.months[i] % 100);
 		printf("\n");
+		import_summary_finish(&sum);
 	}
 	diag_finish(&d);
-	store_close(s);
-	if (rc != EXIT_OK && !existed)
-		store_remove(db);   /* a failed first import leaves no store */
+	store_close(s);   /* a new store not published is removed */
 	return rc;
 }

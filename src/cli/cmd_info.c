@@ -9,16 +9,44 @@
 #include "store.h"
 
 static const char help[] =
-    "usage: talot info --db FILE [--csv]\n"
+    "usage: talot info --db FILE [--csv | --check]\n"
     "\n"
     "One line per month held in the store: sensors, observed sensor-days N,\n"
     "accesses A, sources S, A/N and S/N rounded, and the first and last\n"
-    "observed day.  --csv prints the same as CSV with exact values.\n";
+    "observed day.  --csv prints the same as CSV with exact values.\n"
+    "--check verifies that the rollups (day_rollup, month_port,\n"
+    "month_country) equal the sums of the detail rows (sensor_day): exit 0\n"
+    "if they agree, 1 with a line naming the first difference.\n";
 
 static void
 print_day(int32_t d, char *buf, size_t len)
 {
 	snprintf(buf, len, "%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100);
+}
+
+/* info --check; closes s. */
+static int
+check_store(struct store *s, const char *db)
+{
+	struct store_check c;
+	struct err e = { "" };
+	char b1[FMT_INT_MAX];
+	int rc = store_check(s, &c, &e);
+
+	store_close(s);
+	if (rc < 0) {
+		fprintf(stderr, "talot info: %s\n", e.msg);
+		return EXIT_DATA;
+	}
+	if (rc == 0) {
+		fprintf(stderr, "talot info: %s: the rollups differ from the "
+		    "detail rows: %s\n", db, e.msg);
+		return EXIT_DATA;
+	}
+	printf("%s: the rollups agree with the detail rows (%s sensor-days, "
+	    "%lld days, %lld months)\n", db, fmt_int(c.sensor_days, b1),
+	    (long long)c.days, (long long)c.months);
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_DATA;
 }
 
 int
@@ -27,11 +55,12 @@ cmd_info(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "csv", no_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL;
-	bool csv = false;
+	bool csv = false, check = false;
 	struct store_month_info *v = NULL;
 	size_t n = 0;
 	struct store *s;
@@ -48,6 +77,9 @@ cmd_info(int argc, char **argv)
 		case 'c':
 			csv = true;
 			break;
+		case 'k':
+			check = true;
+			break;
 		default:
 			return cmd_option_other("info", c, help, argv);
 		}
@@ -57,7 +89,11 @@ cmd_info(int argc, char **argv)
 	if (optind < argc)
 		return cmd_usage_error("info", "unexpected argument '%s'",
 		    argv[optind]);
+	if (csv && check)
+		return cmd_usage_error("info", "--csv and --check do not go together");
 	s = store_open(db, STORE_READ, &e);
+	if (s != NULL && check)
+		return check_store(s, db);
 	if (s == NULL || !store_months(s, &v, &n, &e)) {
 		fprintf(stderr, "talot info: %s\n", e.msg);
 		store_close(s);

@@ -137,17 +137,19 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/* The temporary files of worker pid (reaped: dead) for month m; never
+ * those of another process, such as a concurrent render of m. */
 static void
-remove_month_leftovers(const struct render_job *j, month_t m)
+remove_month_leftovers(const struct render_job *j, month_t m, pid_t pid)
 {
 	char path[4096];
 
 	snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j->out_dir,
 	    month_year(m), month_mon(m));
-	atomic_cleanup(path, true);
+	atomic_cleanup(path, (long)pid);
 	snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx", j->out_dir,
 	    month_year(m), month_mon(m));
-	atomic_cleanup(path, true);
+	atomic_cleanup(path, (long)pid);
 }
 
 static int
@@ -228,7 +230,7 @@ batch(const struct render_job *j, month_t from, month_t to, int jobs)
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 			failed++;
 			if (!WIFEXITED(status)) {
-				remove_month_leftovers(j, wmonth[slot]);
+				remove_month_leftovers(j, wmonth[slot], pid);
 				if (!interrupted)
 					fprintf(stderr, "%stalot render: %04d-%02d: worker killed by signal %d\n",
 					    tty ? "\r\033[K" : "",

@@ -48,6 +48,8 @@ main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
-			return cmds[i].fn(argc - 1, argv + 1);
+			return cmd_args_check(cmds[i].name, argc - 1,
+			    argv + 1) != EXIT_OK ? EXIT_USAGE :
+			    cmds[i].fn(argc - 1, argv + 1);
 	return cmd_usage_error(NULL, "unknown command '%s'", argv[1]);
 }

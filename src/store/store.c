@@ -11,16 +11,20 @@
 
 #include <sqlite3.h>
 
+#include "atomic.h"
 #include "pack.h"
 
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
-#define MAP_FLUSH_AT (1u << 19)
 
 struct store {
 	sqlite3 *db;
 	char *path;
 	bool writable;
 	bool in_snapshot;
+	/* STORE_CREATE: the new store, in a private folder until published */
+	bool creating;
+	struct atomic_file af;
+	char *companion[3];        /* af.tmp + "-wal", "-shm", "-journal" */
 };
 
 static const char *const schema_v1[] = {
@@ -52,15 +56,24 @@ static bool
 db_fail(struct store *s, struct err *e, const char *what)
 {
 	int rc = sqlite3_extended_errcode(s->db);
+	int sys = sqlite3_system_errno(s->db);
 
+	/* a full disk shows as SQLITE_FULL, or as an I/O error (making the
+	 * -shm or -wal file) whose system error is ENOSPC */
+	if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR &&
+	    (sys == ENOSPC || sys == EDQUOT)))
+		return err_set(e, "%s: the disk is full (%s while %s); nothing was changed: free space on its file system and try again",
+		    s->path, sys == EDQUOT ? "disk quota exceeded" :
+		    "no space left on the device", what);
+	if ((rc & 0xff) == SQLITE_IOERR && sys != 0)
+		return err_set(e, "%s: %s (%s while %s)", s->path,
+		    strerror(sys), sqlite3_errmsg(s->db), what);
 	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
 		return err_set(e, "%s: the store is damaged (%s while %s)",
 		    s->path, sqlite3_errmsg(s->db), what);
 	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN)
 		return err_set(e, "%s: cannot write the store (%s while %s)",
 		    s->path, sqlite3_errmsg(s->db), what);
-	if ((rc & 0xff) == SQLITE_FULL)
-		return err_set(e, "%s: disk full while %s", s->path, what);
 	if ((rc & 0xff) == SQLITE_BUSY)
 		return err_set(e, "%s: the store is locked by another process (%s)",
 		    s->path, what);
@@ -123,9 +136,16 @@ check_header(const char *path, struct err *e)
 	ssize_t n;
 	int fd;
 
-	if (stat(path, &sb) != 0)
-		return errno == ENOENT ? 0 :
-		    (err_set(e, "%s: %s", path, strerror(errno)), -1);
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return err_set(e, "%s: %s", path, strerror(errno)), -1;
+		if (lstat(path, &sb) == 0)
+			/* SQLite would create the store at the link's target;
+			 * a failure would then leave it there */
+			return err_set(e, "%s: a symbolic link to a missing file; give the path of a new store, not a link",
+			    path), -1;
+		return 0;
+	}
 	if (!S_ISREG(sb.st_mode))
 		return err_set(e, "%s: not a regular file", path), -1;
 	if (sb.st_size == 0)
@@ -150,16 +170,28 @@ check_header(const char *path, struct err *e)
 	return 1;
 }
 
+static bool color_indexes_ensure(struct store *s, struct err *e);
+
 static bool
 create_schema(struct store *s, struct err *e)
 {
 	char sql[128];
+	int64_t ntables;
 
 	if (!exec(s, "BEGIN IMMEDIATE", e))
 		return false;
+	/* another process may have made the schema since we looked */
+	if (!pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables, e))
+		goto fail;
+	if (ntables > 0)
+		return exec(s, "COMMIT", e);
 	for (size_t i = 0; i < sizeof(schema_v1) / sizeof(*schema_v1); i++)
 		if (!exec(s, schema_v1[i], e))
 			goto fail;
+	/* a new store has the colour indexes from the start, so that opening
+	 * it for writing later changes nothing */
+	if (!color_indexes_ensure(s, e))
+		goto fail;
 	snprintf(sql, sizeof(sql), "PRAGMA application_id=%d",
 	    (int)TALOT_APP_ID);
 	if (!exec(s, sql, e))
@@ -201,18 +233,6 @@ check_tables(struct store *s, struct err *e)
 	return true;
 }
 
-void
-store_remove(const char *path)
-{
-	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char buf[4096];
-
-	for (size_t i = 0; i < sizeof(sfx) / sizeof(*sfx); i++) {
-		snprintf(buf, sizeof(buf), "%s%s", path, sfx[i]);
-		unlink(buf);
-	}
-}
-
 /* "file:PATH?immutable=1" with PATH escaped for a URI. */
 static char *
 immutable_uri(const char *path)
@@ -238,8 +258,11 @@ wal_present(const char *path)
 {
 	char buf[4096];
 
+	struct stat sb;
+
+	/* an empty -wal holds no frames: as good as none */
 	snprintf(buf, sizeof(buf), "%s-wal", path);
-	return access(buf, F_OK) == 0;
+	return stat(buf, &sb) == 0 && sb.st_size > 0;
 }
 
 static bool
@@ -258,7 +281,71 @@ dir_writable(const char *path)
 	return access(buf, W_OK) == 0;
 }
 
-static bool color_indexes_ensure(struct store *s, struct err *e);
+/* STORE_CREATE: a new, empty store in a private folder next to path (see
+ * store_publish). */
+static struct store *
+create_private(const char *path, struct err *e)
+{
+	static const char *const sfx[] = { "-wal", "-shm", "-journal" };
+	struct store *s;
+	struct stat sb;
+
+	if (lstat(path, &sb) == 0) {
+		if (S_ISLNK(sb.st_mode) && stat(path, &sb) != 0)
+			err_set(e, "%s: a symbolic link to a missing file; give the path of a new store, not a link", path);
+		else
+			err_set(e, "%s: already exists", path);
+		return NULL;
+	}
+	if (errno != ENOENT) {
+		err_set(e, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->path = strdup(path)) == NULL) {
+		free(s);
+		err_set(e, "%s: out of memory", path);
+		return NULL;
+	}
+	s->writable = true;
+	/* what earlier creations that were killed (SIGKILL) left behind */
+	atomic_cleanup(path, 0);
+	if (!atomic_begin_private(&s->af, path, e)) {
+		free(s->path);
+		free(s);
+		return NULL;
+	}
+	s->creating = true;
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(s->af.tmp) + 16;
+
+		if ((s->companion[i] = malloc(n)) == NULL) {
+			err_set(e, "%s: out of memory", path);
+			store_close(s);
+			return NULL;
+		}
+		snprintf(s->companion[i], n, "%s%s", s->af.tmp, sfx[i]);
+		atomic_extra_add(s->companion[i]);
+	}
+	if (sqlite3_open_v2(s->af.tmp, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (s->db != NULL)
+			db_fail(s, e, "creating");
+		else
+			err_set(e, "%s: cannot create the store", path);
+		store_close(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (!exec(s, "PRAGMA journal_mode=WAL", e) ||
+	    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
+	    !exec(s, "PRAGMA cache_size=-8192", e) ||
+	    !create_schema(s, e)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
 
 struct store *
 store_open(const char *path, enum store_mode mode, struct err *e)
@@ -266,7 +353,15 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	struct store *s;
 	int hc, flags;
 	int64_t app, ver, ntables;
+	bool immutable;
 
+	if (path[0] == '\0') {
+		/* SQLite would open a temporary database */
+		err_set(e, "the store path is empty");
+		return NULL;
+	}
+	if (mode == STORE_CREATE)
+		return create_private(path, e);
 	hc = check_header(path, e);
 	if (hc < 0)
 		return NULL;
@@ -284,7 +379,9 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	s->writable = mode == STORE_WRITE;
 	flags = s->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
 	    SQLITE_OPEN_READONLY;
-	if (!s->writable && !dir_writable(path) && !wal_present(path)) {
+	immutable = !s->writable && !dir_writable(path) && !wal_present(path);
+reopen:
+	if (immutable) {
 		/* a store in a folder we cannot write (a read-only medium):
 		 * SQLite cannot make the WAL's shared-memory file there.  With
 		 * no -wal file, everything is in the main file: read it as
@@ -321,8 +418,22 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 	sqlite3_busy_timeout(s->db, 10000);
 	if (!pragma_int(s, "PRAGMA application_id", &app, e) ||
 	    !pragma_int(s, "PRAGMA user_version", &ver, e) ||
-	    !pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables, e))
+	    !pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables, e)) {
+		int sys = sqlite3_system_errno(s->db);
+
+		if (!s->writable && !immutable && (sys == ENOSPC ||
+		    sys == EDQUOT) && !wal_present(path)) {
+			/* a full disk has no room for the -shm file; with no
+			 * WAL frames the main file holds everything: read it
+			 * as immutable */
+			sqlite3_close_v2(s->db);
+			s->db = NULL;
+			e->msg[0] = '\0';
+			immutable = true;
+			goto reopen;
+		}
 		goto fail;
+	}
 	if (app == 0 && ver == 0 && ntables == 0) {
 		if (!s->writable) {
 			err_set(e, "%s: the store is empty", path);
@@ -351,7 +462,7 @@ store_open(const char *path, enum store_mode mode, struct err *e)
 		if (!color_indexes_ensure(s, e) ||
 		    !exec(s, "PRAGMA journal_mode=WAL", e) ||
 		    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
-		    !exec(s, "PRAGMA cache_size=-65536", e))
+		    !exec(s, "PRAGMA cache_size=-8192", e))
 			goto fail;
 	} else if (!exec(s, "PRAGMA query_only=1", e))
 		goto fail;
@@ -361,6 +472,22 @@ fail:
 	return NULL;
 }
 
+/* Removes the private copy of a store being created (not published). */
+static void
+creating_abort(struct store *s)
+{
+	for (int i = 0; i < 3; i++) {
+		if (s->companion[i] == NULL)
+			continue;
+		unlink(s->companion[i]);
+		atomic_extra_remove(s->companion[i]);
+		free(s->companion[i]);
+		s->companion[i] = NULL;
+	}
+	atomic_abort(&s->af);
+	s->creating = false;
+}
+
 void
 store_close(struct store *s)
 {
@@ -368,8 +495,63 @@ store_close(struct store *s)
 		return;
 	if (s->db != NULL)
 		sqlite3_close_v2(s->db);
+	if (s->creating)
+		creating_abort(s);
 	free(s->path);
 	free(s);
+}
+
+bool
+store_publish(struct store *s, struct err *e)
+{
+	int fd, rc, er = 0;
+
+	if (!s->creating)
+		return true;
+	if (s->in_snapshot)
+		store_snapshot_end(s);
+	/* the last connection's close checkpoints and removes the -wal */
+	rc = sqlite3_close(s->db);
+	if (rc != SQLITE_OK) {
+		db_fail(s, e, "closing the new store");
+		return false;
+	}
+	s->db = NULL;
+	fd = open(s->af.tmp, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fsync(fd) != 0)
+		er = errno;
+	if (fd >= 0)
+		close(fd);
+	/* never over a file that appeared meanwhile (another import) */
+	if (er == 0 && link(s->af.tmp, s->path) != 0)
+		er = errno;
+	if (er != 0) {
+		if (er == EEXIST)
+			err_set(e, "%s: created by another process during this import; nothing was imported (run the import again)",
+			    s->path);
+		else if (er == ENOSPC || er == EDQUOT)
+			err_set(e, "%s: the disk is full; nothing was imported",
+			    s->path);
+		else
+			err_set(e, "%s: cannot create the store: %s", s->path,
+			    strerror(er));
+		creating_abort(s);
+		return false;
+	}
+	creating_abort(s);   /* the private name and folder only */
+	{
+		char *slash = strrchr(s->path, '/'), *dir;
+
+		dir = slash == NULL ? strdup(".") : slash == s->path ?
+		    strdup("/") : strndup(s->path, (size_t)(slash - s->path));
+		if (dir != NULL && (fd = open(dir, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC)) >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(dir);
+	}
+	return true;
 }
 
 const char *
@@ -454,16 +636,31 @@ cmap_free(struct cmap *m)
 /* ---- import ---- */
 
 /*
- * Rows are gathered per sensor-day (a small hash finds duplicate keys at
- * once) and written as one packed blob per sensor-day.  Rollup deltas are
- * summed in memory per (day, port), (day, country), (day, port, country),
- * (month, port), (month, country) and merged into the per-day blobs and the
- * monthly rows when the maps grow large and at commit: additions commute,
- * so flushing early is always right.  A sensor-day seen for the first time
- * in this import first subtracts what the store held for it.
+ * Rows are gathered in one map for all sensor-days of the import, keyed by
+ * (sensor-day index, cell), so that the order of the rows does not matter.
+ * When the maps grow large and at commit, the gathered cells are written as
+ * one packed blob per sensor-day touched (merged with what this import
+ * wrote for it before).  Rollup deltas are summed in memory per (day, port),
+ * (day, country), (day, port, country), (month, port), (month, country) and
+ * merged into the per-day blobs and the monthly rows at the same times:
+ * additions commute, so flushing early is always right.  A sensor-day seen
+ * for the first time in this import first subtracts what the store held for
+ * it.  Memory is bounded by the flush size, not by the number of rows.
  */
 
 enum { R_DP, R_DC, R_PDC, R_MP, R_MC, R_N };
+
+/* flags of a sensor-day seen in this import */
+enum { SD_MARKER = 1, SD_TRAFFIC = 2, SD_WRITTEN = 4, SD_DIRTY = 8 };
+
+struct sdinfo {
+	int32_t day;
+	uint8_t flags;
+	int64_t sid;
+	size_t name;               /* index in names */
+};
+
+#define CELL_BITS 28           /* a cell key (ckey) fits in 28 bits */
 
 struct store_import {
 	struct store *s;
@@ -471,24 +668,21 @@ struct store_import {
 	sqlite3_stmt *ins_sensor, *get_sd, *put_sd, *get_day, *put_day,
 	    *up_mp, *up_mc;
 	struct cmap roll[R_N];
-	struct cmap sd;            /* (day, sensor) seen: n = flags */
-	/* the sensor-day being gathered */
-	bool have_cur, cur_marker;
-	int32_t cur_day;
-	int64_t cur_sid;
-	struct cmap cur_keys;      /* key -> index (in a) */
-	struct pcell *buf;
-	size_t nbuf, capbuf;
+	struct cmap sd;            /* day << 30 | sensor id -> a = index in sds */
+	struct sdinfo *sds;
+	size_t nsds, capsds;
+	size_t *dirty;             /* indices in sds written at the next flush */
+	size_t ndirty, capdirty;
+	struct cmap cells;         /* sds index << CELL_BITS | cell -> counts */
+	struct cmap months;        /* YYYYMM touched */
 	char (*names)[CSV_SENSOR_MAX + 1];
 	int64_t *ids;
 	size_t nnames, capnames, last;
+	uint32_t *name_hash;       /* open addressing: index in names + 1 */
+	size_t cap_hash;
 	int64_t rows, replaced, sensor_days;
 	int32_t dmin, dmax;
-	int32_t months[240];
-	size_t nmonths;
 };
-
-enum { SD_MARKER = 2 };   /* flags of a (day, sensor) seen in this import */
 
 static unsigned
 proto_code(unsigned proto)
@@ -588,6 +782,56 @@ slot_cmp(const void *pa, const void *pb)
 	return (a->key > b->key) - (a->key < b->key);
 }
 
+/* Sorts v by key: a least-significant-digit radix sort by 11-bit digits,
+ * skipping the digits all keys share (a flush sorts up to FLUSH_AT entries,
+ * the largest part of an import's time with qsort).  False if out of
+ * memory. */
+static bool
+slots_sort(struct slot *v, size_t n)
+{
+	enum { DBITS = 11, NDIG = (64 + DBITS - 1) / DBITS };
+	size_t cnt[1u << DBITS];
+	struct slot *tmp, *src = v, *dst;
+	uint64_t all_or = 0, all_and = UINT64_MAX;
+
+	if (n < 64) {
+		qsort(v, n, sizeof(*v), slot_cmp);
+		return true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		all_or |= v[i].key;
+		all_and &= v[i].key;
+	}
+	if ((tmp = malloc(n * sizeof(*tmp))) == NULL)
+		return false;
+	dst = tmp;
+	for (unsigned d = 0; d < NDIG; d++) {
+		unsigned sh = d * DBITS;
+		uint64_t mask = (UINT64_C(1) << DBITS) - 1;
+		size_t sum = 0;
+
+		if ((((all_or ^ all_and) >> sh) & mask) == 0)
+			continue;   /* every key has the same digit here */
+		memset(cnt, 0, sizeof(cnt));
+		for (size_t i = 0; i < n; i++)
+			cnt[src[i].key >> sh & mask]++;
+		for (size_t b = 0; b < (1u << DBITS); b++) {
+			size_t c = cnt[b];
+
+			cnt[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[src[i].key >> sh & mask]++] = src[i];
+		dst = src;
+		src = src == v ? tmp : v;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	return true;
+}
+
 /* The map's entries, sorted by key; *n set.  NULL if empty or no memory. */
 static struct slot *
 map_sorted(struct cmap *m, size_t *n, bool *ok)
@@ -609,21 +853,80 @@ map_sorted(struct cmap *m, size_t *n, bool *ok)
 		v[k] = m->v[i];
 		v[k++].key--;
 	}
-	qsort(v, k, sizeof(*v), slot_cmp);
+	if (!slots_sort(v, k)) {
+		free(v);
+		*ok = false;
+		return NULL;
+	}
 	*n = k;
 	return v;
 }
 
-static bool
-blob_decode(struct store *s, sqlite3_stmt *st, int col, struct pcell **out,
-    size_t *n, struct err *e)
-{
-	const void *b = sqlite3_column_blob(st, col);
-	int len = sqlite3_column_bytes(st, col);
+/* What a packed list's keys are: a cell (port << 10 | country), a port,
+ * or a country. */
+enum kkind { K_CELL, K_PORT, K_CC };
 
+static bool
+key_valid(uint64_t k, enum kkind kind)
+{
+	switch (kind) {
+	case K_CC:
+		return k < 26 * 26;
+	case K_PORT:
+		return k >> 16 <= 2;
+	case K_CELL:
+		return (k & 0x3ff) < 26 * 26 && k >> 26 <= 2;
+	}
+	return false;
+}
+
+static const char *const kcol[] = { "cells", "ports", "countries" };
+
+/* Decodes the packed list in column col of table, checking its keys. */
+static bool
+blob_decode(struct store *s, sqlite3_stmt *st, int col, const char *table,
+    enum kkind kind, struct pcell **out, size_t *n, struct err *e)
+{
+	const void *b;
+	int len;
+
+	if (sqlite3_column_type(st, col) != SQLITE_BLOB &&
+	    sqlite3_column_type(st, col) != SQLITE_NULL)
+		return err_set(e, "%s: the store is damaged (table %s: a %s list is not a blob)",
+		    s->path, table, kcol[kind]);
+	b = sqlite3_column_blob(st, col);
+	len = sqlite3_column_bytes(st, col);
+	if (len > 0 && b == NULL)
+		return err_set(e, "%s: out of memory reading table %s", s->path,
+		    table);
 	if (!pack_decode(b, (size_t)(len > 0 ? len : 0), out, n))
-		return err_set(e, "%s: the store is damaged (a packed list does not decode)",
-		    s->path);
+		return err_set(e, "%s: the store is damaged (table %s: a packed list does not decode)",
+		    s->path, table);
+	for (size_t i = 0; i < *n; i++) {
+		if (!key_valid((*out)[i].key, kind)) {
+			free(*out);
+			*out = NULL;
+			return err_set(e, "%s: the store is damaged (table %s: a %s key out of range)",
+			    s->path, table, kcol[kind]);
+		}
+	}
+	return true;
+}
+
+/* A day column value: a valid YYYYMMDD, else the store is damaged. */
+static bool
+day_ok(struct store *s, sqlite3_stmt *st, int col, const char *table,
+    int32_t *day, struct err *e)
+{
+	int64_t d = sqlite3_column_int64(st, col);
+
+	if (sqlite3_column_type(st, col) != SQLITE_INTEGER ||
+	    d < 19700101 || d > 99991231 ||
+	    !csv_date_valid((int)(d / 10000), (int)(d / 100 % 100),
+	    (int)(d % 100)))
+		return err_set(e, "%s: the store is damaged (table %s: day %s out of range)",
+		    s->path, table, (const char *)sqlite3_column_text(st, col));
+	*day = (int32_t)d;
 	return true;
 }
 
@@ -703,7 +1006,9 @@ flush_days(struct store_import *im, struct err *e)
 		rc = sqlite3_step(im->get_day);
 		if (rc == SQLITE_ROW) {
 			for (int r = 0; ok && r < 3; r++)
-				ok = blob_decode(s, im->get_day, r, &base[r],
+				ok = blob_decode(s, im->get_day, r,
+				    "day_rollup", r == R_DP ? K_PORT :
+				    r == R_DC ? K_CC : K_CELL, &base[r],
 				    &nbase[r], e);
 		} else if (rc != SQLITE_DONE)
 			ok = db_fail(s, e, "reading a day's rollups");
@@ -772,30 +1077,73 @@ flush_months(struct store_import *im, struct err *e)
 	return true;
 }
 
-static int64_t
-sensor_id(struct store_import *im, const char *name, struct err *e)
+static uint64_t
+name_hash(const char *name)
 {
-	if (im->last < im->nnames && strcmp(im->names[im->last], name) == 0)
-		return im->ids[im->last];
-	for (size_t i = 0; i < im->nnames; i++) {
-		if (strcmp(im->names[i], name) == 0) {
-			im->last = i;
-			return im->ids[i];
-		}
-	}
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * UINT64_C(0x100000001b3);
+	return mix(h);
+}
+
+/* Makes room for one more name in names, ids and the hash. */
+static bool
+names_grow(struct store_import *im)
+{
 	if (im->nnames == im->capnames) {
 		size_t ncap = im->capnames ? im->capnames * 2 : 64;
 		void *nn = realloc(im->names, ncap * sizeof(*im->names));
 		void *ni;
 
 		if (nn == NULL)
-			return err_set(e, "out of memory"), -1;
+			return false;
 		im->names = nn;
 		ni = realloc(im->ids, ncap * sizeof(*im->ids));
 		if (ni == NULL)
-			return err_set(e, "out of memory"), -1;
+			return false;
 		im->ids = ni;
 		im->capnames = ncap;
+	}
+	if ((im->nnames + 1) * 2 > im->cap_hash) {
+		size_t ncap = im->cap_hash ? im->cap_hash * 2 : 128;
+		uint32_t *nh = calloc(ncap, sizeof(*nh));
+
+		if (nh == NULL || ncap > UINT32_MAX)
+			return free(nh), false;
+		for (size_t i = 0; i < im->nnames; i++) {
+			size_t h = name_hash(im->names[i]) & (ncap - 1);
+
+			while (nh[h] != 0)
+				h = (h + 1) & (ncap - 1);
+			nh[h] = (uint32_t)i + 1;
+		}
+		free(im->name_hash);
+		im->name_hash = nh;
+		im->cap_hash = ncap;
+	}
+	return true;
+}
+
+/* The id of sensor name (added to the store if new); -1 with e set. */
+static int64_t
+sensor_id(struct store_import *im, const char *name, struct err *e)
+{
+	size_t h;
+
+	if (im->last < im->nnames && strcmp(im->names[im->last], name) == 0)
+		return im->ids[im->last];
+	if (!names_grow(im))
+		return err_set(e, "out of memory"), -1;
+	h = name_hash(name) & (im->cap_hash - 1);
+	while (im->name_hash[h] != 0) {
+		size_t i = im->name_hash[h] - 1;
+
+		if (strcmp(im->names[i], name) == 0) {
+			im->last = i;
+			return im->ids[i];
+		}
+		h = (h + 1) & (im->cap_hash - 1);
 	}
 	sqlite3_bind_text(im->ins_sensor, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(im->ins_sensor) != SQLITE_ROW) {
@@ -806,6 +1154,7 @@ sensor_id(struct store_import *im, const char *name, struct err *e)
 	im->ids[im->nnames] = sqlite3_column_int64(im->ins_sensor, 0);
 	sqlite3_reset(im->ins_sensor);
 	strcpy(im->names[im->nnames], name);
+	im->name_hash[h] = (uint32_t)im->nnames + 1;
 	im->last = im->nnames;
 	return im->ids[im->nnames++];
 }
@@ -873,127 +1222,11 @@ read_sensor_day(struct store_import *im, int32_t day, int64_t sid,
 	rc = sqlite3_step(im->get_sd);
 	*had = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
-		ok = blob_decode(im->s, im->get_sd, 0, v, n, e);
+		ok = blob_decode(im->s, im->get_sd, 0, "sensor_day", K_CELL,
+		    v, n, e);
 	else if (rc != SQLITE_DONE)
 		ok = db_fail(im->s, e, "reading a sensor-day");
 	sqlite3_reset(im->get_sd);
-	return ok;
-}
-
-static int
-pcell_cmp(const void *pa, const void *pb)
-{
-	const struct pcell *a = pa, *b = pb;
-
-	return (a->key > b->key) - (a->key < b->key);
-}
-
-/* Writes the sensor-day being gathered. */
-static bool
-flush_current(struct store_import *im, struct err *e)
-{
-	int64_t a = 0, s = 0;
-	bool ok;
-
-	if (!im->have_cur)
-		return true;
-	if (im->nbuf > 1)
-		qsort(im->buf, im->nbuf, sizeof(*im->buf), pcell_cmp);
-	for (size_t i = 0; i < im->nbuf; i++) {
-		if (__builtin_add_overflow(a, im->buf[i].a, &a) ||
-		    __builtin_add_overflow(s, im->buf[i].s, &s))
-			return err_set(e, "counts too large: a sum exceeds 2^63");
-	}
-	sqlite3_bind_int(im->put_sd, 1, im->cur_day);
-	sqlite3_bind_int64(im->put_sd, 2, im->cur_sid);
-	sqlite3_bind_int64(im->put_sd, 3, (int64_t)im->nbuf);
-	sqlite3_bind_int64(im->put_sd, 4, a);
-	sqlite3_bind_int64(im->put_sd, 5, s);
-	ok = bind_blob(im->put_sd, 6, im->buf, im->nbuf) ? true :
-	    err_set(e, "out of memory");
-	ok = ok && step_done(im->s, im->put_sd, e, "writing a sensor-day");
-	sqlite3_clear_bindings(im->put_sd);
-	im->have_cur = false;
-	im->nbuf = 0;
-	cmap_clear(&im->cur_keys);
-	return ok;
-}
-
-static bool
-buf_push(struct store_import *im, uint64_t key, int64_t a, int64_t s)
-{
-	if (im->nbuf == im->capbuf) {
-		size_t ncap = im->capbuf ? im->capbuf * 2 : 4096;
-		struct pcell *nb = realloc(im->buf, ncap * sizeof(*nb));
-
-		if (nb == NULL)
-			return false;
-		im->buf = nb;
-		im->capbuf = ncap;
-	}
-	im->buf[im->nbuf].key = key;
-	im->buf[im->nbuf].a = a;
-	im->buf[im->nbuf].s = s;
-	im->nbuf++;
-	return true;
-}
-
-/* Makes (day, sid) the sensor-day being gathered. */
-static bool
-switch_sensor_day(struct store_import *im, int32_t day, int64_t sid,
-    struct err *e)
-{
-	struct pcell *old = NULL;
-	size_t nold = 0;
-	struct slot *sd;
-	bool fresh, had, ok;
-
-	if (!flush_current(im, e))
-		return false;
-	sd = cmap_find(&im->sd, (uint64_t)day << 30 | (uint64_t)sid, &fresh);
-	if (sd == NULL)
-		return err_set(e, "out of memory");
-	if (!read_sensor_day(im, day, sid, &old, &nold, &had, e))
-		return false;
-	ok = true;
-	if (fresh) {
-		/* first time in this import: replace what the store held */
-		if (had)
-			im->replaced++;
-		for (size_t i = 0; ok && i < nold; i++)
-			ok = roll_add(im, day, old[i].key, -1, old[i].a, old[i].s,
-			    e);
-		im->sensor_days++;
-		if (day < im->dmin)
-			im->dmin = day;
-		if (day > im->dmax)
-			im->dmax = day;
-		{
-			bool seen = false;
-
-			for (size_t m = 0; m < im->nmonths; m++)
-				seen = seen || im->months[m] == day / 100;
-			if (!seen && im->nmonths < sizeof(im->months) /
-			    sizeof(*im->months))
-				im->months[im->nmonths++] = day / 100;
-		}
-	} else {
-		/* gathered before in this import: continue from it */
-		for (size_t i = 0; ok && i < nold; i++) {
-			bool f;
-			struct slot *k = cmap_find(&im->cur_keys, old[i].key, &f);
-
-			ok = k != NULL && buf_push(im, old[i].key, old[i].a,
-			    old[i].s);
-			if (!ok)
-				err_set(e, "out of memory");
-		}
-	}
-	free(old);
-	im->have_cur = ok;
-	im->cur_day = day;
-	im->cur_sid = sid;
-	im->cur_marker = (sd->n & SD_MARKER) != 0;
 	return ok;
 }
 
@@ -1005,6 +1238,196 @@ day_str(int32_t d, char *buf, size_t len)
 	return buf;
 }
 
+/* "duplicate key: DAY,SENSOR,PROTO,PORT,CC appears twice in this import" */
+static bool
+dup_err(struct store_import *im, const struct sdinfo *sd, uint64_t cell,
+    struct err *e)
+{
+	char ds[16], cc[3];
+	unsigned port = (unsigned)(cell >> 10);
+
+	cc_decode((unsigned)(cell & 0x3ff), cc);
+	return err_set(e, "duplicate key: %s,%s,%s,%u,%s appears twice in this import",
+	    day_str(sd->day, ds, sizeof(ds)), im->names[sd->name],
+	    csv_proto_name((int)proto_decode(port >> 16 & 3)), port & 0xffff,
+	    cc);
+}
+
+/* Writes one sensor-day: its cells gathered now (d, sorted), after those
+ * this import wrote for it before. */
+static bool
+write_sensor_day(struct store_import *im, struct sdinfo *sd,
+    const struct pcell *d, size_t nd, struct err *e)
+{
+	struct pcell *old = NULL, *v = NULL;
+	size_t nold = 0, n = 0;
+	int64_t a = 0, s = 0;
+	bool had, ok = true;
+
+	if (sd->flags & SD_WRITTEN) {
+		size_t i = 0, j = 0;
+
+		if (!read_sensor_day(im, sd->day, sd->sid, &old, &nold, &had, e))
+			return false;
+		v = malloc((nold + nd + 1) * sizeof(*v));
+		if (v == NULL) {
+			free(old);
+			return err_set(e, "out of memory");
+		}
+		while (ok && (i < nold || j < nd)) {
+			if (j >= nd || (i < nold && old[i].key < d[j].key))
+				v[n++] = old[i++];
+			else if (i >= nold || d[j].key < old[i].key)
+				v[n++] = d[j++];
+			else
+				ok = dup_err(im, sd, d[j].key, e);
+		}
+		free(old);
+		d = v;
+		nd = n;
+	}
+	for (size_t i = 0; ok && i < nd; i++) {
+		if (__builtin_add_overflow(a, d[i].a, &a) ||
+		    __builtin_add_overflow(s, d[i].s, &s))
+			ok = err_set(e, "counts too large: a sum exceeds 2^63");
+	}
+	if (ok) {
+		sqlite3_bind_int(im->put_sd, 1, sd->day);
+		sqlite3_bind_int64(im->put_sd, 2, sd->sid);
+		sqlite3_bind_int64(im->put_sd, 3, (int64_t)nd);
+		sqlite3_bind_int64(im->put_sd, 4, a);
+		sqlite3_bind_int64(im->put_sd, 5, s);
+		ok = bind_blob(im->put_sd, 6, d, nd) ? true :
+		    err_set(e, "out of memory");
+		ok = ok && step_done(im->s, im->put_sd, e,
+		    "writing a sensor-day");
+		sqlite3_clear_bindings(im->put_sd);
+	}
+	free(v);
+	sd->flags = (uint8_t)((sd->flags | SD_WRITTEN) & ~SD_DIRTY);
+	return ok;
+}
+
+static int
+size_cmp(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+/* Writes every sensor-day touched since the last flush. */
+static bool
+flush_cells(struct store_import *im, struct err *e)
+{
+	struct slot *v;
+	struct pcell *d = NULL;
+	size_t n, j = 0;
+	bool ok = true;
+
+	v = map_sorted(&im->cells, &n, &ok);
+	if (!ok)
+		return err_set(e, "out of memory");
+	if (n > 0 && (d = malloc(n * sizeof(*d))) == NULL) {
+		free(v);
+		return err_set(e, "out of memory");
+	}
+	if (im->ndirty > 1)
+		qsort(im->dirty, im->ndirty, sizeof(*im->dirty), size_cmp);
+	for (size_t k = 0; ok && k < im->ndirty; k++) {
+		size_t idx = im->dirty[k], from = j;
+
+		while (j < n && v[j].key >> CELL_BITS == idx) {
+			d[j].key = v[j].key & ((UINT64_C(1) << CELL_BITS) - 1);
+			d[j].a = v[j].a;
+			d[j].s = v[j].s;
+			j++;
+		}
+		ok = write_sensor_day(im, &im->sds[idx], d + from, j - from, e);
+	}
+	free(d);
+	free(v);
+	im->ndirty = 0;
+	cmap_clear(&im->cells);
+	return ok;
+}
+
+static void
+mark_dirty(struct store_import *im, size_t idx)
+{
+	/* room is made before, in sd_get */
+	if (!(im->sds[idx].flags & SD_DIRTY)) {
+		im->sds[idx].flags |= SD_DIRTY;
+		im->dirty[im->ndirty++] = idx;
+	}
+}
+
+/* The index in sds of (day, sid); a sensor-day new to this import is added
+ * and what the store held for it is taken out of the rollups.  -1 with e
+ * set. */
+static int64_t
+sd_get(struct store_import *im, int32_t day, int64_t sid, struct err *e)
+{
+	struct pcell *old = NULL;
+	size_t nold = 0;
+	struct slot *sl;
+	bool fresh, had, ok = true;
+
+	sl = cmap_find(&im->sd, (uint64_t)day << 30 | (uint64_t)sid, &fresh);
+	if (sl == NULL)
+		return err_set(e, "out of memory"), -1;
+	if (!fresh)
+		return sl->a;
+	if (im->nsds == im->capsds) {
+		size_t ncap = im->capsds ? im->capsds * 2 : 256;
+		void *ns = realloc(im->sds, ncap * sizeof(*im->sds));
+		void *nd;
+
+		if (ns == NULL)
+			goto nomem;
+		im->sds = ns;
+		nd = realloc(im->dirty, ncap * sizeof(*im->dirty));
+		if (nd == NULL)
+			goto nomem;
+		im->dirty = nd;
+		im->capsds = ncap;
+	}
+	sl->a = (int64_t)im->nsds;
+	im->sds[im->nsds].day = day;
+	im->sds[im->nsds].sid = sid;
+	im->sds[im->nsds].name = im->last;
+	im->sds[im->nsds].flags = 0;
+	im->nsds++;
+	/* first time in this import: replace what the store held */
+	if (!read_sensor_day(im, day, sid, &old, &nold, &had, e))
+		return -1;
+	if (had)
+		im->replaced++;
+	for (size_t i = 0; ok && i < nold; i++)
+		ok = roll_add(im, day, old[i].key, -1, old[i].a, old[i].s, e);
+	free(old);
+	if (!ok)
+		return -1;
+	if (cmap_find(&im->months, (uint64_t)(day / 100), &fresh) == NULL)
+		goto nomem;
+	im->sensor_days++;
+	if (day < im->dmin)
+		im->dmin = day;
+	if (day > im->dmax)
+		im->dmax = day;
+	return sl->a;
+nomem:
+	/* the slot stays with a = 0 would point at another sensor-day: the
+	 * import is over anyway (fatal error) */
+	return err_set(e, "out of memory"), -1;
+}
+
+/* Flush when the gathered cells or the day × port × country rollups reach
+ * this many entries: each map then holds at most 4 MB (2^17 slots), and an
+ * import's peak memory stays near 45 MB whatever the rows and their order
+ * (2^17 entries: 69 MB with the rows sorted by port). */
+#define FLUSH_AT (1u << 16)
+
 int
 store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e)
@@ -1012,7 +1435,8 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 	char ds[16];
 	uint64_t key;
 	struct slot *k;
-	int64_t sid;
+	struct sdinfo *sd;
+	int64_t sid, idx;
 	bool fresh;
 
 	sid = sensor_id(im, r->sensor, e);
@@ -1020,38 +1444,35 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 		return -1;
 	if (sid >= (INT64_C(1) << 30))
 		return err_set(e, "%s: too many sensors", im->s->path), -1;
-	if (!im->have_cur || im->cur_day != r->day || im->cur_sid != sid) {
-		if (!switch_sensor_day(im, r->day, sid, e))
-			return -1;
-	}
+	idx = sd_get(im, r->day, sid, e);
+	if (idx < 0)
+		return -1;
+	if ((uint64_t)idx >= UINT64_C(1) << (64 - CELL_BITS))
+		return err_set(e, "%s: too many sensor-days", im->s->path), -1;
+	sd = &im->sds[idx];
 	im->rows++;
 	if (r->marker) {
-		struct slot *sd;
-
-		if (im->cur_marker) {
+		if (sd->flags & SD_MARKER) {
 			err_set(e, "duplicate '*' row for %s on %s", r->sensor,
 			    day_str(r->day, ds, sizeof(ds)));
 			return 0;
 		}
-		if (im->nbuf > 0) {
+		if (sd->flags & SD_TRAFFIC) {
 			err_set(e, "'*' row for %s on %s, which has traffic rows",
 			    r->sensor, day_str(r->day, ds, sizeof(ds)));
 			return 0;
 		}
-		im->cur_marker = true;
-		sd = cmap_find(&im->sd, (uint64_t)r->day << 30 | (uint64_t)sid,
-		    &fresh);
-		if (sd != NULL)
-			sd->n |= SD_MARKER;
+		sd->flags |= SD_MARKER;
+		mark_dirty(im, (size_t)idx);
 		return 1;
 	}
-	if (im->cur_marker) {
+	if (sd->flags & SD_MARKER) {
 		err_set(e, "traffic row for %s on %s, which has a '*' row",
 		    r->sensor, day_str(r->day, ds, sizeof(ds)));
 		return 0;
 	}
 	key = ckey(r->proto, r->port, r->cc);
-	k = cmap_find(&im->cur_keys, key, &fresh);
+	k = cmap_find(&im->cells, (uint64_t)idx << CELL_BITS | key, &fresh);
 	if (k == NULL)
 		return err_set(e, "out of memory"), -1;
 	if (!fresh) {
@@ -1060,12 +1481,15 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 		    csv_proto_name(r->proto), r->port, r->cc);
 		return 0;
 	}
-	if (!buf_push(im, key, r->accesses, r->sources))
-		return err_set(e, "out of memory"), -1;
+	k->a = r->accesses;
+	k->s = r->sources;
+	sd->flags |= SD_TRAFFIC;
+	mark_dirty(im, (size_t)idx);
 	if (!roll_add(im, r->day, key, 1, r->accesses, r->sources, e))
 		return -1;
-	if (im->roll[R_PDC].len >= MAP_FLUSH_AT &&
-	    (!flush_days(im, e) || !flush_months(im, e)))
+	if ((im->cells.len >= FLUSH_AT || im->roll[R_PDC].len >= FLUSH_AT) &&
+	    (!flush_cells(im, e) || !flush_days(im, e) ||
+	    !flush_months(im, e)))
 		return -1;
 	return 1;
 }
@@ -1084,11 +1508,12 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 {
 	struct store *s = im->s;
 	sqlite3_stmt *chk;
+	int32_t *months = NULL;
 	int64_t bad = 0;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!flush_current(im, e) || !flush_days(im, e) ||
+	if (!flush_cells(im, e) || !flush_days(im, e) ||
 	    !flush_months(im, e))
 		return false;
 	if (im->replaced > 0) {
@@ -1139,16 +1564,32 @@ store_import_commit(struct store_import *im, struct import_summary *sum,
 	if (bad > 0)
 		return err_set(e, "%s: counts too large: a monthly sum would exceed 2^63; nothing was imported",
 		    s->path);
-	if (!exec(s, "COMMIT", e))
+	if (im->months.len > 0 &&
+	    (months = malloc(im->months.len * sizeof(*months))) == NULL)
+		return err_set(e, "out of memory");
+	if (!exec(s, "COMMIT", e)) {
+		free(months);
 		return false;
+	}
 	im->open = false;
 	sum->rows = im->rows;
 	sum->sensor_days = im->sensor_days;
 	sum->replaced = im->replaced;
-	sum->nmonths = im->nmonths;
-	memcpy(sum->months, im->months, im->nmonths * sizeof(*im->months));
-	qsort(sum->months, sum->nmonths, sizeof(*sum->months), month_cmp);
+	for (size_t i = 0; i < im->months.cap; i++)
+		if (im->months.v[i].key != 0)
+			months[sum->nmonths++] = (int32_t)(im->months.v[i].key - 1);
+	if (sum->nmonths > 1)
+		qsort(months, sum->nmonths, sizeof(*months), month_cmp);
+	sum->months = months;
 	return true;
+}
+
+void
+import_summary_finish(struct import_summary *sum)
+{
+	free(sum->months);
+	sum->months = NULL;
+	sum->nmonths = 0;
 }
 
 void
@@ -1168,8 +1609,11 @@ store_import_destroy(struct store_import *im)
 	if (im->open)
 		sqlite3_exec(im->s->db, "ROLLBACK", NULL, NULL, NULL);
 	cmap_free(&im->sd);
-	cmap_free(&im->cur_keys);
-	free(im->buf);
+	cmap_free(&im->cells);
+	cmap_free(&im->months);
+	free(im->sds);
+	free(im->dirty);
+	free(im->name_hash);
 	free(im->names);
 	free(im->ids);
 	free(im);
@@ -1203,6 +1647,21 @@ store_months(struct store *s, struct store_month_info **out, size_t *n,
 			}
 			v = nv;
 			cap = ncap;
+		}
+		bool ok = day_ok(s, st, 5, "sensor_day", &v[len].first_day, e) &&
+		    day_ok(s, st, 6, "sensor_day", &v[len].last_day, e);
+
+		if (ok && (sqlite3_column_type(st, 3) != SQLITE_INTEGER ||
+		    sqlite3_column_type(st, 4) != SQLITE_INTEGER ||
+		    sqlite3_column_int64(st, 3) < 0 ||
+		    sqlite3_column_int64(st, 4) < 0 ||
+		    sqlite3_column_int64(st, 4) > sqlite3_column_int64(st, 3)))
+			ok = err_set(e, "%s: the store is damaged (table sensor_day: counts out of range in month %s)",
+			    s->path, (const char *)sqlite3_column_text(st, 0));
+		if (!ok) {
+			free(v);
+			sqlite3_finalize(st);
+			return false;
 		}
 		v[len].month = sqlite3_column_int(st, 0);
 		v[len].sensors = sqlite3_column_int(st, 1);
@@ -1307,7 +1766,7 @@ read_cc(struct store *s, sqlite3_stmt *st, int col, char cc[3],
 
 	if (t == NULL || strlen((const char *)t) != 2 || t[0] < 'A' ||
 	    t[0] > 'Z' || t[1] < 'A' || t[1] > 'Z')
-		return err_set(e, "%s: the store is damaged (bad country code)",
+		return err_set(e, "%s: the store is damaged (table month_country: bad country code)",
 		    s->path);
 	cc[0] = (char)t[0];
 	cc[1] = (char)t[1];
@@ -1316,18 +1775,21 @@ read_cc(struct store *s, sqlite3_stmt *st, int col, char cc[3],
 }
 
 static bool
-read_counts(struct store *s, sqlite3_stmt *st, int col, struct counts *c,
-    struct err *e)
+read_counts(struct store *s, sqlite3_stmt *st, int col, const char *table,
+    struct counts *c, struct err *e)
 {
 	if (sqlite3_column_type(st, col) != SQLITE_INTEGER ||
 	    sqlite3_column_type(st, col + 1) != SQLITE_INTEGER)
-		return err_set(e, "%s: the store is damaged (a count is not an integer)",
-		    s->path);
+		return err_set(e, "%s: the store is damaged (table %s: a count is not an integer)",
+		    s->path, table);
 	c->accesses = sqlite3_column_int64(st, col);
 	c->sources = sqlite3_column_int64(st, col + 1);
 	if (c->accesses < 0 || c->sources < 0)
-		return err_set(e, "%s: the store is damaged (a negative count)",
-		    s->path);
+		return err_set(e, "%s: the store is damaged (table %s: a negative count)",
+		    s->path, table);
+	if (c->sources > c->accesses)
+		return err_set(e, "%s: the store is damaged (table %s: more sources than accesses)",
+		    s->path, table);
 	return true;
 }
 
@@ -1348,13 +1810,15 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	sqlite3_bind_int(st, 1, from);
 	sqlite3_bind_int(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int day = sqlite3_column_int(st, 0) % 100;
+		int32_t day;
 		struct counts c;
 
-		if (!read_counts(s, st, 2, &c, e)) {
+		if (!day_ok(s, st, 0, "sensor_day", &day, e) ||
+		    !read_counts(s, st, 2, "sensor_day", &c, e)) {
 			sqlite3_finalize(st);
 			return false;
 		}
+		day %= 100;
 		d->sensors_per_day[day] = sqlite3_column_int(st, 1);
 		d->sensor_days += sqlite3_column_int(st, 1);
 		if (__builtin_add_overflow(d->total.accesses, c.accesses,
@@ -1392,9 +1856,21 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct cell c;
 
-		c.key = key_port(sqlite3_column_int(st, 0),
-		    sqlite3_column_int(st, 1));
-		if (!read_counts(s, st, 2, &c.c, e) ||
+		int64_t proto = sqlite3_column_int64(st, 0),
+		    port = sqlite3_column_int64(st, 1);
+
+		if ((proto != 1 && proto != 6 && proto != 17) || port < 0 ||
+		    port > 65535 || (proto == 1 && port > 255) ||
+		    sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
+		    sqlite3_column_type(st, 1) != SQLITE_INTEGER) {
+			err_set(e, "%s: the store is damaged (table month_port: protocol %s port %s out of range)",
+			    s->path, (const char *)sqlite3_column_text(st, 0),
+			    (const char *)sqlite3_column_text(st, 1));
+			sqlite3_finalize(st);
+			return false;
+		}
+		c.key = key_port((int)proto, (int)port);
+		if (!read_counts(s, st, 2, "month_port", &c.c, e) ||
 		    !push_cell(&d->ports, &d->nports, &cap, c)) {
 			sqlite3_finalize(st);
 			return e->msg[0] ? false : err_set(e, "out of memory");
@@ -1416,7 +1892,7 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 		memset(&c, 0, sizeof(c));
 		c.key.kind = KEY_COUNTRY;
 		if (!read_cc(s, st, 0, c.key.cc, e) ||
-		    !read_counts(s, st, 1, &c.c, e) ||
+		    !read_counts(s, st, 1, "month_country", &c.c, e) ||
 		    !push_cell(&d->countries, &d->ncountries, &cap, c)) {
 			sqlite3_finalize(st);
 			return e->msg[0] ? false : err_set(e, "out of memory");
@@ -1425,6 +1901,23 @@ load_month(struct store *s, month_t m, struct month_data *d, struct err *e)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, e, "reading countries");
+	/* the monthly rollups add up to the sensor-days' totals: a store
+	 * edited by hand would otherwise give shares beyond 100 % */
+	for (int k = 0; k < 2; k++) {
+		const struct cell *v = k == 0 ? d->ports : d->countries;
+		size_t n = k == 0 ? d->nports : d->ncountries;
+		int64_t a = 0, so = 0;
+		bool over = false;
+
+		for (size_t i = 0; i < n; i++)
+			over = over ||
+			    __builtin_add_overflow(a, v[i].c.accesses, &a) ||
+			    __builtin_add_overflow(so, v[i].c.sources, &so);
+		if (over || a != d->total.accesses || so != d->total.sources)
+			return err_set(e, "%s: the store is damaged (table %s: %04d-%02d does not add up to the sensor-days' totals; 'talot info --check' tells more)",
+			    s->path, k == 0 ? "month_port" : "month_country",
+			    month_year(m), month_mon(m));
+	}
 	return true;
 }
 
@@ -1439,6 +1932,8 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	    "SELECT day, countries FROM day_rollup WHERE day BETWEEN ? AND ?",
 	    e);
 	size_t cap = 0;
+	int64_t sa[32] = { 0 }, ss[32] = { 0 };
+	bool over = false;
 	int rc;
 
 	if (st == NULL)
@@ -1446,11 +1941,13 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	sqlite3_bind_int(st, 1, from);
 	sqlite3_bind_int(st, 2, to);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int day = sqlite3_column_int(st, 0) % 100;
+		int32_t day;
 		struct pcell *v;
 		size_t nv;
 
-		if (!blob_decode(s, st, 1, &v, &nv, e)) {
+		if (!day_ok(s, st, 0, "day_rollup", &day, e) ||
+		    !blob_decode(s, st, 1, "day_rollup", ports ? K_PORT : K_CC,
+		    &v, &nv, e)) {
 			sqlite3_finalize(st);
 			return false;
 		}
@@ -1458,7 +1955,7 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 			struct day_cell c;
 
 			memset(&c, 0, sizeof(c));
-			c.day = day;
+			c.day = day % 100;
 			if (ports) {
 				c.key = key_port((int)proto_decode(
 				    (unsigned)(v[i].key >> 16) & 3),
@@ -1469,6 +1966,9 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 			}
 			c.c.accesses = v[i].a;
 			c.c.sources = v[i].s;
+			over = over ||
+			    __builtin_add_overflow(sa[c.day], v[i].a, &sa[c.day]) ||
+			    __builtin_add_overflow(ss[c.day], v[i].s, &ss[c.day]);
 			if (!push_day_cell(out, n, &cap, c)) {
 				free(v);
 				sqlite3_finalize(st);
@@ -1480,6 +1980,29 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return db_fail(s, e, "reading daily rollups");
+	/* each day's rollup adds up to its sensor-days' totals */
+	st = prep(s, "SELECT day, sum(accesses), sum(sources) FROM sensor_day"
+	    " WHERE day BETWEEN ? AND ? GROUP BY day", e);
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int(st, 1, from);
+	sqlite3_bind_int(st, 2, to);
+	while (!over && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int d = sqlite3_column_int(st, 0) % 100;
+
+		if (d < 1 || d > 31)
+			continue;   /* load_month refused it */
+		if (sqlite3_column_int64(st, 1) != sa[d] ||
+		    sqlite3_column_int64(st, 2) != ss[d])
+			over = true;
+		sa[d] = ss[d] = -1;
+	}
+	for (int d = 1; !over && d <= 31; d++)
+		over = sa[d] > 0 || ss[d] > 0;
+	sqlite3_finalize(st);
+	if (over)
+		return err_set(e, "%s: the store is damaged (table day_rollup: a day of %04d-%02d does not add up to its sensor-days' totals; 'talot info --check' tells more)",
+		    s->path, month_year(m), month_mon(m));
 	return true;
 }
 
@@ -1546,11 +2069,12 @@ store_port_day_country(struct store *s, struct key port, month_t from,
 	sqlite3_bind_int(st, 1, yyyymm(from) * 100 + 1);
 	sqlite3_bind_int(st, 2, yyyymm(to) * 100 + 31);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int32_t day = sqlite3_column_int(st, 0);
+		int32_t day;
 		struct pcell *c;
 		size_t nc;
 
-		if (!blob_decode(s, st, 1, &c, &nc, e))
+		if (!day_ok(s, st, 0, "day_rollup", &day, e) ||
+		    !blob_decode(s, st, 1, "day_rollup", K_CELL, &c, &nc, e))
 			goto fail;
 		for (size_t i = 0; i < nc; i++) {
 			if (c[i].key < lo || c[i].key > hi)
@@ -1654,7 +2178,8 @@ color_list(struct store *s, sqlite3_stmt *st, int32_t ym, bool ports,
 			if (!read_cc(s, st, 0, c->key.cc, e))
 				break;
 		}
-		if (!read_counts(s, st, ports ? 2 : 1, &c->c, e))
+		if (!read_counts(s, st, ports ? 2 : 1, ports ? "month_port" :
+		    "month_country", &c->c, e))
 			break;
 		(*n)++;
 	}
@@ -1789,4 +2314,344 @@ store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
 	*out = v;
 	*n = len;
 	return true;
+}
+
+/* ---- checking the rollups against the detail rows ---- */
+
+static const char *
+key_str(enum kkind kind, uint64_t k, char *buf, size_t len)
+{
+	char cc[3];
+
+	if (kind == K_CC) {
+		cc_decode((unsigned)k, cc);
+		snprintf(buf, len, "country %s", cc);
+		return buf;
+	}
+	if (kind == K_CELL) {
+		cc_decode((unsigned)(k & 0x3ff), cc);
+		k >>= 10;
+	}
+	snprintf(buf, len, "port %u/%s%s%s", (unsigned)(k & 0xffff),
+	    csv_proto_name((int)proto_decode((unsigned)(k >> 16) & 3)),
+	    kind == K_CELL ? " from " : "", kind == K_CELL ? cc : "");
+	return buf;
+}
+
+/* Compares the detail sums v (sorted; 0/0 entries ignored) with the
+ * rollup r (sorted).  false with e set at the first difference. */
+static bool
+cmp_list(const char *table, const char *when, enum kkind kind,
+    const struct slot *v, size_t nv, const struct pcell *r, size_t nr,
+    struct err *e)
+{
+	size_t i = 0, j = 0;
+	char k[64];
+
+	for (;;) {
+		while (i < nv && v[i].a == 0 && v[i].s == 0)
+			i++;
+		if (i >= nv && j >= nr)
+			return true;
+		if (j >= nr || (i < nv && v[i].key < r[j].key))
+			return err_set(e, "%s %s, %s: missing; the detail rows sum to %lld accesses, %lld sources",
+			    table, when, key_str(kind, v[i].key, k, sizeof(k)),
+			    (long long)v[i].a, (long long)v[i].s);
+		if (i >= nv || r[j].key < v[i].key)
+			return err_set(e, "%s %s, %s: %lld accesses, %lld sources, but no detail row",
+			    table, when, key_str(kind, r[j].key, k, sizeof(k)),
+			    (long long)r[j].a, (long long)r[j].s);
+		if (v[i].a != r[j].a || v[i].s != r[j].s)
+			return err_set(e, "%s %s, %s: %lld accesses, %lld sources; the detail rows sum to %lld, %lld",
+			    table, when, key_str(kind, r[j].key, k, sizeof(k)),
+			    (long long)r[j].a, (long long)r[j].s,
+			    (long long)v[i].a, (long long)v[i].s);
+		i++;
+		j++;
+	}
+}
+
+struct checker {
+	struct store *s;
+	sqlite3_stmt *roll, *mp, *mc;
+	int rc_roll, rc_mp, rc_mc;     /* last step of each */
+	struct cmap day[3], mon[2];
+	struct store_check *out;
+};
+
+static bool
+check_map(struct cmap *m, const char *table, const char *when,
+    enum kkind kind, const struct pcell *r, size_t nr, struct err *e)
+{
+	struct slot *v;
+	size_t n;
+	bool ok = true;
+
+	v = map_sorted(m, &n, &ok);
+	if (!ok)
+		return err_set(e, "out of memory");
+	ok = cmp_list(table, when, kind, v, n, r, nr, e);
+	free(v);
+	cmap_clear(m);
+	return ok;
+}
+
+/* Compares day (or, with day -1, every remaining rollup row) with
+ * day_rollup.  Returns 1 same, 0 differs (e), -1 error (e). */
+static int
+check_day(struct checker *c, int32_t day, struct err *e)
+{
+	static const enum kkind kinds[3] = { K_PORT, K_CC, K_CELL };
+	char when[16];
+
+	for (;;) {
+		int32_t rday;
+		struct pcell *r[3] = { NULL, NULL, NULL };
+		size_t nr[3] = { 0, 0, 0 };
+		bool ok = true, has;
+
+		has = c->rc_roll == SQLITE_ROW;
+		if (has && !day_ok(c->s, c->roll, 0, "day_rollup", &rday, e))
+			return -1;
+		if (!has || (day >= 0 && rday > day)) {
+			if (day < 0)
+				return 1;
+			/* no rollup row: the day's maps must be empty */
+			day_str(day, when, sizeof(when));
+			for (int k = 0; ok && k < 3; k++)
+				ok = check_map(&c->day[k], "day_rollup", when,
+				    kinds[k], NULL, 0, e);
+			return ok ? 1 : 0;
+		}
+		for (int k = 0; ok && k < 3; k++)
+			ok = blob_decode(c->s, c->roll, 1 + k, "day_rollup",
+			    kinds[k], &r[k], &nr[k], e);
+		if (!ok) {
+			for (int k = 0; k < 3; k++)
+				free(r[k]);
+			return -1;
+		}
+		day_str(rday, when, sizeof(when));
+		for (int k = 0; ok && k < 3; k++) {
+			if (day >= 0 && rday == day)
+				ok = check_map(&c->day[k], "day_rollup", when,
+				    kinds[k], r[k], nr[k], e);
+			else {
+				struct cmap none = { NULL, 0, 0 };
+
+				ok = check_map(&none, "day_rollup", when,
+				    kinds[k], r[k], nr[k], e);
+			}
+		}
+		for (int k = 0; k < 3; k++)
+			free(r[k]);
+		if (!ok)
+			return 0;
+		c->out->days++;
+		c->rc_roll = sqlite3_step(c->roll);
+		if (c->rc_roll != SQLITE_ROW && c->rc_roll != SQLITE_DONE)
+			return db_fail(c->s, e, "reading day_rollup"), -1;
+		if (day >= 0 && rday == day)
+			return 1;
+	}
+}
+
+/* Reads the rows of st (month_port or month_country) for month into a
+ * sorted list; rows of earlier months go to the list too (they have no
+ * detail rows: month < first month asked).  -1 error. */
+static int
+read_month_rows(struct checker *c, bool ports, int32_t month,
+    struct pcell **out, size_t *n, struct err *e)
+{
+	sqlite3_stmt *st = ports ? c->mp : c->mc;
+	int *rc = ports ? &c->rc_mp : &c->rc_mc;
+	const char *table = ports ? "month_port" : "month_country";
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (*rc == SQLITE_ROW && sqlite3_column_int64(st, 0) <= month) {
+		struct pcell p;
+		struct counts cnt;
+
+		if (!read_counts(c->s, st, ports ? 3 : 2, table, &cnt, e))
+			return -1;
+		if (ports) {
+			int64_t proto = sqlite3_column_int64(st, 1),
+			    port = sqlite3_column_int64(st, 2);
+
+			if ((proto != 1 && proto != 6 && proto != 17) ||
+			    port < 0 || port > 65535)
+				return err_set(e, "%s: the store is damaged (table month_port: protocol %s port %s out of range)",
+				    c->s->path,
+				    (const char *)sqlite3_column_text(st, 1),
+				    (const char *)sqlite3_column_text(st, 2)), -1;
+			p.key = pkey((unsigned)proto, (unsigned)port);
+		} else {
+			char cc[3];
+
+			if (!read_cc(c->s, st, 1, cc, e))
+				return -1;
+			p.key = cc_code(cc);
+		}
+		p.a = cnt.accesses;
+		p.s = cnt.sources;
+		if (sqlite3_column_int64(st, 0) == month) {
+			void *v = *out;
+
+			if (!grow(&v, *n, &cap, sizeof(p)))
+				return free(*out), err_set(e, "out of memory"),
+				    -1;
+			*out = v;
+			(*out)[(*n)++] = p;
+		} else if (p.a != 0 || p.s != 0) {
+			free(*out);
+			return err_set(e, "%s %lld: %lld accesses, but no detail row that month",
+			    table, (long long)sqlite3_column_int64(st, 0),
+			    (long long)p.a), 0;
+		}
+		*rc = sqlite3_step(st);
+	}
+	if (*rc != SQLITE_ROW && *rc != SQLITE_DONE)
+		return free(*out), db_fail(c->s, e, "reading monthly rollups"),
+		    -1;
+	return 1;
+}
+
+/* Compares a month (or, month -1, what remains) with month_port and
+ * month_country.  1 same, 0 differs, -1 error. */
+static int
+check_month(struct checker *c, int32_t month, struct err *e)
+{
+	char when[16];
+	int res = 1;
+
+	snprintf(when, sizeof(when), "%04d-%02d", month / 100, month % 100);
+	for (int k = 0; res == 1 && k < 2; k++) {
+		struct pcell *r;
+		size_t nr;
+
+		res = read_month_rows(c, k == 0, month < 0 ? INT32_MAX : month,
+		    &r, &nr, e);
+		if (res == 1 && month >= 0 &&
+		    !check_map(&c->mon[k], k == 0 ? "month_port" :
+		    "month_country", when, k == 0 ? K_PORT : K_CC, r, nr, e))
+			res = 0;
+		if (res == 1 && month < 0 && nr > 0)
+			res = (err_set(e, "%s %s: rows without detail rows",
+			    k == 0 ? "month_port" : "month_country", when), 0);
+		free(r);
+	}
+	if (res == 1 && month >= 0)
+		c->out->months++;
+	return res;
+}
+
+int
+store_check(struct store *s, struct store_check *out, struct err *e)
+{
+	struct checker c;
+	sqlite3_stmt *sd;
+	int32_t cur_day = -1;
+	int rc, res = 1;
+
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, sizeof(*out));
+	c.s = s;
+	c.out = out;
+	if (!store_snapshot_begin(s, e))
+		return -1;
+	sd = prep(s, "SELECT day, sensor, cells, accesses, sources, data"
+	    " FROM sensor_day ORDER BY day, sensor", e);
+	c.roll = sd ? prep(s, "SELECT day, ports, countries, port_countries"
+	    " FROM day_rollup ORDER BY day", e) : NULL;
+	c.mp = c.roll ? prep(s, "SELECT month, proto, port, accesses, sources"
+	    " FROM month_port ORDER BY month, proto, port", e) : NULL;
+	c.mc = c.mp ? prep(s, "SELECT month, cc, accesses, sources"
+	    " FROM month_country ORDER BY month, cc", e) : NULL;
+	if (c.mc == NULL) {
+		res = -1;
+		goto out;
+	}
+	c.rc_roll = sqlite3_step(c.roll);
+	c.rc_mp = sqlite3_step(c.mp);
+	c.rc_mc = sqlite3_step(c.mc);
+	while (res == 1 && (rc = sqlite3_step(sd)) == SQLITE_ROW) {
+		int32_t day;
+		struct pcell *v = NULL;
+		size_t n = 0;
+		int64_t a = 0, so = 0;
+		char ds[16];
+
+		if (!day_ok(s, sd, 0, "sensor_day", &day, e) ||
+		    !blob_decode(s, sd, 5, "sensor_day", K_CELL, &v, &n, e)) {
+			res = -1;
+			break;
+		}
+		if (cur_day >= 0 && day != cur_day) {
+			res = check_day(&c, cur_day, e);
+			if (res == 1 && day / 100 != cur_day / 100)
+				res = check_month(&c, cur_day / 100, e);
+		}
+		cur_day = day;
+		for (size_t i = 0; res == 1 && i < n; i++) {
+			uint64_t cell = v[i].key;
+			uint64_t keys[5] = { cell >> 10, cell & 0x3ff, cell,
+				cell >> 10, cell & 0x3ff };
+
+			if (v[i].a < 0 || v[i].s < 0 || v[i].s > v[i].a ||
+			    __builtin_add_overflow(a, v[i].a, &a) ||
+			    __builtin_add_overflow(so, v[i].s, &so)) {
+				res = (err_set(e, "%s: the store is damaged (table sensor_day: counts out of range on %s)",
+				    s->path, day_str(day, ds, sizeof(ds))), -1);
+				break;
+			}
+			for (int k = 0; res == 1 && k < 5; k++) {
+				bool fresh;
+				struct slot *sl = cmap_find(k < 3 ? &c.day[k] :
+				    &c.mon[k - 3], keys[k], &fresh);
+
+				if (sl == NULL)
+					res = (err_set(e, "out of memory"), -1);
+				else if (!add_counts(sl, 1, v[i].a, v[i].s))
+					res = (err_set(e, "%s: counts too large on %s",
+					    s->path, day_str(day, ds,
+					    sizeof(ds))), -1);
+			}
+		}
+		free(v);
+		if (res == 1 && (sqlite3_column_int64(sd, 2) != (int64_t)n ||
+		    sqlite3_column_int64(sd, 3) != a ||
+		    sqlite3_column_int64(sd, 4) != so))
+			res = (err_set(e, "sensor_day %s, sensor %lld: %lld cells, %lld accesses, %lld sources; its rows hold %zu, %lld, %lld",
+			    day_str(day, ds, sizeof(ds)),
+			    (long long)sqlite3_column_int64(sd, 1),
+			    (long long)sqlite3_column_int64(sd, 2),
+			    (long long)sqlite3_column_int64(sd, 3),
+			    (long long)sqlite3_column_int64(sd, 4), n,
+			    (long long)a, (long long)so), 0);
+		out->sensor_days++;
+	}
+	if (res == 1 && rc != SQLITE_DONE)
+		res = (db_fail(s, e, "reading sensor_day"), -1);
+	if (res == 1 && cur_day >= 0) {
+		res = check_day(&c, cur_day, e);
+		if (res == 1)
+			res = check_month(&c, cur_day / 100, e);
+	}
+	if (res == 1)
+		res = check_day(&c, -1, e);
+	if (res == 1)
+		res = check_month(&c, -1, e);
+out:
+	sqlite3_finalize(sd);
+	sqlite3_finalize(c.roll);
+	sqlite3_finalize(c.mp);
+	sqlite3_finalize(c.mc);
+	for (int k = 0; k < 3; k++)
+		cmap_free(&c.day[k]);
+	for (int k = 0; k < 2; k++)
+		cmap_free(&c.mon[k]);
+	store_snapshot_end(s);
+	return res;
 }

@@ -29,6 +29,8 @@ struct store;
 enum store_mode {
 	STORE_READ,    /* must exist; read only */
 	STORE_WRITE,   /* created (or initialised if empty) when missing */
+	STORE_CREATE,  /* must not exist: made in a private folder next to
+	                  it and put in place by store_publish() */
 };
 
 /* Opens path.  A file that is not a talot store, is corrupt, or has a newer
@@ -36,10 +38,15 @@ enum store_mode {
  * modified.  Returns an owned handle; close with store_close(). */
 struct store *store_open(const char *path, enum store_mode mode,
     struct err *e);
+/* Closes s.  A STORE_CREATE store not published is removed: what this
+ * process alone created, never a file of the same name someone else put
+ * in place meanwhile. */
 void store_close(struct store *s);
-/* Removes the store file and its -wal and -shm companions (for a store
- * this process just created and must not leave behind). */
-void store_remove(const char *path);
+/* For a STORE_CREATE store after its import committed: closes the
+ * database and links it to its path, never replacing a file that
+ * appeared there meanwhile ("created by another process").  Then only
+ * store_close() may be called.  true (and does nothing) for other modes. */
+bool store_publish(struct store *s, struct err *e);
 const char *store_path(const struct store *s);
 
 /* ---- import: one transaction ---- */
@@ -50,7 +57,7 @@ struct import_summary {
 	int64_t sensor_days;       /* sensor-days written */
 	int64_t replaced;          /* of which replaced stored ones */
 	size_t nmonths;
-	int32_t months[240];       /* YYYYMM touched (first 240) */
+	int32_t *months;           /* YYYYMM touched, ascending; owned */
 };
 
 struct store_import *store_import_begin(struct store *s, struct err *e);
@@ -59,9 +66,12 @@ struct store_import *store_import_begin(struct store *s, struct err *e);
  * fatal store error (e set). */
 int store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e);
-/* Writes rollups and commits.  false with e set: nothing was written. */
+/* Writes rollups and commits.  false with e set: nothing was written.
+ * On success *sum is filled; free it with import_summary_finish(). */
 bool store_import_commit(struct store_import *im, struct import_summary *sum,
     struct err *e);
+/* Frees the months of a summary; a zeroed summary is fine. */
+void import_summary_finish(struct import_summary *sum);
 /* Rolls back and frees; NULL ok.  Also frees after a commit. */
 void store_import_destroy(struct store_import *im);
 
@@ -110,5 +120,16 @@ bool store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
 /* Per day × country of one port over months from..to.  *rows malloc'd. */
 bool store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e);
+
+/* ---- checking ---- */
+struct store_check {
+	int64_t sensor_days, days, months;   /* rows checked */
+};
+
+/* Verifies, in one snapshot, that each sensor-day's totals equal its rows
+ * and that day_rollup, month_port and month_country equal the sums of the
+ * sensor-days' rows.  1: they agree; 0: they differ, e names the first
+ * difference ("TABLE WHEN, KEY: ..."); -1: an error (e set). */
+int store_check(struct store *s, struct store_check *out, struct err *e);
 
 #endif

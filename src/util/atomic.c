@@ -11,7 +11,7 @@
 
 /* Temporary files (and private folders) being written, for the signal
  * handler: plain arrays, so that it only reads memory and unlinks. */
-#define ACTIVE_MAX 4
+#define ACTIVE_MAX 16
 static char active_tmp[ACTIVE_MAX][4096];
 static char active_dir[ACTIVE_MAX][4096];
 static volatile sig_atomic_t active_used[ACTIVE_MAX];
@@ -50,16 +50,36 @@ active_remove(const char *tmp)
 			active_used[i] = 0;
 }
 
+void
+atomic_extra_add(const char *path)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	active_add(path, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+void
+atomic_extra_remove(const char *path)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	active_remove(path);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static void
 on_signal(int sig)
 {
-	for (int i = 0; i < ACTIVE_MAX; i++) {
-		if (!active_used[i])
-			continue;
-		unlink(active_tmp[i]);
-		if (active_dir[i][0] != '\0')
+	/* files first, then the folders they were in */
+	for (int i = 0; i < ACTIVE_MAX; i++)
+		if (active_used[i])
+			unlink(active_tmp[i]);
+	for (int i = 0; i < ACTIVE_MAX; i++)
+		if (active_used[i] && active_dir[i][0] != '\0')
 			rmdir(active_dir[i]);
-	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -97,14 +117,58 @@ base_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+bool
+atomic_target_check(const char *path, struct err *e)
+{
+	struct stat sb;
+
+	if (path[0] == '\0')
+		return err_set(e, "an empty file name");
+	/* a symlink is replaced, its target never written: refuse one to a
+	 * device, FIFO or folder all the same, the user meant that */
+	if (stat(path, &sb) != 0 && lstat(path, &sb) != 0)
+		return true;     /* a new file */
+	if (S_ISLNK(sb.st_mode))
+		return true;     /* a dangling symlink */
+	if (S_ISREG(sb.st_mode)) {
+		char link[64], *dir;
+		ssize_t n;
+		bool special;
+
+		if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode))
+			return true;
+		/* /dev/stdout -> /proc/self/fd/1 may well name a regular
+		 * file: replacing the link would break /dev */
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		dir = dir_of(path);
+		special = strncmp(link, "/proc/", 6) == 0 ||
+		    strncmp(link, "/dev/", 5) == 0 || (dir != NULL &&
+		    (strcmp(dir, "/dev") == 0 || strncmp(dir, "/dev/", 5) == 0 ||
+		    strncmp(dir, "/proc/", 6) == 0));
+		free(dir);
+		if (!special)
+			return true;
+		return err_set(e, "%s: a link to a device or file descriptor; talot replaces only files",
+		    path);
+	}
+	return err_set(e, "%s: exists and is not a regular file (%s); talot replaces only files",
+	    path, S_ISDIR(sb.st_mode) ? "a folder" : S_ISCHR(sb.st_mode) ||
+	    S_ISBLK(sb.st_mode) ? "a device" : S_ISFIFO(sb.st_mode) ?
+	    "a FIFO" : S_ISSOCK(sb.st_mode) ? "a socket" : "not a file");
+}
+
 /* af->path and a template "DIR/.NAME.PID.tmp-XXXXXX" in *tmpl. */
 static bool
 names(struct atomic_file *af, const char *path, char **tmpl, struct err *e)
 {
-	char *dir = dir_of(path);
+	char *dir;
 	size_t len;
 
 	memset(af, 0, sizeof(*af));
+	if (!atomic_target_check(path, e))
+		return false;
+	dir = dir_of(path);
 	if (dir == NULL)
 		return err_set(e, "%s: out of memory", path);
 	len = strlen(dir) + strlen(base_of(path)) + 64;
@@ -306,7 +370,7 @@ remove_leftover(const char *full)
 }
 
 void
-atomic_cleanup(const char *path, bool any_pid)
+atomic_cleanup(const char *path, long owner)
 {
 	char *dir = dir_of(path);
 	const char *base = base_of(path);
@@ -329,7 +393,11 @@ atomic_cleanup(const char *path, bool any_pid)
 		pid = strtol(p, &end, 10);
 		if (end == p || strncmp(end, ".tmp-", 5) != 0 || pid <= 0)
 			continue;
-		if (!any_pid && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+		if (owner > 0 && pid != owner)
+			continue;
+		/* never a file of a process that runs: a concurrent
+		 * render's file in progress */
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
 		snprintf(full, sizeof(full), "%s/%s", dir, n);
 		remove_leftover(full);

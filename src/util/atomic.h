@@ -24,6 +24,12 @@ struct atomic_file {
 	int write_errno; /* set by a writer that saw a write fail */
 };
 
+/* true if path may be replaced: missing, a regular file or a symlink to
+ * one (or to nothing).  A device (/dev/null), FIFO, socket or folder, or a
+ * symlink to one (/dev/stdout), is refused with e set: renaming over it
+ * would replace the node.  atomic_begin*() check it first. */
+bool atomic_target_check(const char *path, struct err *e);
+
 /* Creates the temporary file (O_EXCL, never following a symlink).  false
  * with e = "PATH: reason" if the folder cannot be written. */
 bool atomic_begin(struct atomic_file *af, const char *path, struct err *e);
@@ -39,13 +45,20 @@ bool atomic_commit(struct atomic_file *af, struct err *e);
 /* Removes the temporary file; safe after commit and on a zeroed struct. */
 void atomic_abort(struct atomic_file *af);
 
+/* Registers (or forgets) one more file for the signal handlers to remove,
+ * such as the -wal and -shm companions of a database being created in a
+ * private folder (atomic_begin_private).  Removed before the folders. */
+void atomic_extra_add(const char *path);
+void atomic_extra_remove(const char *path);
+
 /* On SIGINT, SIGTERM or SIGHUP: remove the temporary files being written,
  * then die of the signal as usual. */
 void atomic_signals_install(void);
 
 /* Removes DIR/.BASENAME.PID.tmp-* (files or private folders) of processes
- * that no longer run; with any_pid, of every process (the caller knows
- * the writer is dead). */
-void atomic_cleanup(const char *path, bool any_pid);
+ * that no longer run: with owner 0, of any such process; with owner > 0,
+ * only of that one (a worker just reaped).  The files of a process that
+ * runs (a concurrent render of the same month) are never touched. */
+void atomic_cleanup(const char *path, long owner);
 
 #endif
