@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "bulletin_pdf.h"
 #include "cmd.h"
 #include "render.h"
 #include "text.h"
@@ -57,7 +58,7 @@ read_notes(const char *path, struct err *e)
 	}
 	fclose(fp);
 	buf[n] = '\0';
-	if (!text_check(path, buf, n, e)) {
+	if (!text_check(path, buf, n, e) || !bulletin_notes_check(path, buf, e)) {
 		free(buf);
 		return NULL;
 	}
@@ -380,17 +381,18 @@ cmd_render(int argc, char **argv)
 		return cmd_usage_error("render", "--template needs a folder");
 	if (*j.out_dir == '\0')
 		return cmd_usage_error("render", "--out needs a folder");
-	if (stat(j.out_dir, &sb) != 0) {
-		fprintf(stderr, "talot render: %s: no such folder\n", j.out_dir);
-		return EXIT_DATA;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "talot render: %s: not a folder\n", j.out_dir);
-		return EXIT_DATA;
-	}
-	if (access(j.out_dir, W_OK) != 0) {
-		fprintf(stderr, "talot render: %s: folder cannot be written (%s)\n",
-		    j.out_dir, strerror(errno));
+	if (stat(j.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    access(j.out_dir, W_OK) != 0) {
+		int errnum = errno;
+
+		if (stat(j.out_dir, &sb) != 0)
+			err_set(&e, "%s: no such folder", j.out_dir);
+		else if (!S_ISDIR(sb.st_mode))
+			err_set(&e, "%s: not a folder", j.out_dir);
+		else
+			err_set(&e, "%s: folder cannot be written (%s)",
+			    j.out_dir, strerror(errnum));
+		fprintf(stderr, "talot render: %s\n", e.msg);
 		return EXIT_DATA;
 	}
 	j.db = db;

@@ -132,6 +132,15 @@ static const char *const figure_ids[] = {
 	"fig-3.1.2", "fig-3.2.1", "fig-3.2.2", "port-table",
 };
 
+bool
+bulletin_figure_known(const char *id, size_t n)
+{
+	for (size_t i = 0; i < sizeof(figure_ids) / sizeof(*figure_ids); i++)
+		if (strlen(figure_ids[i]) == n && strncmp(id, figure_ids[i], n) == 0)
+			return true;
+	return n > 12 && strncmp(id, "fig-notable-", 12) == 0;
+}
+
 /* Every talot: figure named in DIR/bulletin.md (outside {{! comments }})
  * exists; else the error names the template line. */
 static bool
@@ -187,11 +196,7 @@ check_figures(const char *dir, struct err *e)
 
 		p += 8;
 		n = strcspn(p, ") \t\n");
-		for (size_t i = 0; i < sizeof(figure_ids) / sizeof(*figure_ids);
-		    i++)
-			known = known || (strlen(figure_ids[i]) == n &&
-			    strncmp(p, figure_ids[i], n) == 0);
-		known = known || (n > 12 && strncmp(p, "fig-notable-", 12) == 0);
+		known = bulletin_figure_known(p, n);
 		if (known)
 			continue;
 		for (const char *q = buf; q < p; q++)

@@ -28,6 +28,14 @@ char *bulletin_markdown(const struct month_model *m,
     const struct catalog *cat, const struct bulletin_opts *o,
     struct diag *warnings, struct err *e);
 
+/* True if talot:ID (n bytes) names a figure the bulletin can draw. */
+bool bulletin_figure_known(const char *id, size_t n);
+
+/* Checks analyst notes (Markdown) before rendering: block quotes and
+ * lists nested at most 32 deep, and every talot: figure known; else false
+ * with e = "NAME:LINE: …". */
+bool bulletin_notes_check(const char *name, const char *md, struct err *e);
+
 /* Writes the PDF to path atomically.  warnings collects catalogue gaps. */
 bool bulletin_pdf_write(const struct month_model *m,
     const struct catalog *cat, const struct bulletin_opts *o,
