@@ -119,6 +119,18 @@ gen() {
 	big-notes)
 		f=$2/big-notes.md
 		head -c 1048577 /dev/zero | tr '\0' a >"$f" ;;
+	deep-quotes)
+		f=$2/deep-quotes.md
+		{ printf 'intro\n\n'; head -c 400000 /dev/zero | sed 's/\x0\x0/> /g'; printf 'x\n'; } >"$f" ;;
+	deep-lists)
+		f=$2/deep-lists.md
+		awk 'BEGIN { printf "intro\n\n"; for (i = 0; i < 600; i++) { for (j = 0; j < i; j++) printf "  "; print "- x" } }' >"$f" ;;
+	notes-figure)
+		f=$2/notes-figure.md
+		printf 'first\n\nsecond\n\n![図 9.9](talot:fig-9.9)\n' >"$f" ;;
+	notes-esc)
+		f=$2/notes-esc.md
+		printf 'テスト\n\n\033[31m です。\n' >"$f" ;;
 	*)
 		return 1 ;;
 	esac

@@ -33,6 +33,7 @@
 
 #define M_JUNE month_make(2007, 6)
 #define SENSORS 2
+#define TEST_DATE ((time_t)1183248000)   /* 2007-07-01T00:00:00Z */
 
 /* ---- fixtures ---- */
 
@@ -428,8 +429,9 @@ setup(void **state)
 	build_model(&model);
 	cat = test_catalog();
 	diag_init(&warnings, DIAG_CAP_DEFAULT);
-	if (!bulletin_xlsx_write(&model, cat, tmp_path("talot-2007-06.xlsx",
-	    path, sizeof(path)), &warnings, &e)) {
+	if (!bulletin_xlsx_write(&model, cat, TEST_DATE,
+	    tmp_path("talot-2007-06.xlsx", path, sizeof(path)), &warnings,
+	    &e)) {
 		fprintf(stderr, "bulletin_xlsx_write: %s\n", e.msg);
 		catalog_destroy(cat);
 		return -1;
@@ -761,13 +763,47 @@ test_reproducible(void **state)
 	(void)state;
 	tmp_path("a.xlsx", a, sizeof(a));
 	tmp_path("b.xlsx", b, sizeof(b));
-	assert_true(bulletin_xlsx_write(&model, NULL, a, NULL, &e));
+	assert_true(bulletin_xlsx_write(&model, NULL, TEST_DATE, a, NULL, &e));
 	sleep(1);   /* a clock in the output would now differ */
-	assert_true(bulletin_xlsx_write(&model, NULL, b, NULL, &e));
+	assert_true(bulletin_xlsx_write(&model, NULL, TEST_DATE, b, NULL, &e));
 	assert_true(file_equal(a, b));
 	/* written again over itself: replaced atomically, same bytes */
-	assert_true(bulletin_xlsx_write(&model, NULL, b, NULL, &e));
+	assert_true(bulletin_xlsx_write(&model, NULL, TEST_DATE, b, NULL, &e));
 	assert_true(file_equal(a, b));
+}
+
+/* The created date is the date given: 0 is 1970-01-01 (libxlsxwriter
+ * reads 0 as "now"), the last representable second is written, and a
+ * date beyond it (refused by render_date()) never crashes libxlsxwriter. */
+static void
+test_created_date(void **state)
+{
+	static const struct {
+		time_t date;
+		const char *want;
+	} cases[] = {
+		{ 0, "1970-01-01T00:00:01Z" },
+		{ 1, "1970-01-01T00:00:01Z" },
+		{ (time_t)253402300799LL, "9999-12-31T23:59:59Z" },
+		{ (time_t)67768036191676800LL, "9999-12-31T23:59:59Z" },
+	};
+	char path[400], line[256];
+	struct err e = { "" };
+
+	(void)state;
+	tmp_path("dated.xlsx", path, sizeof(path));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *d;
+
+		if (!bulletin_xlsx_write(&model, NULL, cases[i].date, path, NULL,
+		    &e))
+			fail_msg("%s", e.msg);
+		d = dump(path);
+		assert_true(find_line(d, "core\tdcterms:created\t", 0, line,
+		    sizeof(line)));
+		assert_string_equal(field(line, 2), cases[i].want);
+		free(d);
+	}
 }
 
 static void
@@ -777,7 +813,7 @@ test_write_error(void **state)
 	const char *bad = "/nonexistent-talot-dir/talot-2007-06.xlsx";
 
 	(void)state;
-	assert_false(bulletin_xlsx_write(&model, NULL, bad, NULL, &e));
+	assert_false(bulletin_xlsx_write(&model, NULL, TEST_DATE, bad, NULL, &e));
 	assert_true(strncmp(e.msg, bad, strlen(bad)) == 0);
 	assert_true(access(bad, F_OK) != 0);
 }
@@ -981,9 +1017,9 @@ test_range_workbook(void **state)
 	assert_true(range_build(d, 3, &r, &e));
 	tmp_path("range.xlsx", path, sizeof(path));
 	tmp_path("range2.xlsx", path2, sizeof(path2));
-	if (!bulletin_xlsx_write_range(&r, NULL, path, NULL, &e))
+	if (!bulletin_xlsx_write_range(&r, NULL, TEST_DATE, path, NULL, &e))
 		fail_msg("%s", e.msg);
-	assert_true(bulletin_xlsx_write_range(&r, NULL, path2, NULL, &e));
+	assert_true(bulletin_xlsx_write_range(&r, NULL, TEST_DATE, path2, NULL, &e));
 	assert_true(file_equal(path, path2));
 	dd = dump(path);
 	assert_true(find_line(dd, "sheet\t", 0, line, sizeof(line)));
@@ -1026,6 +1062,7 @@ main(void)
 		cmocka_unit_test(test_charts),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_created_date),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_libreoffice),
 		cmocka_unit_test(test_range_numbers),

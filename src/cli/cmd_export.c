@@ -78,6 +78,7 @@ cmd_export(int argc, char **argv)
 	struct diag warn;
 	struct err e = { "" };
 	size_t n = 0;
+	time_t date;
 	int c, rc = EXIT_DATA;
 
 	optind = 1;
@@ -128,6 +129,8 @@ cmd_export(int argc, char **argv)
 		    "%s..%s is longer than %d months", from_s, to_s,
 		    RANGE_MONTHS_MAX);
 	n = (size_t)(to - from + 1);
+	if (!render_date(&date, &e))
+		return cmd_usage_error("export", "%s", e.msg);
 
 	diag_init(&warn, DIAG_CAP_DEFAULT);
 	/* the same templates as talot render */
@@ -140,7 +143,7 @@ cmd_export(int argc, char **argv)
 	s = store_open(db, STORE_READ, &e);
 	if (s == NULL || !read_months(s, from, to, &data, &e) ||
 	    !range_build(data, n, &r, &e) ||
-	    !bulletin_xlsx_write_range(&r, cat, out, &warn, &e)) {
+	    !bulletin_xlsx_write_range(&r, cat, date, out, &warn, &e)) {
 		fprintf(stderr, "talot export: %s\n", e.msg);
 		goto out;
 	}

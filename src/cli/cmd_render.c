@@ -29,7 +29,9 @@ static const char help[] =
     "  --template DIR   template folder (bulletin.md, ports.csv, countries.csv …)\n"
     "  --notes FILE.md  analyst commentary (Markdown) for section 2\n"
     "SOURCE_DATE_EPOCH, when set, dates the documents: the same store, template\n"
-    "and date give byte-identical files.\n";
+    "and date give byte-identical files.  It takes seconds since 1970 (digits\n"
+    "only, 0 to 253402300799 = 9999-12-31T23:59:59Z); another value is a usage\n"
+    "error (exit 2).\n";
 
 static char *
 read_notes(const char *path, struct err *e)
@@ -408,7 +410,11 @@ cmd_render(int argc, char **argv)
 	j.cat = cat;
 	j.notes_md = notes_md;
 	j.notes_name = notes;
-	j.date = render_date();
+	if (!render_date(&j.date, &e)) {
+		catalog_destroy(cat);
+		free(notes_md);
+		return cmd_usage_error("render", "%s", e.msg);
+	}
 	for (month_t m = from; m <= until; m++) {
 		char path[4096];
 

@@ -46,19 +46,29 @@ render_fonts_init(void)
 	FcInit();
 }
 
-time_t
-render_date(void)
+bool
+render_date(time_t *date, struct err *e)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
+	long long v = 0;
 
-	if (s != NULL && *s != '\0') {
-		v = strtoll(s, &end, 10);
-		if (*end == '\0' && v >= 0)
-			return (time_t)v;
+	if (s == NULL || *s == '\0') {
+		*date = time(NULL);
+		return true;
 	}
-	return time(NULL);
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || v > RENDER_DATE_MAX)
+			return err_set(e,
+			    "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds 0-%lld (up to 9999-12-31T23:59:59Z)",
+			    s, (long long)RENDER_DATE_MAX);
+		v = v * 10 + (*p - '0');
+	}
+	if (v > RENDER_DATE_MAX)
+		return err_set(e,
+		    "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds 0-%lld (up to 9999-12-31T23:59:59Z)",
+		    s, (long long)RENDER_DATE_MAX);
+	*date = (time_t)v;
+	return true;
 }
 
 bool
@@ -125,7 +135,8 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 	if (ok && (j->formats & RENDER_XLSX)) {
 		snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx",
 		    j->out_dir, month_year(m), month_mon(m));
-		ok = bulletin_xlsx_write(&model, j->cat, path, warnings, e);
+		ok = bulletin_xlsx_write(&model, j->cat, j->date, path,
+		    warnings, e);
 	}
 	model_finish(&model);
 	return ok;

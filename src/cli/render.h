@@ -41,7 +41,14 @@ const char *render_template_dir(const char *given);
 /* Points fontconfig at fonts/fonts.conf unless FONTCONFIG_FILE is set;
  * call before anything touches fontconfig (and before fork). */
 void render_fonts_init(void);
-/* SOURCE_DATE_EPOCH when set and valid, else now. */
-time_t render_date(void);
+/* The latest date both the PDF (cairo) and the workbook (libxlsxwriter's
+ * four-digit years) can write: 9999-12-31T23:59:59Z. */
+#define RENDER_DATE_MAX 253402300799LL
+
+/* The documents' date: SOURCE_DATE_EPOCH when set (digits only, 0 to
+ * RENDER_DATE_MAX), now when unset or empty.  The one place that reads the
+ * variable.  False with e naming the value otherwise: callers report it
+ * as a usage error (exit 2) before writing anything. */
+bool render_date(time_t *date, struct err *e);
 
 #endif

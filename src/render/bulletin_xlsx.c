@@ -987,26 +987,25 @@ book_formats(struct book *bk)
 	format_set_num_format(bk->f_total_share, FMT_SHARE);
 }
 
-/* SOURCE_DATE_EPOCH as a time, or 0 (libxlsxwriter then uses now). */
+/* The created date for libxlsxwriter: it reads 0 as "now" and has no
+ * other way to write 1970-01-01T00:00:00Z, so 0 becomes one second later;
+ * a date gmtime() cannot break down (its strftime would crash) becomes
+ * 9999-12-31T23:59:59Z (render_date() refuses both beforehand). */
 static time_t
-source_date(void)
+created_date(time_t date)
 {
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
+	struct tm tm;
 
-	if (s == NULL || *s == '\0')
-		return 0;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v <= 0)
-		return 0;
-	return (time_t)v;
+	if (date <= 0)
+		return 1;
+	if (date > (time_t)253402300799LL || gmtime_r(&date, &tm) == NULL)
+		return (time_t)253402300799LL;
+	return date;
 }
 
 static bool
 book_begin(struct book *bk, struct atomic_file *af, const char *path,
-    const char *title, const char *subject, struct err *e)
+    const char *title, const char *subject, time_t date, struct err *e)
 {
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
@@ -1025,7 +1024,7 @@ book_begin(struct book *bk, struct atomic_file *af, const char *path,
 	props.subject = (char *)subject;
 	props.author = (char *)"talot";
 	props.company = NULL;
-	props.created = source_date();
+	props.created = created_date(date);
 	fail(bk, workbook_set_properties(bk->wb, &props),
 	    "setting the document properties");
 	return true;
@@ -1087,7 +1086,7 @@ book_end(struct book *bk, struct atomic_file *af, struct err *e)
 
 bool
 bulletin_xlsx_write(const struct month_model *m, const struct catalog *cat,
-    const char *path, struct diag *warnings, struct err *e)
+    time_t date, const char *path, struct diag *warnings, struct err *e)
 {
 	struct book bk = { .path = path, .cat = cat, .warnings = warnings,
 		.m = m };
@@ -1105,7 +1104,7 @@ bulletin_xlsx_write(const struct month_model *m, const struct catalog *cat,
 	    "インターネット定点観測での観測状況について %s", month);
 	snprintf(subject, sizeof(subject),
 	    "%sの観測データ(図の表とグラフ)", month);
-	if (!book_begin(&bk, &af, path, title, subject, e))
+	if (!book_begin(&bk, &af, path, title, subject, date, e))
 		return false;
 
 	/* 概要 first; it lists the figure sheets, so it is filled last */
@@ -1302,8 +1301,8 @@ write_range_table(struct book *bk, const struct range_model *r,
 
 bool
 bulletin_xlsx_write_range(const struct range_model *r,
-    const struct catalog *cat, const char *path, struct diag *warnings,
-    struct err *e)
+    const struct catalog *cat, time_t date, const char *path,
+    struct diag *warnings, struct err *e)
 {
 	struct book bk = { .path = path, .cat = cat, .warnings = warnings,
 		.r = r };
@@ -1318,7 +1317,7 @@ bulletin_xlsx_write_range(const struct range_model *r,
 	snprintf(title, sizeof(title), "インターネット定点観測 %sの月別統計",
 	    span);
 	if (!book_begin(&bk, &af, path, title, "月別の観測データ(表とグラフ)",
-	    e))
+	    date, e))
 		return false;
 	write_range_months(&bk, r, span);
 	snprintf(cap, sizeof(cap), "%sの宛先(ポート種類)別アクセス数", span);

@@ -12,15 +12,17 @@
  * (sheet 月別) and monthly tables per port and per country (range.h).
  *
  * Both are written atomically (atomic.h): a failure leaves the previous
- * file untouched.  With SOURCE_DATE_EPOCH set in the environment, the
- * document's created date is that time and two writes of the same model
- * give identical bytes.  Text (labels, captions) is always written as a
+ * file untouched.  The document's created date is date (the caller's
+ * SOURCE_DATE_EPOCH or now, render_date()), so two writes of the same model
+ * and date give identical bytes.  libxlsxwriter reads a date of 0 as
+ * "now": 1970-01-01T00:00:00Z is written as 00:00:01, the nearest it can.  Text (labels, captions) is always written as a
  * string, never as a formula.
  */
 #ifndef TALOT_BULLETIN_XLSX_H
 #define TALOT_BULLETIN_XLSX_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "catalog.h"
 #include "err.h"
@@ -32,12 +34,12 @@
  * codes and default port labels).  warnings (may be NULL) collects the
  * catalogue gaps met.  Returns false with e = "PATH: reason". */
 bool bulletin_xlsx_write(const struct month_model *m,
-    const struct catalog *cat, const char *path, struct diag *warnings,
-    struct err *e);
+    const struct catalog *cat, time_t date, const char *path,
+    struct diag *warnings, struct err *e);
 
 /* Writes the range workbook of r to path, as above. */
 bool bulletin_xlsx_write_range(const struct range_model *r,
-    const struct catalog *cat, const char *path, struct diag *warnings,
-    struct err *e);
+    const struct catalog *cat, time_t date, const char *path,
+    struct diag *warnings, struct err *e);
 
 #endif
