@@ -359,6 +359,11 @@ ports_load(struct catalog *c, const char *dir, struct err *e)
 			    first[slot]);
 			goto done;
 		}
+		if (!text_field_check(path, line, "the label",
+		    csv_field(&r, 2), CATALOG_LABEL_CHARS, e) ||
+		    !text_field_check(path, line, "the explanation",
+		    csv_field(&r, 3), CATALOG_EXPLANATION_CHARS, e))
+			goto done;
 		first[slot] = line;
 		if (c->nports == cap) {
 			size_t ncap = cap == 0 ? 128 : cap * 2;
@@ -426,6 +431,9 @@ countries_load(struct catalog *c, const char *dir, struct err *e)
 			err_set(e, "%s:%d: empty name for %s", path, line, code);
 			goto done;
 		}
+		if (!text_field_check(path, line, "the name", name,
+		    CATALOG_LABEL_CHARS, e))
+			goto done;
 		idx = (code[0] - 'A') * 26 + (code[1] - 'A');
 		if (first[idx] != 0) {
 			err_set(e, "%s:%d: duplicate entry for %s (first on line "

@@ -173,7 +173,9 @@ settings_load(const char *dir, struct settings *s, struct err *e)
 		*eq = '\0';
 		v = trim(eq + 1);
 		k = trim(k);
-		ok = setting(s, path, lineno, k, v, e);
+		ok = text_field_check(path, (int)lineno, "the setting", k, 0, e) &&
+		    text_field_check(path, (int)lineno, "the value", v, 0, e) &&
+		    setting(s, path, lineno, k, v, e);
 	}
 	free(buf);
 	free(path);

@@ -76,6 +76,32 @@ text_check(const char *where, const char *s, size_t len, struct err *e)
 	return true;
 }
 
+bool
+text_field_check(const char *where, int line, const char *what,
+    const char *s, size_t max, struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t nchars = 0;
+
+	for (; *p != '\0'; p++) {
+		unsigned cp = *p;
+
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			cp = p[1];
+		else if (*p >= 0x20 && *p != 0x7F) {
+			nchars += (*p & 0xC0) != 0x80;
+			continue;
+		}
+		return err_set(e,
+		    "%s:%d: %s holds the control character U+%04X (only printable text; write it on one line)",
+		    where, line, what, cp);
+	}
+	if (max > 0 && nchars > max)
+		return err_set(e, "%s:%d: %s is longer than %zu characters (%zu)",
+		    where, line, what, max, nchars);
+	return true;
+}
+
 char *
 path_join(const char *dir, const char *file)
 {

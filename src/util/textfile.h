@@ -18,6 +18,13 @@ bool utf8_valid(const char *s, size_t len, size_t *bad);
 bool text_check(const char *where, const char *s, size_t len,
     struct err *e);
 
+/* Checks one field or value read from WHERE at LINE: no control
+ * character (C0 including tab and line breaks, DEL, C1), and at most max
+ * characters (0: any number).  False with e = "WHERE:LINE: WHAT holds the
+ * control character U+000B (…)" or "… WHAT is longer than MAX characters". */
+bool text_field_check(const char *where, int line, const char *what,
+    const char *s, size_t max, struct err *e);
+
 /* "DIR/FILE" (one slash), malloc'd; NULL on out of memory. */
 char *path_join(const char *dir, const char *file);
 
