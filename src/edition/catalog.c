@@ -182,8 +182,9 @@ csv_open(struct csv *r, char **data, const char *path, const char *header,
 	memset(r, 0, sizeof(*r));
 	*data = NULL;
 	r->where = path;
-	if ((f = fopen(path, "rb")) == NULL)
-		return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+	if ((f = text_fopen_own(path)) == NULL)
+		return err_set(e, "%s: cannot open: %s", path,
+		    text_open_strerror(errno));
 	do {
 		if (cap - len < 4096) {
 			cap = cap == 0 ? 16384 : cap * 2;

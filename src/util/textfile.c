@@ -1,8 +1,12 @@
 #include "textfile.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 bool
 utf8_valid(const char *str, size_t len, size_t *bad)
@@ -100,6 +104,46 @@ text_field_check(const char *where, int line, const char *what,
 		return err_set(e, "%s:%d: %s is longer than %zu characters (%zu)",
 		    where, line, what, max, nchars);
 	return true;
+}
+
+FILE *
+text_fopen_own(const char *path)
+{
+	struct stat sb;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0) {
+		int errnum = errno;
+
+		close(fd);
+		errno = errnum;
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EFTYPE_TEXT;
+		return NULL;
+	}
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		int errnum = errno;
+
+		close(fd);
+		errno = errnum;
+	}
+	return f;
+}
+
+const char *
+text_open_strerror(int errnum)
+{
+	if (errnum == ELOOP)
+		return "refused, it is a symbolic link (a template folder is read only for the files really in it)";
+	if (errnum == EFTYPE_TEXT)
+		return "refused, it is not a regular file";
+	return strerror(errnum);
 }
 
 char *
