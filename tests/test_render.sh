@@ -521,6 +521,65 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# 3b. hostile notes (issue 15): content taller than a page flows over pages,
+#     never clipped and never over the footer; deep nesting is refused
+# ---------------------------------------------------------------------------
+# in_body PDF: every word lies between the header rule and the footer's
+# page number (pdftotext -bbox); prints the first offender
+in_body() {
+	pdftotext -bbox "$1" - 2>/dev/null | python3 -c '
+import re, sys
+bad = []
+for m in re.finditer(r"<word xMin=\"([\d.]+)\" yMin=\"([\d.]+)\" xMax=\"([\d.]+)\" yMax=\"([\d.]+)\">([^<]*)</word>", sys.stdin.read()):
+    y0, y1, w = float(m.group(2)), float(m.group(4)), m.group(5)
+    # the footer holds only "- N -" (at y 797); the body ends at 771.9
+    if y1 > 773 and not re.fullmatch(r"[-0-9]+", w):
+        bad.append("%s at y %.1f-%.1f" % (w[:20], y0, y1))
+print(bad[0] if bad else "")'
+}
+# count_chars FILE CHAR: how many times CHAR occurs in the text FILE
+count_chars() {
+	python3 -c 'import sys; print(open(sys.argv[1], encoding="utf-8").read().count(sys.argv[2]))' "$1" "$2"
+}
+mkdir -p "$T/hostile"
+python3 - "$T/hostile" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/heading.md", "w").write("## " + "見出し" * 3000 + "\n\n本文。\n")
+open(d + "/para.md", "w").write("ぱ" * 60000 + "\n")
+open(d + "/word.md", "w").write("w" * 200000 + "\n")
+open(d + "/code.md", "w").write("```\n" + "".join("code line %d\tend\n" % i for i in range(1500)) + "```\n")
+PY
+for kind in heading para word code; do
+	mkdir -p "$T/hostile/$kind"
+	render "$SAMPLE" 2007-06 "$T/hostile/$kind" --notes "$T/hostile/$kind.md"
+	pdf=$T/hostile/$kind/talot-2007-06.pdf
+	if [ "$rc" -ne 0 ]; then
+		fail "hostile $kind: renders" "exit $rc" "$(head -3 "$T/hostile/$kind.err")"
+		continue
+	fi
+	pdftotext "$pdf" "$pdf.txt" 2>/dev/null
+	case $kind in
+	heading) ch=見; want=3000 ;;
+	para) ch=ぱ; want=60000 ;;
+	word) ch=w; want=200000 ;;
+	code) ch=end; want=1500 ;;
+	esac
+	got=$(count_chars "$pdf.txt" "$ch")
+	if [ "$got" -ge "$want" ]; then
+		pass "hostile $kind: all of it is in the PDF ($got × $ch)"
+	else
+		fail "hostile $kind: all of it is in the PDF" "$got of $want × $ch"
+	fi
+	off=$(in_body "$pdf")
+	if [ -z "$off" ]; then
+		pass "hostile $kind: nothing below the body or over the footer"
+	else
+		fail "hostile $kind: nothing below the body or over the footer" "$off"
+	fi
+done
+
+# ---------------------------------------------------------------------------
 # 4. page images (for humans: TALOT_PNG_DIR)
 # ---------------------------------------------------------------------------
 PNG=${TALOT_PNG_DIR:-$T/png}
