@@ -580,6 +580,47 @@ for kind in heading para word code; do
 done
 
 # ---------------------------------------------------------------------------
+# 3c. under a memory limit (ulimit -v): a render either completes or ends
+#     with one "out of memory" line and exit 1, never a crash (issue 15)
+# ---------------------------------------------------------------------------
+if (ulimit -v 100000 && "$BIN" --help >/dev/null 2>&1); then
+	mkdir -p "$T/mem"
+	for kb in 200000 150000 120000 100000 150000 200000; do
+		rm -rf "$T/mem/ok"; mkdir "$T/mem/ok"
+		(ulimit -v $kb && exec "$BIN" render --db "$SAMPLE" --month 2007-06 \
+		    --out "$T/mem/ok" --template "$SRC/templates") >/dev/null 2>"$T/mem/ok.err"
+		rc=$?
+		if [ "$rc" -eq 0 ] && [ "$(ls "$T/mem/ok" | wc -l)" -eq 2 ]; then
+			pass "ulimit -v $kb: render completes"
+		else
+			fail "ulimit -v $kb: render completes" "exit $rc" "$(head -3 "$T/mem/ok.err")"
+		fi
+	done
+	for cmd in render export; do
+		rm -rf "$T/mem/low"; mkdir "$T/mem/low"
+		if [ $cmd = render ]; then
+			args=(render --db "$SAMPLE" --month 2007-06 --out "$T/mem/low")
+			kb=60000
+		else
+			args=(export --db "$SAMPLE" --month 2007-01 --to 2007-06 --out "$T/mem/low/r.xlsx")
+			kb=40000
+		fi
+		(ulimit -v $kb && exec "$BIN" "${args[@]}") >/dev/null 2>"$T/mem/low.err"
+		rc=$?
+		if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/mem/low.err")" -eq 1 ] &&
+		    grep -q "^talot $cmd: out of memory: the memory limit (ulimit -v $kb)" "$T/mem/low.err" &&
+		    [ -z "$(ls -A "$T/mem/low")" ]; then
+			pass "ulimit -v $kb: $cmd says out of memory in one line, exit 1, no file"
+		else
+			fail "ulimit -v $kb: $cmd says out of memory in one line, exit 1, no file" \
+			    "exit $rc" "$(head -3 "$T/mem/low.err")" "$(ls -A "$T/mem/low")"
+		fi
+	done
+else
+	echo "skip ulimit -v: the binary cannot start under a memory limit (a sanitizer build)"
+fi
+
+# ---------------------------------------------------------------------------
 # 4. page images (for humans: TALOT_PNG_DIR)
 # ---------------------------------------------------------------------------
 PNG=${TALOT_PNG_DIR:-$T/png}

@@ -131,6 +131,10 @@ cmd_export(int argc, char **argv)
 	n = (size_t)(to - from + 1);
 	if (!render_date(&date, &e))
 		return cmd_usage_error("export", "%s", e.msg);
+	if (!render_memory_check(EXPORT_MEMORY_NEED, &e)) {
+		fprintf(stderr, "talot export: %s\n", e.msg);
+		return EXIT_DATA;
+	}
 
 	diag_init(&warn, DIAG_CAP_DEFAULT);
 	/* the same templates as talot render */

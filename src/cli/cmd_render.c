@@ -406,6 +406,12 @@ cmd_render(int argc, char **argv)
 		catalog_destroy(cat);
 		return EXIT_DATA;
 	}
+	if (!render_memory_check(RENDER_MEMORY_NEED, &e)) {
+		fprintf(stderr, "talot render: %s\n", e.msg);
+		catalog_destroy(cat);
+		free(notes_md);
+		return EXIT_DATA;
+	}
 	j.settings = &set;
 	j.cat = cat;
 	j.notes_md = notes_md;

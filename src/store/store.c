@@ -619,7 +619,9 @@ blob_decode(struct store *s, sqlite3_stmt *st, int col, struct pcell **out,
 	int len = sqlite3_column_bytes(st, col);
 
 	if (!pack_decode(b, (size_t)(len > 0 ? len : 0), out, n))
-		return err_set(e, "%s: the store is damaged (a packed list does not decode)",
+		return err_set(e, errno == ENOMEM ?
+		    "%s: out of memory decoding the store" :
+		    "%s: the store is damaged (a packed list does not decode)",
 		    s->path);
 	return true;
 }
