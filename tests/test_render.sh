@@ -579,6 +579,41 @@ for kind in heading para word code; do
 	fi
 done
 
+# the longest explanation ports.csv accepts (1,000 characters) fits in one
+# row of the port table: all of it, inside the body
+cp -r "$SRC/templates" "$T/tpl-long"
+python3 - "$T/tpl-long/ports.csv" <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p, encoding="utf-8").read().split("\n")
+for i, l in enumerate(lines):
+    if l.startswith("tcp,445,") or l.startswith("tcp,135,"):
+        lines[i] = ",".join(l.split(",")[:3]) + "," + "説" * 1000
+open(p, "w", encoding="utf-8").write("\n".join(lines))
+PY
+mkdir -p "$T/hostile/long-ex"
+"$BIN" render --db "$SAMPLE" --month 2007-06 --out "$T/hostile/long-ex" \
+    --format pdf --template "$T/tpl-long" 2>"$T/hostile/long-ex.err"
+rc=$?
+pdf=$T/hostile/long-ex/talot-2007-06.pdf
+if [ "$rc" -eq 0 ]; then
+	pdftotext "$pdf" "$pdf.txt" 2>/dev/null
+	got=$(count_chars "$pdf.txt" 説)
+	if [ "$got" -ge 2000 ]; then
+		pass "1,000-character explanations: all of them in the port table ($got)"
+	else
+		fail "1,000-character explanations: all of them in the port table" "$got of 2000"
+	fi
+	off=$(in_body "$pdf")
+	if [ -z "$off" ]; then
+		pass "1,000-character explanations: nothing over the footer"
+	else
+		fail "1,000-character explanations: nothing over the footer" "$off"
+	fi
+else
+	fail "1,000-character explanations: render" "exit $rc" "$(head -3 "$T/hostile/long-ex.err")"
+fi
+
 # ---------------------------------------------------------------------------
 # 3c. under a memory limit (ulimit -v): a render either completes or ends
 #     with one "out of memory" line and exit 1, never a crash (issue 15)

@@ -1059,7 +1059,8 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 			    CMARK_NODE_PARAGRAPH) {
 				buf_adds(&b, "・");
 				inlines(first, &b);
-				ok = paragraph(p, b.s ? b.s : "", BODY_SIZE,
+				ok = b.oom ? err_set(p->e, "out of memory") :
+				    paragraph(p, b.s ? b.s : "", BODY_SIZE,
 				    indent + 10, 3);
 				buf_free(&b);
 				for (cmark_node *r = cmark_node_next(first);
@@ -1076,7 +1077,8 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 		buf_adds(&b, "<tt>");
 		buf_add_text(&b, cmark_node_get_literal(n));
 		buf_adds(&b, "</tt>");
-		ok = paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7);
+		ok = b.oom ? err_set(p->e, "out of memory") :
+		    paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7);
 		buf_free(&b);
 		return ok;
 	case CMARK_NODE_THEMATIC_BREAK:
