@@ -41,7 +41,7 @@ struct pdf {
 	int page;            /* 1-based, 0 before the first page */
 	int outline_sec;     /* outline id of the current section */
 	bool failed;
-	int depth;           /* of blocks() */
+	int depth;           /* of block(): nesting */
 	char header[640];
 };
 
@@ -286,7 +286,10 @@ flow_markup(struct pdf *p, const char *markup, double size, double x,
 
 			nlines = pango_layout_get_line_count(l) - 1;
 			last = pango_layout_get_line_readonly(l, nlines);
-			end = off + (size_t)last->start_index;
+			if (last->start_index > 0)
+				end = off + (size_t)last->start_index;
+			else
+				nlines = -1;   /* never without progress */
 		}
 		ok = flow_layout(p, l, x, nlines);
 		g_object_unref(l);
