@@ -128,6 +128,9 @@ gen() {
 	notes-figure)
 		f=$2/notes-figure.md
 		printf 'first\n\nsecond\n\n![図 9.9](talot:fig-9.9)\n' >"$f" ;;
+	notes-caption)
+		f=$2/notes-caption.md
+		{ printf 'first\n\n![図 '; head -c 40000 /dev/zero | tr '\0' x; printf '](talot:fig-1.1)\n'; } >"$f" ;;
 	notes-esc)
 		f=$2/notes-esc.md
 		printf 'テスト\n\n\033[31m です。\n' >"$f" ;;

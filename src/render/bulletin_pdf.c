@@ -27,6 +27,7 @@
 #define CHART_H 215.0
 #define PIE_H 190.0
 #define BLOCK_DEPTH_MAX 32  /* block quotes and lists, one in the other */
+#define CAPTION_CHARS_MAX 120  /* a figure's caption in the notes */
 
 struct pdf {
 	const struct month_model *m;
@@ -1156,11 +1157,28 @@ bulletin_notes_check(const char *name, const char *md, struct err *e)
 				    name, node_line(n), BLOCK_DEPTH_MAX);
 		} else if (ty == CMARK_NODE_IMAGE && ev == CMARK_EVENT_ENTER &&
 		    (url = cmark_node_get_url(n)) != NULL &&
-		    strncmp(url, "talot:", 6) == 0 &&
-		    !bulletin_figure_known(url + 6, strlen(url + 6)))
-			ok = err_set(e,
-			    "%s:%d: unknown figure talot:%.64s (known: fig-1.1, fig-notable-N, fig-2.2.1 … fig-3.2.2, port-table)",
-			    name, node_line(n), url + 6);
+		    strncmp(url, "talot:", 6) == 0) {
+			struct buf cap = { 0 };
+			size_t nchars = 0;
+
+			if (!bulletin_figure_known(url + 6, strlen(url + 6))) {
+				ok = err_set(e,
+				    "%s:%d: unknown figure talot:%.64s (known: fig-1.1, fig-notable-N, fig-2.2.1 … fig-3.2.2, port-table)",
+				    name, node_line(n), url + 6);
+				continue;
+			}
+			/* a caption is one or two lines under its figure */
+			plain_text(n, &cap);
+			for (size_t i = 0; i < cap.len; i++)
+				nchars += ((unsigned char)cap.s[i] & 0xC0) != 0x80;
+			if (cap.oom)
+				ok = err_set(e, "%s: out of memory", name);
+			else if (nchars > CAPTION_CHARS_MAX)
+				ok = err_set(e,
+				    "%s:%d: the caption of talot:%.64s is longer than %d characters",
+				    name, node_line(n), url + 6, CAPTION_CHARS_MAX);
+			buf_free(&cap);
+		}
 	}
 	cmark_iter_free(it);
 	cmark_node_free(doc);

@@ -32,8 +32,8 @@ char *bulletin_markdown(const struct month_model *m,
 bool bulletin_figure_known(const char *id, size_t n);
 
 /* Checks analyst notes (Markdown) before rendering: block quotes and
- * lists nested at most 32 deep, and every talot: figure known; else false
- * with e = "NAME:LINE: …". */
+ * lists nested at most 32 deep, every talot: figure known and its caption
+ * at most 120 characters; else false with e = "NAME:LINE: …". */
 bool bulletin_notes_check(const char *name, const char *md, struct err *e);
 
 /* Writes the PDF to path atomically.  warnings collects catalogue gaps. */
