@@ -267,8 +267,9 @@ test_languages(void **state)
 	rmdir(dir);
 }
 
-/* BOM, CRLF, comments, blank lines, quoting with commas, quotes and line
- * breaks, empty label and empty explanation. */
+/* BOM, CRLF, comments, blank lines, quoting with commas and quotes, empty
+ * label and empty explanation (a line break inside a quoted field is a
+ * control character: test_control_chars). */
 static void
 test_csv_forms(void **state)
 {
@@ -282,7 +283,7 @@ test_csv_forms(void **state)
 	put(dir, "ports.csv", "\xEF\xBB\xBFproto,port,label,explanation\r\n"
 	    "# comment, with \"quotes\"\r\n"
 	    "\r\n"
-	    "tcp,80,HTTP,\"Web, \"\"quoted\"\", and\r\nmore\"\r\n"
+	    "tcp,80,HTTP,\"Web, \"\"quoted\"\", and more\"\r\n"
 	    "udp,53,,\r\n"
 	    "icmp , 8 ,Ping(ICMP), plain \r\n"
 	    "tcp,1,,\"\"\r\n"
@@ -294,7 +295,7 @@ test_csv_forms(void **state)
 	assert_string_equal(catalog_port_label(c, TCP, 80, buf, sizeof(buf)),
 	    "HTTP");
 	assert_string_equal(catalog_port_explanation(c, TCP, 80),
-	    "Web, \"quoted\", and\r\nmore");
+	    "Web, \"quoted\", and more");
 	assert_string_equal(catalog_port_label(c, UDP, 53, buf, sizeof(buf)),
 	    "53/udp");
 	assert_null(catalog_port_explanation(c, UDP, 53));
@@ -396,6 +397,77 @@ test_bad_fixtures(void **state)
 	free(base);
 }
 
+/* Control characters in any field are refused with FILE:LINE (they would
+ * make the workbook's XML invalid), and so are overlong fields. */
+static void
+test_control_chars(void **state)
+{
+	static const struct {
+		const char *file, *text, *msg;
+	} cases[] = {
+		{ "ports.csv", "proto,port,label,explanation\ntcp,80,HTTP,ok\n"
+		    "tcp,81,a\x01" "b,x\n", "3: the label holds the control character U+0001" },
+		{ "ports.csv", "proto,port,label,explanation\n"
+		    "tcp,81,ab,x\vy\n", "2: the explanation holds the control character U+000B" },
+		{ "ports.csv", "proto,port,label,explanation\n"
+		    "tcp,81,ab,\"two\nlines\"\n", "2: the explanation holds the control character U+000A" },
+		{ "ports.csv", "proto,port,label,explanation\n"
+		    "tcp,81,a\tb,x\n", "2: the label holds the control character U+0009" },
+		{ "ports.csv", "proto,port,label,explanation\n"
+		    "tcp,81,a\xc2\x9b,x\n", "2: the label holds the control character U+009B" },
+		{ "ports.csv", "proto,port,label,explanation\n"
+		    "tcp,81,a\x7f,x\n", "2: the label holds the control character U+007F" },
+		{ "countries.csv", "code,name\nJP,日本\nCN,中\x1b[31m国\n",
+		    "3: the name holds the control character U+001B" },
+	};
+	char dir[] = "/tmp/talot-cat-XXXXXX";
+	char longx[CATALOG_EXPLANATION_CHARS * 3 + 64];
+	struct err e = { "" };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *want;
+
+		put(dir, "ports.csv", "proto,port,label,explanation\n");
+		put(dir, "countries.csv", "code,name\nJP,日本\n");
+		put(dir, cases[i].file, cases[i].text);
+		assert_null(catalog_load(dir, &e));
+		want = path2(dir, cases[i].file);
+		if (strncmp(e.msg, want, strlen(want)) != 0 ||
+		    e.msg[strlen(want)] != ':' ||
+		    strncmp(e.msg + strlen(want) + 1, cases[i].msg,
+		    strlen(cases[i].msg)) != 0)
+			fail_msg("case %zu: got %s", i, e.msg);
+		free(want);
+	}
+	/* an explanation of 1,000 characters is accepted, 1,001 is not */
+	put(dir, "countries.csv", "code,name\nJP,日本\n");
+	for (int n = CATALOG_EXPLANATION_CHARS; n <= CATALOG_EXPLANATION_CHARS + 1;
+	    n++) {
+		struct catalog *c;
+		size_t o = (size_t)snprintf(longx, sizeof(longx),
+		    "proto,port,label,explanation\ntcp,80,HTTP,");
+
+		for (int k = 0; k < n; k++, o += 3)
+			memcpy(longx + o, "解", 3);
+		longx[o] = '\0';
+		put(dir, "ports.csv", longx);
+		c = catalog_load(dir, &e);
+		if (n == CATALOG_EXPLANATION_CHARS) {
+			if (c == NULL)
+				fail_msg("%s", e.msg);
+		} else {
+			assert_null(c);
+			assert_non_null(strstr(e.msg, "ports.csv:2: the explanation is longer than 1000 characters (1001)"));
+		}
+		catalog_destroy(c);
+	}
+	rm(dir, "ports.csv");
+	rm(dir, "countries.csv");
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -406,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_csv_forms),
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_bad_fixtures),
+		cmocka_unit_test(test_control_chars),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -540,6 +540,143 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# 3b. hostile notes (issue 15): content taller than a page flows over pages,
+#     never clipped and never over the footer; deep nesting is refused
+# ---------------------------------------------------------------------------
+# in_body PDF: every word lies between the header rule and the footer's
+# page number (pdftotext -bbox); prints the first offender
+in_body() {
+	pdftotext -bbox "$1" - 2>/dev/null | python3 -c '
+import re, sys
+bad = []
+for m in re.finditer(r"<word xMin=\"([\d.]+)\" yMin=\"([\d.]+)\" xMax=\"([\d.]+)\" yMax=\"([\d.]+)\">([^<]*)</word>", sys.stdin.read()):
+    y0, y1, w = float(m.group(2)), float(m.group(4)), m.group(5)
+    # the footer holds only "- N -" (at y 797); the body ends at 771.9
+    if y1 > 773 and not re.fullmatch(r"[-0-9]+", w):
+        bad.append("%s at y %.1f-%.1f" % (w[:20], y0, y1))
+print(bad[0] if bad else "")'
+}
+# count_chars FILE CHAR: how many times CHAR occurs in the text FILE
+count_chars() {
+	python3 -c 'import sys; print(open(sys.argv[1], encoding="utf-8").read().count(sys.argv[2]))' "$1" "$2"
+}
+mkdir -p "$T/hostile"
+python3 - "$T/hostile" <<'PY'
+import sys
+d = sys.argv[1]
+open(d + "/heading.md", "w").write("## " + "見出し" * 3000 + "\n\n本文。\n")
+open(d + "/para.md", "w").write("ぱ" * 60000 + "\n")
+open(d + "/word.md", "w").write("w" * 200000 + "\n")
+open(d + "/code.md", "w").write("```\n" + "".join("code line %d\tend\n" % i for i in range(1500)) + "```\n")
+PY
+for kind in heading para word code; do
+	mkdir -p "$T/hostile/$kind"
+	render "$SAMPLE" 2007-06 "$T/hostile/$kind" --notes "$T/hostile/$kind.md"
+	pdf=$T/hostile/$kind/talot-2007-06.pdf
+	if [ "$rc" -ne 0 ]; then
+		fail "hostile $kind: renders" "exit $rc" "$(head -3 "$T/hostile/$kind.err")"
+		continue
+	fi
+	pdftotext "$pdf" "$pdf.txt" 2>/dev/null
+	case $kind in
+	heading) ch=見; want=3000 ;;
+	para) ch=ぱ; want=60000 ;;
+	word) ch=w; want=200000 ;;
+	code) ch=end; want=1500 ;;
+	esac
+	got=$(count_chars "$pdf.txt" "$ch")
+	if [ "$got" -ge "$want" ]; then
+		pass "hostile $kind: all of it is in the PDF ($got × $ch)"
+	else
+		fail "hostile $kind: all of it is in the PDF" "$got of $want × $ch"
+	fi
+	off=$(in_body "$pdf")
+	if [ -z "$off" ]; then
+		pass "hostile $kind: nothing below the body or over the footer"
+	else
+		fail "hostile $kind: nothing below the body or over the footer" "$off"
+	fi
+done
+
+# the longest explanation ports.csv accepts (1,000 characters) fits in one
+# row of the port table: all of it, inside the body
+cp -r "$SRC/templates" "$T/tpl-long"
+python3 - "$T/tpl-long/ports.csv" <<'PY'
+import csv, io, sys
+p = sys.argv[1]
+rows = list(csv.reader(open(p, encoding="utf-8", newline="")))
+for r in rows:
+    if r[:2] in (["tcp", "445"], ["tcp", "135"]):
+        r[3] = "説" * 1000
+out = io.StringIO()
+csv.writer(out, lineterminator="\n").writerows(rows)
+open(p, "w", encoding="utf-8").write(out.getvalue())
+PY
+mkdir -p "$T/hostile/long-ex"
+"$BIN" render --db "$SAMPLE" --month 2007-06 --out "$T/hostile/long-ex" \
+    --format pdf --template "$T/tpl-long" 2>"$T/hostile/long-ex.err"
+rc=$?
+pdf=$T/hostile/long-ex/talot-2007-06.pdf
+if [ "$rc" -eq 0 ]; then
+	pdftotext "$pdf" "$pdf.txt" 2>/dev/null
+	got=$(count_chars "$pdf.txt" 説)
+	if [ "$got" -ge 2000 ]; then
+		pass "1,000-character explanations: all of them in the port table ($got)"
+	else
+		fail "1,000-character explanations: all of them in the port table" "$got of 2000"
+	fi
+	off=$(in_body "$pdf")
+	if [ -z "$off" ]; then
+		pass "1,000-character explanations: nothing over the footer"
+	else
+		fail "1,000-character explanations: nothing over the footer" "$off"
+	fi
+else
+	fail "1,000-character explanations: render" "exit $rc" "$(head -3 "$T/hostile/long-ex.err")"
+fi
+
+# ---------------------------------------------------------------------------
+# 3c. under a memory limit (ulimit -v): a render either completes or ends
+#     with one "out of memory" line and exit 1, never a crash (issue 15)
+# ---------------------------------------------------------------------------
+if (ulimit -v 100000 && "$BIN" --help >/dev/null 2>&1); then
+	mkdir -p "$T/mem"
+	for kb in 200000 150000 120000 100000 150000 200000; do
+		rm -rf "$T/mem/ok"; mkdir "$T/mem/ok"
+		(ulimit -v $kb && exec "$BIN" render --db "$SAMPLE" --month 2007-06 \
+		    --out "$T/mem/ok" --template "$SRC/templates") >/dev/null 2>"$T/mem/ok.err"
+		rc=$?
+		if [ "$rc" -eq 0 ] && [ "$(ls "$T/mem/ok" | wc -l)" -eq 2 ]; then
+			pass "ulimit -v $kb: render completes"
+		else
+			fail "ulimit -v $kb: render completes" "exit $rc" "$(head -3 "$T/mem/ok.err")"
+		fi
+	done
+	for cmd in render export; do
+		rm -rf "$T/mem/low"; mkdir "$T/mem/low"
+		if [ $cmd = render ]; then
+			args=(render --db "$SAMPLE" --month 2007-06 --out "$T/mem/low")
+			kb=60000
+		else
+			args=(export --db "$SAMPLE" --month 2007-01 --to 2007-06 --out "$T/mem/low/r.xlsx")
+			kb=40000
+		fi
+		(ulimit -v $kb && exec "$BIN" "${args[@]}") >/dev/null 2>"$T/mem/low.err"
+		rc=$?
+		if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/mem/low.err")" -eq 1 ] &&
+		    grep -q "^talot $cmd: out of memory: the memory limit (ulimit -v $kb)" "$T/mem/low.err" &&
+		    [ -z "$(ls -A "$T/mem/low")" ]; then
+			pass "ulimit -v $kb: $cmd says out of memory in one line, exit 1, no file"
+		else
+			fail "ulimit -v $kb: $cmd says out of memory in one line, exit 1, no file" \
+			    "exit $rc" "$(head -3 "$T/mem/low.err")" "$(ls -A "$T/mem/low")"
+		fi
+	done
+else
+	echo "skip ulimit -v: the binary cannot start under a memory limit (a sanitizer build)"
+fi
+
+# ---------------------------------------------------------------------------
 # 4. page images (for humans: TALOT_PNG_DIR)
 # ---------------------------------------------------------------------------
 PNG=${TALOT_PNG_DIR:-$T/png}

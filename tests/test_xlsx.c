@@ -37,6 +37,7 @@
 
 #define M_JUNE month_make(2007, 6)
 #define SENSORS 2
+#define TEST_DATE ((time_t)1183248000)   /* 2007-07-01T00:00:00Z */
 
 /* ---- fixtures ---- */
 
@@ -236,8 +237,8 @@ build_model(struct month_model *m)
 /* Builds the edition of m with the source tree's templates (strings and
  * settings) and writes its workbook to path. */
 static bool
-write_month(const struct month_model *m, const struct catalog *cat,
-    const char *path, struct diag *warn, struct err *e)
+write_month_dated(const struct month_model *m, const struct catalog *cat,
+    time_t date, const char *path, struct diag *warn, struct err *e)
 {
 	const char *src = getenv("TALOT_SRCDIR");
 	char dir[1024];
@@ -255,7 +256,7 @@ write_month(const struct month_model *m, const struct catalog *cat,
 	o.strings = strs;
 	o.settings = &set;
 	o.cat = cat;
-	o.date = 1183248000;
+	o.date = date;
 	ok = edition_build(m, &o, &ed, warn, e);
 	if (ok) {
 		ok = bulletin_xlsx_write(&ed, path, e);
@@ -281,7 +282,7 @@ write_range(const struct range_model *r, const char *path, struct err *e)
 	if (!settings_load(dir, &set, e) ||
 	    (strs = strtab_load(dir, e)) == NULL)
 		return false;
-	ok = range_edition_build(r, NULL, &set, strs, NULL, 0, 1183248000,
+	ok = range_edition_build(r, NULL, &set, strs, NULL, 0, TEST_DATE,
 	    &red, NULL, e);
 	if (ok) {
 		ok = bulletin_xlsx_write_range(&red, path, e);
@@ -289,6 +290,13 @@ write_range(const struct range_model *r, const char *path, struct err *e)
 	}
 	strtab_free(strs);
 	return ok;
+}
+
+static bool
+write_month(const struct month_model *m, const struct catalog *cat,
+    const char *path, struct diag *warn, struct err *e)
+{
+	return write_month_dated(m, cat, TEST_DATE, path, warn, e);
 }
 
 /* ---- reading a workbook back ---- */
@@ -836,6 +844,46 @@ test_reproducible(void **state)
 	assert_true(file_equal(a, b));
 }
 
+/* The created date is the date given: 0 is 1970-01-01 (libxlsxwriter
+ * reads 0 as "now"), the last representable second is written, and a
+ * date beyond it (refused by render_date()) never crashes libxlsxwriter. */
+static void
+test_created_date(void **state)
+{
+	static const struct {
+		time_t date;
+		const char *want;
+	} cases[] = {
+		{ 0, "1970-01-01T00:00:01Z" },
+		{ 1, "1970-01-01T00:00:01Z" },
+		{ (time_t)253402300799LL, "9999-12-31T23:59:59Z" },
+	};
+	char path[400], line[256];
+	struct err e = { "" };
+
+	(void)state;
+	tmp_path("dated.xlsx", path, sizeof(path));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *d;
+
+		if (!write_month_dated(&model, NULL, cases[i].date, path, NULL,
+		    &e))
+			fail_msg("%s", e.msg);
+		d = dump(path);
+		assert_true(find_line(d, "core\tdcterms:created\t", 0, line,
+		    sizeof(line)));
+		assert_string_equal(field(line, 2), cases[i].want);
+		free(d);
+	}
+	/* a date gmtime() cannot break down (render_date() refuses it
+	 * beforehand): a clear error, no crash, no file */
+	unlink(path);
+	assert_false(write_month_dated(&model, NULL,
+	    (time_t)67768036191676800LL, path, NULL, &e));
+	assert_non_null(strstr(e.msg, "out of range"));
+	assert_true(access(path, F_OK) != 0);
+}
+
 static void
 test_write_error(void **state)
 {
@@ -1092,6 +1140,7 @@ main(void)
 		cmocka_unit_test(test_charts),
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_reproducible),
+		cmocka_unit_test(test_created_date),
 		cmocka_unit_test(test_write_error),
 		cmocka_unit_test(test_libreoffice),
 		cmocka_unit_test(test_range_numbers),

@@ -102,6 +102,7 @@ cmd_export(int argc, char **argv)
 	struct diag warn;
 	struct err e = { "" };
 	size_t n = 0;
+	time_t date;
 	int c, rc = EXIT_DATA;
 
 	optind = 1;
@@ -155,6 +156,12 @@ cmd_export(int argc, char **argv)
 		    "%s..%s is longer than %d months", from_s, to_s,
 		    RANGE_MONTHS_MAX);
 	n = (size_t)(to - from + 1);
+	if (!render_date(&date, &e))
+		return cmd_usage_error("export", "%s", e.msg);
+	if (!render_memory_check(EXPORT_MEMORY_NEED, &e)) {
+		fprintf(stderr, "talot export: %s\n", e.msg);
+		return EXIT_DATA;
+	}
 
 	if (!langs_parse(langlist, names, &nlangs))
 		return cmd_usage_error("export",
@@ -190,7 +197,7 @@ cmd_export(int argc, char **argv)
 			goto out;
 		}
 		ok = range_edition_build(&r, langs[i].cat, &langs[i].settings,
-		    langs[i].strings, cm, ncm, render_date(), &red, &warn,
+		    langs[i].strings, cm, ncm, date, &red, &warn,
 		    &e) &&
 		    bulletin_xlsx_write_range(&red, path, &e);
 		if (ok)

@@ -11,6 +11,7 @@
 
 #include "atomic.h"
 #include "dirs.h"
+#include "bulletin_pdf.h"
 #include "cmd.h"
 #include "edition.h"
 #include "render.h"
@@ -33,7 +34,9 @@ static const char help[] =
     "  --lang LIST      ja (the default), en, or ja,en; other languages than ja\n"
     "                   write talot-YYYY-MM.L.pdf and .L.xlsx\n"
     "SOURCE_DATE_EPOCH, when set, dates the documents: the same store, template\n"
-    "and date give byte-identical files.\n";
+    "and date give byte-identical files.  It takes seconds since 1970 (digits\n"
+    "only, 0 to 253402300799 = 9999-12-31T23:59:59Z); another value is a usage\n"
+    "error (exit 2).\n";
 
 /* The face named in settings.conf exists, and every character of the
  * notes has a glyph (else the error names the notes' line). */
@@ -366,18 +369,18 @@ cmd_render(int argc, char **argv)
 		fprintf(stderr, "talot render: %s\n", e.msg);
 		return EXIT_DATA;
 	}
-	if (stat(j.out_dir, &sb) != 0) {
-		fprintf(stderr, "talot render: %s: %s\n", j.out_dir,
-		    strerror(errno));
-		return EXIT_DATA;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		fprintf(stderr, "talot render: %s: not a folder\n", j.out_dir);
-		return EXIT_DATA;
-	}
-	if (access(j.out_dir, W_OK) != 0) {
-		fprintf(stderr, "talot render: %s: folder cannot be written (%s)\n",
-		    j.out_dir, strerror(errno));
+	if (stat(j.out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode) ||
+	    access(j.out_dir, W_OK) != 0) {
+		int errnum = errno;
+
+		if (stat(j.out_dir, &sb) != 0)
+			err_set(&e, "%s: no such folder", j.out_dir);
+		else if (!S_ISDIR(sb.st_mode))
+			err_set(&e, "%s: not a folder", j.out_dir);
+		else
+			err_set(&e, "%s: folder cannot be written (%s)",
+			    j.out_dir, strerror(errnum));
+		fprintf(stderr, "talot render: %s\n", e.msg);
 		return EXIT_DATA;
 	}
 	j.db = db;
@@ -392,7 +395,15 @@ cmd_render(int argc, char **argv)
 	diag_finish(&lwarn);
 	j.langs = langs;
 	j.nlangs = nlangs;
-	j.date = render_date();
+	if (!render_memory_check(RENDER_MEMORY_NEED, &e)) {
+		fprintf(stderr, "talot render: %s\n", e.msg);
+		langs_free(langs, nlangs);
+		return EXIT_DATA;
+	}
+	if (!render_date(&j.date, &e)) {
+		langs_free(langs, nlangs);
+		return cmd_usage_error("render", "%s", e.msg);
+	}
 	for (month_t m = from; m <= until; m++) {
 		static const char *const exts[] = { "pdf", "xlsx" };
 		char path[4096], name[64];

@@ -5,16 +5,19 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "err.h"
 
 int
 cmd_usage_error(const char *cmd, const char *fmt, ...)
 {
+	char raw[ERR_MSG_MAX], msg[ERR_MSG_MAX];
 	va_list ap;
 
-	fprintf(stderr, "talot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	err_escape(msg, sizeof(msg), raw);   /* arguments echo input */
+	fprintf(stderr, "talot%s%s: %s", cmd ? " " : "", cmd ? cmd : "", msg);
 	fprintf(stderr, " (try 'talot %s%s--help')\n", cmd ? cmd : "",
 	    cmd ? " " : "");
 	return EXIT_USAGE;

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bulletin_pdf.h"
 #include "textfile.h"
 
 bool
@@ -112,7 +113,7 @@ langs_read_notes(const char *path, struct err *e)
 	}
 	fclose(fp);
 	buf[n] = '\0';
-	if (!text_check(path, buf, n, e)) {
+	if (!text_check(path, buf, n, e) || !bulletin_notes_check(path, buf, e)) {
 		free(buf);
 		return NULL;
 	}

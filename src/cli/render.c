@@ -1,8 +1,13 @@
+#define _GNU_SOURCE   /* pthread_setattr_default_np */
 #include "render.h"
+
+#include <malloc.h>
+#include <pthread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <fontconfig/fontconfig.h>
@@ -33,6 +38,24 @@ render_template_dir(const char *given)
 	return TALOT_DATADIR "/templates";
 }
 
+/* pango and GLib start threads (fontconfig's font sorting): by default
+ * each reserves an 8 MB stack and a 64 MB malloc arena of address space,
+ * which a memory limit (ulimit -v) counts, and GLib aborts when a thread
+ * cannot start.  One arena and 2 MB stacks keep a render's address space
+ * small and its need predictable (RENDER_MEMORY_NEED). */
+static void
+limit_address_space(void)
+{
+	pthread_attr_t a;
+
+	mallopt(M_ARENA_MAX, 1);
+	if (pthread_attr_init(&a) == 0) {
+		pthread_attr_setstacksize(&a, (size_t)2 << 20);
+		pthread_setattr_default_np(&a);
+		pthread_attr_destroy(&a);
+	}
+}
+
 void
 render_fonts_init(void)
 {
@@ -44,22 +67,73 @@ render_fonts_init(void)
 		else if (stat(TALOT_DATADIR "/fonts/fonts.conf", &sb) == 0)
 			setenv("FONTCONFIG_FILE", TALOT_DATADIR "/fonts/fonts.conf", 1);
 	}
+	limit_address_space();
 	FcInit();
 }
 
-time_t
-render_date(void)
+bool
+render_date(time_t *date, struct err *e)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long v;
+	long long v = 0;
 
-	if (s != NULL && *s != '\0') {
-		v = strtoll(s, &end, 10);
-		if (*end == '\0' && v >= 0)
-			return (time_t)v;
+	if (s == NULL || *s == '\0') {
+		*date = time(NULL);
+		return true;
 	}
-	return time(NULL);
+	for (const char *p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || v > RENDER_DATE_MAX)
+			return err_set(e,
+			    "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds 0-%lld (up to 9999-12-31T23:59:59Z)",
+			    s, (long long)RENDER_DATE_MAX);
+		v = v * 10 + (*p - '0');
+	}
+	if (v > RENDER_DATE_MAX)
+		return err_set(e,
+		    "SOURCE_DATE_EPOCH='%.40s' is not a number of seconds 0-%lld (up to 9999-12-31T23:59:59Z)",
+		    s, (long long)RENDER_DATE_MAX);
+	*date = (time_t)v;
+	return true;
+}
+
+/* The process's address space in use, in bytes (0 if unknown). */
+static unsigned long long
+vm_size(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmSize: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+bool
+render_memory_check(unsigned long long need, struct err *e)
+{
+	static const int res[] = { RLIMIT_AS, RLIMIT_DATA };
+	static const char *const names[] = { "ulimit -v", "ulimit -d" };
+	unsigned long long used = vm_size();
+
+	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++) {
+		struct rlimit rl;
+		unsigned long long left;
+
+		if (getrlimit(res[i], &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+			continue;
+		left = rl.rlim_cur > used ? rl.rlim_cur - used : 0;
+		if (left < need)
+			return err_set(e,
+			    "out of memory: the memory limit (%s %llu) leaves %llu MB, and this needs about %llu MB more; raise the limit",
+			    names[i], (unsigned long long)rl.rlim_cur / 1024,
+			    left >> 20, need >> 20);
+	}
+	return true;
 }
 
 bool

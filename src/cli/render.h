@@ -43,7 +43,27 @@ const char *render_template_dir(const char *given);
 /* Points fontconfig at fonts/fonts.conf unless FONTCONFIG_FILE is set;
  * call before anything touches fontconfig (and before fork). */
 void render_fonts_init(void);
-/* SOURCE_DATE_EPOCH when set and valid, else now. */
-time_t render_date(void);
+/* Memory a render of one month takes beyond what the process holds when
+ * it starts rendering (fonts, fontconfig's caches, pango's threads and
+ * their stacks, cairo, libxlsxwriter), measured under `ulimit -v` on the
+ * sample month with a margin; and what an export of a range takes. */
+#define RENDER_MEMORY_NEED (64ULL << 20)
+#define EXPORT_MEMORY_NEED (32ULL << 20)
+
+/* Checks that the address-space and data limits (ulimit -v, -d) leave
+ * need bytes beyond what the process uses now: GLib and fontconfig abort
+ * or crash when an allocation fails, so a render that would run out is
+ * refused before it starts.  False with e = "out of memory: …". */
+bool render_memory_check(unsigned long long need, struct err *e);
+
+/* The latest date both the PDF (cairo) and the workbook (libxlsxwriter's
+ * four-digit years) can write: 9999-12-31T23:59:59Z. */
+#define RENDER_DATE_MAX 253402300799LL
+
+/* The documents' date: SOURCE_DATE_EPOCH when set (digits only, 0 to
+ * RENDER_DATE_MAX), now when unset or empty.  The one place that reads the
+ * variable.  False with e naming the value otherwise: callers report it
+ * as a usage error (exit 2) before writing anything. */
+bool render_date(time_t *date, struct err *e);
 
 #endif

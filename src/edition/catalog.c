@@ -182,8 +182,9 @@ csv_open(struct csv *r, char **data, const char *path, const char *header,
 	memset(r, 0, sizeof(*r));
 	*data = NULL;
 	r->where = path;
-	if ((f = fopen(path, "rb")) == NULL)
-		return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+	if ((f = text_fopen_own(path)) == NULL)
+		return err_set(e, "%s: cannot open: %s", path,
+		    text_open_strerror(errno));
 	do {
 		if (cap - len < 4096) {
 			cap = cap == 0 ? 16384 : cap * 2;
@@ -401,6 +402,11 @@ ports_load(struct catalog *c, const char *dir, const char *lang,
 			    first[slot]);
 			goto done;
 		}
+		if (!text_field_check(path, line, "the label",
+		    csv_field(&r, 2), CATALOG_LABEL_CHARS, e) ||
+		    !text_field_check(path, line, "the explanation",
+		    csv_field(&r, 3), CATALOG_EXPLANATION_CHARS, e))
+			goto done;
 		first[slot] = line;
 		if (c->nports == cap) {
 			size_t ncap = cap == 0 ? 128 : cap * 2;
@@ -482,6 +488,9 @@ countries_load(struct catalog *c, const char *dir, const char *lang,
 			err_set(e, "%s:%d: empty name for %s", path, line, code);
 			goto done;
 		}
+		if (!text_field_check(path, line, "the name", name,
+		    CATALOG_LABEL_CHARS, e))
+			goto done;
 		idx = (code[0] - 'A') * 26 + (code[1] - 'A');
 		if (first[idx] != 0) {
 			err_set(e, "%s:%d: duplicate entry for %s (first on line "

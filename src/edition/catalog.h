@@ -24,6 +24,13 @@
 
 #include "err.h"
 
+/* Longest label or country name, and longest explanation, in characters
+ * (an explanation fills at most a third of a page in the port table).
+ * Control characters (tab and line breaks too) are refused in every
+ * field, with FILE:LINE. */
+#define CATALOG_LABEL_CHARS 64
+#define CATALOG_EXPLANATION_CHARS 1000
+
 struct catalog;  /* opaque: ports + countries */
 
 /* Reads DIR/ports.csv and DIR/countries.csv.  Returns a catalogue owned by

@@ -196,6 +196,10 @@ bool edition_build(const struct month_model *m, const struct edition_opts *o,
     struct edition *ed, struct diag *warnings, struct err *e);
 void edition_free(struct edition *ed);
 
+/* True if talot:ID (id[0..n)) names a figure or the port table that a
+ * template or the notes may place. */
+bool edition_figure_known(const char *id, size_t n);
+
 /* The figure with this id, or NULL. */
 const struct ed_figure *edition_figure(const struct edition *ed,
     const char *id);

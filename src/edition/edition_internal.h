@@ -36,8 +36,6 @@ void ed_share_texts(struct ed_build *b, struct ed_series *s, size_t n,
 /* figures.c */
 bool ed_figures_build(struct ed_build *b);
 void ed_figure_free(struct ed_figure *f);
-/* True if id[0..n) names a figure a template may place. */
-bool edition_figure_known(const char *id, size_t n);
 
 /* sentences.c */
 /* "約2倍", "新たに観測", … */

@@ -52,14 +52,14 @@ settings_parse_port(const char *s, struct key *out)
 static char *
 slurp(const char *path, size_t *len, bool *missing, struct err *e)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp = text_fopen_own(path);
 	char *buf;
 
 	*missing = false;
 	if (fp == NULL) {
 		*missing = errno == ENOENT;
 		if (!*missing)
-			err_set(e, "%s: %s", path, strerror(errno));
+			err_set(e, "%s: %s", path, text_open_strerror(errno));
 		return NULL;
 	}
 	buf = malloc(65536 + 1);
@@ -178,7 +178,9 @@ settings_load(const char *dir, struct settings *s, struct err *e)
 		*eq = '\0';
 		v = trim(eq + 1);
 		k = trim(k);
-		ok = setting(s, path, lineno, k, v, e);
+		ok = text_field_check(path, (int)lineno, "the setting", k, 0, e) &&
+		    text_field_check(path, (int)lineno, "the value", v, 0, e) &&
+		    setting(s, path, lineno, k, v, e);
 	}
 	free(buf);
 	free(path);

@@ -281,12 +281,13 @@ tpl_declare_section(struct tpl_ctx *c, const char *name)
 static bool
 file_read(const char *path, char **out, size_t *outlen, struct err *e)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = text_fopen_own(path);
 	char *buf = NULL, *nb;
 	size_t len = 0, cap = 0, n;
 
 	if (f == NULL)
-		return err_set(e, "%s: cannot open: %s", path, strerror(errno));
+		return err_set(e, "%s: cannot open: %s", path,
+		    text_open_strerror(errno));
 	for (;;) {
 		if (cap - len < 4096) {
 			cap = cap == 0 ? 8192 : cap * 2;

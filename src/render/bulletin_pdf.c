@@ -25,6 +25,7 @@
 #define BODY_SIZE 9.6
 #define CHART_H 215.0
 #define PIE_H 190.0
+#define BLOCK_DEPTH_MAX 32  /* block quotes and lists, one in the other */
 
 struct pdf {
 	const struct edition *ed;
@@ -36,6 +37,7 @@ struct pdf {
 	int page;            /* 1-based, 0 before the first page */
 	int outline_sec;     /* outline id of the current section */
 	bool failed;
+	int depth;           /* of block(): nesting */
 	char header[640];
 };
 
@@ -124,12 +126,15 @@ need(struct pdf *p, double h)
 	return true;
 }
 
-/* Draws a layout line by line, breaking across pages. */
+/* Draws the first nlines lines of a layout (all when nlines < 0) line by
+ * line, breaking across pages.  p->y ends below the last line drawn, or,
+ * when lines are left, where the next one would start. */
 static bool
-flow_layout(struct pdf *p, PangoLayout *l, double x)
+flow_layout(struct pdf *p, PangoLayout *l, double x, int nlines)
 {
 	PangoLayoutIter *it = pango_layout_get_iter(l);
 	double y0 = p->y, shift = 0;
+	int i = 0;
 
 	do {
 		PangoRectangle lr;
@@ -138,6 +143,10 @@ flow_layout(struct pdf *p, PangoLayout *l, double x)
 		pango_layout_iter_get_line_extents(it, NULL, &lr);
 		top = (double)lr.y / PANGO_SCALE;
 		h = (double)lr.height / PANGO_SCALE;
+		if (nlines >= 0 && i++ >= nlines) {
+			p->y = y0 + top - shift;
+			break;
+		}
 		base = (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
 		if (y0 + top - shift + h > bottom()) {
 			if (!page_new(p)) {
@@ -157,39 +166,189 @@ flow_layout(struct pdf *p, PangoLayout *l, double x)
 	return true;
 }
 
+/* Bytes of text laid out in one pango layout at most.  pango shapes the
+ * rest of a paragraph again for every line it breaks, so one layout of a
+ * long paragraph costs its length squared; flow_markup() lays a paragraph
+ * out a chunk at a time instead. */
+#define FLOW_CHUNK 1024
+
+/* The attributes of parsed markup, sorted by start, for slicing: those
+ * from next on start at or after the current offset, those in open
+ * started before it (markup nests, so these are few). */
+struct attrs {
+	PangoAttribute **v;
+	size_t n, next;
+	GPtrArray *open;
+	GSList *list;
+};
+
+static void
+attrs_init(struct attrs *a, PangoAttrList *al)
+{
+	size_t i = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->list = pango_attr_list_get_attributes(al);
+	a->n = g_slist_length(a->list);
+	a->v = g_new(PangoAttribute *, a->n + 1);
+	for (GSList *g = a->list; g != NULL; g = g->next)
+		a->v[i++] = g->data;
+	a->open = g_ptr_array_new();
+}
+
+static void
+attrs_finish(struct attrs *a)
+{
+	g_ptr_array_free(a->open, TRUE);
+	g_slist_free_full(a->list, (GDestroyNotify)pango_attribute_destroy);
+	g_free(a->v);
+}
+
+static void
+attr_add(PangoAttrList *al, const PangoAttribute *src, size_t off,
+    size_t end)
+{
+	PangoAttribute *c;
+
+	if (src->end_index <= off || src->start_index >= end)
+		return;
+	c = pango_attribute_copy(src);
+	c->start_index = c->start_index > off ? (guint)(c->start_index - off) :
+	    0;
+	c->end_index = c->end_index < end ? (guint)(c->end_index - off) :
+	    (guint)(end - off);
+	pango_attr_list_insert(al, c);
+}
+
+/* The attributes over text [off, end), moved to start at 0 (off never
+ * decreases from one call to the next). */
+static PangoAttrList *
+attrs_slice(struct attrs *a, size_t off, size_t end)
+{
+	PangoAttrList *al = pango_attr_list_new();
+	GPtrArray *o = a->open;
+	size_t k = 0;
+
+	/* attributes that started before off and are still open */
+	while (a->next < a->n && a->v[a->next]->start_index < off)
+		g_ptr_array_add(o, a->v[a->next++]);
+	for (guint i = 0; i < o->len; i++) {
+		PangoAttribute *at = g_ptr_array_index(o, i);
+
+		if (at->end_index > off)
+			o->pdata[k++] = at;
+	}
+	g_ptr_array_set_size(o, (guint)k);
+	for (guint i = 0; i < o->len; i++)
+		attr_add(al, g_ptr_array_index(o, i), off, end);
+	for (size_t i = a->next; i < a->n && a->v[i]->start_index < end; i++)
+		attr_add(al, a->v[i], off, end);
+	return al;
+}
+
+/* Typesets markup at x in width w (size points, colour already set on
+ * p->cr), line by line across pages, FLOW_CHUNK bytes at a time: each
+ * chunk's lines but its last are drawn, and the next chunk starts where
+ * that last line did, so the lines are those of one layout (pango breaks
+ * lines greedily). */
+static bool
+flow_markup(struct pdf *p, const char *markup, double size, double x,
+    double w, PangoAlignment align)
+{
+	PangoAttrList *all = NULL;
+	GError *ge = NULL;
+	char *text = NULL;
+	struct attrs a;
+	size_t len, off = 0;
+	bool ok = true;
+
+	if (!pango_parse_markup(markup, -1, 0, &all, &text, NULL, &ge)) {
+		err_set(p->e, "bad text markup: %s", ge ? ge->message : "?");
+		g_clear_error(&ge);
+		return false;
+	}
+	len = strlen(text);
+	attrs_init(&a, all);
+	pango_attr_list_unref(all);
+	do {
+		size_t end = len - off > FLOW_CHUNK ? off + FLOW_CHUNK : len;
+		PangoAttrList *al;
+		PangoLayout *l;
+		int nlines = -1;
+
+		while (end < len && ((unsigned char)text[end] & 0xC0) == 0x80)
+			end--;
+		al = attrs_slice(&a, off, end);
+		l = text_layout_text(p->t, text + off, end - off, al, size, w,
+		    align, p->e);
+		pango_attr_list_unref(al);
+		if (l == NULL) {
+			ok = false;
+			break;
+		}
+		if (end < len && pango_layout_get_line_count(l) > 1) {
+			PangoLayoutLine *last;
+
+			nlines = pango_layout_get_line_count(l) - 1;
+			last = pango_layout_get_line_readonly(l, nlines);
+			if (last->start_index > 0)
+				end = off + (size_t)last->start_index;
+			else
+				nlines = -1;   /* never without progress */
+		}
+		ok = flow_layout(p, l, x, nlines);
+		g_object_unref(l);
+		off = end;
+	} while (ok && off < len);
+	attrs_finish(&a);
+	g_free(text);
+	return ok;
+}
+
 static bool
 paragraph(struct pdf *p, const char *markup, double size, double indent,
     double after)
 {
-	PangoLayout *l = text_layout(p->t, markup, size, CONTENT_W - indent,
-	    PANGO_ALIGN_LEFT, p->e);
+	bool ok;
 
-	if (l == NULL)
+	if (!need(p, 2 * size))
 		return false;
-	if (!need(p, 2 * size)) {
-		g_object_unref(l);
-		return false;
-	}
 	cairo_save(p->cr);
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
-	if (!flow_layout(p, l, MARGIN_X + indent)) {
-		cairo_restore(p->cr);
-		g_object_unref(l);
-		return false;
-	}
+	ok = flow_markup(p, markup, size, MARGIN_X + indent, CONTENT_W - indent,
+	    PANGO_ALIGN_LEFT);
 	cairo_restore(p->cr);
-	g_object_unref(l);
 	p->y += after;
-	return true;
+	return ok;
 }
 
 /* ---- inline Markdown to pango markup ---- */
 
+/* Emphasis, strong and links nested deeper than this are typeset as the
+ * text they hold (the styles look the same from a few levels on, and
+ * pango's markup parser is slow on deep nesting). */
+#define INLINE_DEPTH_MAX 8
+
+/* Appends the pango markup of n's inlines to b, walking the tree with
+ * cmark's iterator: no recursion, so no depth overflows the stack. */
 static void
 inlines(cmark_node *n, struct buf *b)
 {
-	for (cmark_node *c = cmark_node_first_child(n); c != NULL;
-	    c = cmark_node_next(c)) {
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+	int depth = 0;
+
+	if (it == NULL) {
+		b->oom = true;
+		return;
+	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+		const char *open = NULL, *close = NULL;
+		bool enter = ev == CMARK_EVENT_ENTER;
+
+		if (c == n)
+			continue;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
 			buf_add_text(b, cmark_node_get_literal(c));
@@ -199,46 +358,54 @@ inlines(cmark_node *n, struct buf *b)
 			buf_add_text(b, cmark_node_get_literal(c));
 			buf_adds(b, "</tt>");
 			break;
-		case CMARK_NODE_SOFTBREAK:
-			break;
 		case CMARK_NODE_LINEBREAK:
 			buf_adds(b, "\n");
 			break;
 		case CMARK_NODE_STRONG:
-			buf_adds(b, "<b>");
-			inlines(c, b);
-			buf_adds(b, "</b>");
+			open = "<b>";
+			close = "</b>";
 			break;
 		case CMARK_NODE_EMPH:
-			buf_adds(b, "<span foreground=\"#8a2a0a\">");
-			inlines(c, b);
-			buf_adds(b, "</span>");
+			open = "<span foreground=\"#8a2a0a\">";
+			close = "</span>";
 			break;
 		case CMARK_NODE_LINK:
-			buf_adds(b, "<span foreground=\"#0b4f8a\" underline=\"single\">");
-			inlines(c, b);
-			buf_adds(b, "</span>");
-			break;
-		case CMARK_NODE_IMAGE:
-			inlines(c, b);
+			open = "<span foreground=\"#0b4f8a\" underline=\"single\">";
+			close = "</span>";
 			break;
 		default:
 			break;
 		}
+		if (open == NULL)
+			continue;
+		if (enter && ++depth <= INLINE_DEPTH_MAX)
+			buf_adds(b, open);
+		else if (!enter && depth-- <= INLINE_DEPTH_MAX)
+			buf_adds(b, close);
 	}
+	cmark_iter_free(it);
 }
 
+/* Appends the text of n's inlines to b, without markup (iteratively). */
 static void
 plain_text(cmark_node *n, struct buf *b)
 {
-	for (cmark_node *c = cmark_node_first_child(n); c != NULL;
-	    c = cmark_node_next(c)) {
-		if (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
-		    cmark_node_get_type(c) == CMARK_NODE_CODE)
-			buf_adds(b, cmark_node_get_literal(c));
-		else
-			plain_text(c, b);
+	cmark_iter *it = cmark_iter_new(n);
+	cmark_event_type ev;
+
+	if (it == NULL) {
+		b->oom = true;
+		return;
 	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *c = cmark_iter_get_node(it);
+
+		if (ev == CMARK_EVENT_ENTER && c != n &&
+		    (cmark_node_get_type(c) == CMARK_NODE_TEXT ||
+		    cmark_node_get_type(c) == CMARK_NODE_CODE))
+			buf_adds(b, cmark_node_get_literal(c));
+	}
+	cmark_iter_free(it);
 }
 
 /* ---- figures ---- */
@@ -646,6 +813,7 @@ heading(struct pdf *p, cmark_node *n, int level)
 	double size = level == 1 ? 17 : level == 2 ? 13 : 11;
 	char link[64];
 	bool ok;
+	double h;
 	PangoLayout *l;
 
 	inlines(n, &b);
@@ -656,15 +824,21 @@ heading(struct pdf *p, cmark_node *n, int level)
 		return err_set(p->e, "out of memory");
 	}
 	buf_adds(&b, "");
-	l = text_layout(p->t, b.s ? b.s : "", size, CONTENT_W,
-	    level == 1 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT, p->e);
-	if (l == NULL) {
-		buf_free(&b);
-		buf_free(&t);
-		return false;
+	/* the height of a heading that fits on a page, to keep it with the
+	 * next lines; a longer one flows over pages like a paragraph */
+	h = 0;
+	if (b.len <= FLOW_CHUNK) {
+		l = text_layout(p->t, b.s ? b.s : "", size, CONTENT_W,
+		    PANGO_ALIGN_LEFT, p->e);
+		if (l == NULL) {
+			buf_free(&b);
+			buf_free(&t);
+			return false;
+		}
+		h = text_height(l);
+		g_object_unref(l);
 	}
-	/* keep with the next lines */
-	ok = need(p, (level == 1 ? 0 : 10) + text_height(l) + 30);
+	ok = need(p, (level == 1 ? 0 : 10) + h + 30);
 	if (ok) {
 		if (level > 1 && p->y > MARGIN_TOP + 1)
 			p->y += level == 2 ? 12 : 8;
@@ -679,10 +853,9 @@ heading(struct pdf *p, cmark_node *n, int level)
 			    t.s ? t.s : "", link, 0);
 		cairo_save(p->cr);
 		cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
-		cairo_move_to(p->cr, MARGIN_X, p->y);
-		pango_cairo_show_layout(p->cr, l);
-		p->y += text_height(l);
-		if (level == 2) {
+		ok = flow_markup(p, b.s ? b.s : "", size, MARGIN_X, CONTENT_W,
+		    level == 1 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+		if (ok && level == 2) {
 			cairo_set_line_width(p->cr, 0.8);
 			cairo_move_to(p->cr, MARGIN_X, p->y + 2);
 			cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 2);
@@ -691,7 +864,6 @@ heading(struct pdf *p, cmark_node *n, int level)
 		cairo_restore(p->cr);
 		p->y += level == 1 ? 10 : 7;
 	}
-	g_object_unref(l);
 	buf_free(&b);
 	buf_free(&t);
 	return ok;
@@ -712,6 +884,16 @@ lone_image(cmark_node *para)
 }
 
 static bool blocks(struct pdf *p, cmark_node *parent, double indent);
+static bool block(struct pdf *p, cmark_node *n, double indent);
+
+static int
+node_line(cmark_node *n)
+{
+	for (; n != NULL; n = cmark_node_parent(n))
+		if (cmark_node_get_start_line(n) > 0)
+			return cmark_node_get_start_line(n);
+	return 1;
+}
 
 /* Height a heading, a text paragraph or a figure will take (0 for other
  * blocks, or on error: keeping is a nicety, drawing reports errors). */
@@ -730,6 +912,10 @@ block_height(struct pdf *p, cmark_node *n)
 		level = cmark_node_get_heading_level(n);
 		size = level == 1 ? 17 : level == 2 ? 13 : 11;
 		inlines(n, &b);
+		if (b.len > FLOW_CHUNK) {
+			h = PAGE_H;   /* taller than a page: never kept */
+			break;
+		}
 		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", size,
 		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
 		if (l != NULL) {
@@ -748,6 +934,10 @@ block_height(struct pdf *p, cmark_node *n)
 			break;
 		}
 		inlines(n, &b);
+		if (b.len > FLOW_CHUNK) {
+			h = PAGE_H;   /* taller than a page: never kept */
+			break;
+		}
 		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", BODY_SIZE,
 		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
 		if (l != NULL) {
@@ -818,7 +1008,7 @@ keep_with_next(struct pdf *p, cmark_node *n)
 }
 
 static bool
-block(struct pdf *p, cmark_node *n, double indent)
+block_draw(struct pdf *p, cmark_node *n, double indent)
 {
 	struct buf b = { 0 };
 	cmark_node *img;
@@ -853,7 +1043,8 @@ block(struct pdf *p, cmark_node *n, double indent)
 			    CMARK_NODE_PARAGRAPH) {
 				buf_adds(&b, "・");
 				inlines(first, &b);
-				ok = paragraph(p, b.s ? b.s : "", BODY_SIZE,
+				ok = b.oom ? err_set(p->e, "out of memory") :
+				    paragraph(p, b.s ? b.s : "", BODY_SIZE,
 				    indent + 10, 3);
 				buf_free(&b);
 				for (cmark_node *r = cmark_node_next(first);
@@ -870,7 +1061,8 @@ block(struct pdf *p, cmark_node *n, double indent)
 		buf_adds(&b, "<tt>");
 		buf_add_text(&b, cmark_node_get_literal(n));
 		buf_adds(&b, "</tt>");
-		ok = paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7);
+		ok = b.oom ? err_set(p->e, "out of memory") :
+		    paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7);
 		buf_free(&b);
 		return ok;
 	case CMARK_NODE_THEMATIC_BREAK:
@@ -892,6 +1084,23 @@ block(struct pdf *p, cmark_node *n, double indent)
 }
 
 static bool
+block(struct pdf *p, cmark_node *n, double indent)
+{
+	bool ok;
+
+	/* notes were checked (bulletin_notes_check); this bounds the
+	 * recursion for the template itself */
+	if (p->depth >= BLOCK_DEPTH_MAX + 2)
+		return err_set(p->e,
+		    "the expanded bulletin text, line %d: block quotes or lists nested deeper than %d levels",
+		    node_line(n), BLOCK_DEPTH_MAX);
+	p->depth++;
+	ok = block_draw(p, n, indent);
+	p->depth--;
+	return ok;
+}
+
+static bool
 blocks(struct pdf *p, cmark_node *parent, double indent)
 {
 	for (cmark_node *n = cmark_node_first_child(parent); n != NULL;
@@ -899,6 +1108,45 @@ blocks(struct pdf *p, cmark_node *parent, double indent)
 		if (!block(p, n, indent))
 			return false;
 	return true;
+}
+
+bool
+bulletin_notes_check(const char *name, const char *md, struct err *e)
+{
+	cmark_node *doc = cmark_parse_document(md, strlen(md),
+	    CMARK_OPT_DEFAULT);
+	cmark_iter *it = doc != NULL ? cmark_iter_new(doc) : NULL;
+	cmark_event_type ev;
+	int depth = 0;
+	bool ok = true;
+
+	if (it == NULL) {
+		cmark_node_free(doc);
+		return err_set(e, "%s: out of memory", name);
+	}
+	while (ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type ty = cmark_node_get_type(n);
+		const char *url;
+
+		if (ty == CMARK_NODE_BLOCK_QUOTE || ty == CMARK_NODE_LIST) {
+			depth += ev == CMARK_EVENT_ENTER ? 1 : -1;
+			if (depth > BLOCK_DEPTH_MAX)
+				ok = err_set(e,
+				    "%s:%d: block quotes or lists nested deeper than %d levels",
+				    name, node_line(n), BLOCK_DEPTH_MAX);
+		} else if (ty == CMARK_NODE_IMAGE && ev == CMARK_EVENT_ENTER &&
+		    (url = cmark_node_get_url(n)) != NULL &&
+		    strncmp(url, "talot:", 6) == 0) {
+			if (!edition_figure_known(url + 6, strlen(url + 6)))
+				ok = err_set(e,
+				    "%s:%d: unknown figure talot:%.64s (known: fig-1.1, fig-notable-N, fig-2.2.1 … fig-3.2.2, port-table)",
+				    name, node_line(n), url + 6);
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	return ok;
 }
 
 static bool

@@ -16,4 +16,9 @@
 bool bulletin_pdf_write(const struct edition *ed, const char *path,
     struct err *e);
 
+/* Checks analyst notes (Markdown) before rendering: block quotes and
+ * lists nested at most 32 deep, every talot: figure known and its caption
+ * at most 120 characters; else false with e = "NAME:LINE: …". */
+bool bulletin_notes_check(const char *name, const char *md, struct err *e);
+
 #endif

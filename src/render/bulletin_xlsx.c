@@ -62,6 +62,56 @@ fail(struct book *bk, lxw_error err, const char *what)
 	}
 }
 
+/* ---- XML safety ---- */
+
+/* Length of a character XML 1.0 cannot hold at p (C0 controls but tab and
+ * line breaks, U+FFFE, U+FFFF), 0 for any other. */
+static size_t
+xml_bad_len(const unsigned char *p)
+{
+	if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+		return 1;
+	if (p[0] == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+		return 3;
+	return 0;
+}
+
+/* Every string given to libxlsxwriter passes here: s itself, or when it
+ * holds characters XML cannot (libxlsxwriter writes them raw, and the
+ * workbook no longer opens) a copy without them in *owned, which the
+ * caller frees.  The catalogue and settings refuse control characters at
+ * load; this keeps any that come another way out of the XML. */
+static const char *
+xml_text(struct book *bk, const char *s, char **owned)
+{
+	const unsigned char *p;
+	char *d;
+	size_t n = 0;
+
+	*owned = NULL;
+	if (s == NULL)
+		return NULL;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (xml_bad_len(p) != 0)
+			break;
+	if (*p == '\0')
+		return s;
+	if ((d = malloc(strlen(s) + 1)) == NULL) {
+		fail(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "cleaning text for XML");
+		return "";
+	}
+	for (p = (const unsigned char *)s; *p != '\0'; ) {
+		size_t k = xml_bad_len(p);
+
+		if (k != 0)
+			p += k;
+		else
+			d[n++] = (char)*p++;
+	}
+	d[n] = '\0';
+	return *owned = d;
+}
+
 /* ---- text widths: full-width characters count 2, others 1 ---- */
 
 static double
@@ -129,9 +179,13 @@ static void
 put_text(struct sheet *sh, lxw_row_t row, lxw_col_t col, const char *s,
     lxw_format *f)
 {
+	char *owned;
+
+	s = xml_text(sh->bk, s, &owned);
 	fail(sh->bk, worksheet_write_string(sh->ws, row, col, s, f),
 	    "writing a text cell");
 	widen(sh, col, text_width(s));
+	free(owned);
 }
 
 /* Text that may overflow into empty neighbours (captions, notes). */
@@ -139,8 +193,12 @@ static void
 put_wide_text(struct sheet *sh, lxw_row_t row, lxw_col_t col, const char *s,
     lxw_format *f)
 {
+	char *owned;
+
+	s = xml_text(sh->bk, s, &owned);
 	fail(sh->bk, worksheet_write_string(sh->ws, row, col, s, f),
 	    "writing a text cell");
+	free(owned);
 }
 
 static void
@@ -227,6 +285,13 @@ sheet_open(struct book *bk, struct sheet *sh, const char *name)
 		}
 		strncat(sh->name, suffix, sizeof(sh->name) - strlen(sh->name) -
 		    1);
+	}
+	{
+		char *owned;
+		const char *clean = xml_text(bk, sh->name, &owned);
+
+		memmove(sh->name, clean, strlen(clean) + 1);
+		free(owned);
 	}
 	err = workbook_validate_sheet_name(bk->wb, sh->name);
 	if (err != LXW_NO_ERROR) {
@@ -315,12 +380,14 @@ chart_new(struct book *bk, uint8_t type, const char *title)
 {
 	lxw_chart *ch = workbook_add_chart(bk->wb, type);
 	lxw_chart_font font = { .size = 11, .bold = LXW_TRUE };
+	char *owned;
 
 	if (ch == NULL) {
 		fail(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "adding a chart");
 		return NULL;
 	}
-	chart_title_set_name(ch, title);
+	chart_title_set_name(ch, xml_text(bk, title, &owned));
+	free(owned);
 	chart_title_set_name_font(ch, &font);
 	chart_legend_set_position(ch, type == LXW_CHART_PIE ?
 	    LXW_CHART_LEGEND_RIGHT : LXW_CHART_LEGEND_BOTTOM);
@@ -802,6 +869,22 @@ book_formats(struct book *bk)
 	format_set_num_format(bk->f_total_share, FMT_SHARE);
 }
 
+/* The created date for libxlsxwriter: it reads 0 as "now" and has no
+ * other way to write 1970-01-01T00:00:00Z, so 0 becomes one second later;
+ * a date gmtime() cannot break down (its strftime would crash) becomes
+ * 9999-12-31T23:59:59Z (render_date() refuses both beforehand). */
+static time_t
+created_date(time_t date)
+{
+	struct tm tm;
+
+	if (date <= 0)
+		return 1;
+	if (date > (time_t)253402300799LL || gmtime_r(&date, &tm) == NULL)
+		return (time_t)253402300799LL;
+	return date;
+}
+
 static bool
 book_begin(struct book *bk, struct atomic_file *af, const char *path,
     const char *title, const char *subject, const char *author, time_t date,
@@ -809,6 +892,7 @@ book_begin(struct book *bk, struct atomic_file *af, const char *path,
 {
 	lxw_workbook_options opt = { .constant_memory = LXW_FALSE };
 	lxw_doc_properties props = { 0 };
+	char *owned_title, *owned_subject, *owned_author;
 
 	/* libxlsxwriter opens the file by name when it closes the workbook:
 	 * give it a name in a private folder */
@@ -820,13 +904,16 @@ book_begin(struct book *bk, struct atomic_file *af, const char *path,
 		return err_set(e, "%s: cannot create the workbook", path);
 	}
 	book_formats(bk);
-	props.title = (char *)title;
-	props.subject = (char *)subject;
-	props.author = (char *)author;
+	props.title = (char *)xml_text(bk, title, &owned_title);
+	props.subject = (char *)xml_text(bk, subject, &owned_subject);
+	props.author = (char *)xml_text(bk, author, &owned_author);
 	props.company = NULL;
-	props.created = date;
+	props.created = created_date(date);
 	fail(bk, workbook_set_properties(bk->wb, &props),
 	    "setting the document properties");
+	free(owned_title);
+	free(owned_subject);
+	free(owned_author);
 	return true;
 }
 

@@ -12,14 +12,18 @@
  * (sheet 月別) and monthly tables per port and per country (range.h).
  *
  * Both are written atomically (atomic.h): a failure leaves the previous
- * file untouched.  The document's created date is the given date, so two
- * writes of the same edition give identical bytes.  Text (labels,
- * captions) is always written as a string, never as a formula.
+ * file untouched.  The document's created date is the edition's date
+ * (SOURCE_DATE_EPOCH or now, read once by render_date()), so two writes of
+ * the same edition give identical bytes.  libxlsxwriter reads a date of 0
+ * as "now": 1970-01-01T00:00:00Z is written as 00:00:01, the nearest it
+ * can.  Text (labels, captions) is always written as a string, never as a
+ * formula.
  */
 #ifndef TALOT_BULLETIN_XLSX_H
 #define TALOT_BULLETIN_XLSX_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include "edition.h"
 #include "err.h"

@@ -2,6 +2,7 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,29 +101,26 @@ text_check_glyphs(PangoLayout *l, struct err *e)
 }
 
 PangoLayout *
-text_layout(struct text *t, const char *markup, double size, double width,
-    PangoAlignment align, struct err *e)
+text_layout_text(struct text *t, const char *text, size_t len,
+    PangoAttrList *attrs, double size, double width, PangoAlignment align,
+    struct err *e)
 {
 	PangoLayout *l = pango_layout_new(t->ctx);
 	PangoFontDescription *fd = pango_font_description_new();
-	GError *ge = NULL;
-	PangoAttrList *attrs = NULL;
-	char *text = NULL;
 
+	if (len > INT_MAX / 2) {
+		g_object_unref(l);
+		pango_font_description_free(fd);
+		err_set(e, "text of %zu bytes is too long to typeset", len);
+		return NULL;
+	}
 	pango_font_description_set_family(fd, t->family);
 	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
-	if (!pango_parse_markup(markup, -1, 0, &attrs, &text, NULL, &ge)) {
-		err_set(e, "bad text markup: %s", ge ? ge->message : "?");
-		g_clear_error(&ge);
-		g_object_unref(l);
-		return NULL;
-	}
-	pango_layout_set_text(l, text, -1);
-	pango_layout_set_attributes(l, attrs);
-	pango_attr_list_unref(attrs);
-	g_free(text);
+	pango_layout_set_text(l, text, (int)len);
+	if (attrs != NULL)
+		pango_layout_set_attributes(l, attrs);
 	if (width > 0)
 		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
@@ -132,6 +130,27 @@ text_layout(struct text *t, const char *markup, double size, double width,
 		g_object_unref(l);
 		return NULL;
 	}
+	return l;
+}
+
+PangoLayout *
+text_layout(struct text *t, const char *markup, double size, double width,
+    PangoAlignment align, struct err *e)
+{
+	GError *ge = NULL;
+	PangoAttrList *attrs = NULL;
+	char *text = NULL;
+	PangoLayout *l;
+
+	if (!pango_parse_markup(markup, -1, 0, &attrs, &text, NULL, &ge)) {
+		err_set(e, "bad text markup: %s", ge ? ge->message : "?");
+		g_clear_error(&ge);
+		return NULL;
+	}
+	l = text_layout_text(t, text, strlen(text), attrs, size, width, align,
+	    e);
+	pango_attr_list_unref(attrs);
+	g_free(text);
 	return l;
 }
 

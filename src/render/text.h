@@ -26,6 +26,12 @@ PangoContext *text_context(struct text *t);
 PangoLayout *text_layout(struct text *t, const char *markup, double size,
     double width, PangoAlignment align, struct err *e);
 
+/* The same for plain text (len bytes, not terminated) with attrs (not
+ * taken over; NULL for none). */
+PangoLayout *text_layout_text(struct text *t, const char *text, size_t len,
+    PangoAttrList *attrs, double size, double width, PangoAlignment align,
+    struct err *e);
+
 /* Height and width of a layout in points. */
 double text_height(PangoLayout *l);
 double text_width(PangoLayout *l);

@@ -1,5 +1,6 @@
 #include "pack.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 static size_t
@@ -68,6 +69,7 @@ pack_decode(const uint8_t *b, size_t len, struct pcell **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
+	errno = EINVAL;   /* malformed, unless malloc says ENOMEM */
 	if (len == 0)
 		return true;
 	if (!get_varint(b, len, &pos, &cnt) || cnt > len)

@@ -21,7 +21,8 @@ struct pcell {
 uint8_t *pack_encode(const struct pcell *v, size_t n, size_t *len);
 
 /* Decodes blob into a malloc'd array (*out NULL when n is 0); false if the
- * blob is malformed (the store is damaged) or memory runs out. */
+ * blob is malformed (the store is damaged; errno EINVAL) or memory runs
+ * out (errno ENOMEM). */
 bool pack_decode(const uint8_t *b, size_t len, struct pcell **out,
     size_t *n);
 

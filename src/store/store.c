@@ -900,7 +900,9 @@ blob_decode(struct store *s, sqlite3_stmt *st, int col, const char *table,
 		return err_set(e, "%s: out of memory reading table %s", s->path,
 		    table);
 	if (!pack_decode(b, (size_t)(len > 0 ? len : 0), out, n))
-		return err_set(e, "%s: the store is damaged (table %s: a packed list does not decode)",
+		return err_set(e, errno == ENOMEM ?
+		    "%s: out of memory decoding the store (table %s)" :
+		    "%s: the store is damaged (table %s: a packed list does not decode)",
 		    s->path, table);
 	for (size_t i = 0; i < *n; i++) {
 		if (!key_valid((*out)[i].key, kind)) {

@@ -5,16 +5,89 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Length of the escape of the character at s ("\\x1b" for C0 and DEL,
+ * "\\u009b" for C1), 0 if it is printed as it is. */
+static size_t
+escape_len(const unsigned char *s)
+{
+	if (*s < 0x20 || *s == 0x7f)
+		return 4;
+	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+		return 6;
+	return 0;
+}
+
+size_t
+err_escape(char *dst, size_t len, const char *src)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+
+	if (len == 0)
+		return 0;
+	while (*s != '\0') {
+		size_t n = escape_len(s), k = 1;
+
+		if (n != 0) {
+			if (o + n >= len)
+				break;
+			if (n == 4)
+				snprintf(dst + o, 5, "\\x%02x", *s++);
+			else {
+				snprintf(dst + o, 7, "\\u%04x", s[1]);
+				s += 2;
+			}
+			o += n;
+			continue;
+		}
+		/* one whole character, never a part of one */
+		while (k < 4 && (s[k] & 0xC0) == 0x80)
+			k++;
+		if (o + k >= len)
+			break;
+		memcpy(dst + o, s, k);
+		o += k;
+		s += k;
+	}
+	dst[o] = '\0';
+	return o;
+}
+
+/* An owned, escaped copy of s (s itself is freed), or NULL. */
+static char *
+escaped(char *s)
+{
+	size_t n = 1;
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		size_t k = escape_len(p);
+
+		n += k ? k : 1;
+		if (k == 6)
+			p++;
+	}
+	d = malloc(n);
+	if (d != NULL)
+		err_escape(d, n, s);
+	free(s);
+	return d;
+}
+
 bool
 err_set(struct err *e, const char *fmt, ...)
 {
+	char raw[ERR_MSG_MAX];
 	va_list ap;
 
 	if (e == NULL)
 		return false;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	err_escape(e->msg, sizeof(e->msg), raw);
 	return false;
 }
 
@@ -81,7 +154,7 @@ diag_error(struct diag *d, const char *fmt, ...)
 	if (d->nkept >= d->cap)
 		return;
 	va_start(ap, fmt);
-	s = vformat(fmt, ap);
+	s = escaped(vformat(fmt, ap));
 	va_end(ap);
 	if (s != NULL)
 		push(&d->errors, &d->nkept, s);
@@ -94,7 +167,7 @@ diag_warning(struct diag *d, const char *fmt, ...)
 	char *s;
 
 	va_start(ap, fmt);
-	s = vformat(fmt, ap);
+	s = escaped(vformat(fmt, ap));
 	va_end(ap);
 	if (s == NULL)
 		return;

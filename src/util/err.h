@@ -18,10 +18,18 @@ struct err {
 	char msg[ERR_MSG_MAX];
 };
 
-/* Formats into e->msg (truncating); e may be NULL.  Always returns false so
+/* Formats into e->msg (truncating, control characters escaped as by
+ * err_escape()); e may be NULL.  Always returns false so
  * that `return err_set(e, ...)` reads naturally. */
 bool err_set(struct err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Copies src into dst (len bytes, always terminated, cut only between
+ * characters) with every control character written as an escape: C0 and
+ * DEL as "\x1b", C1 as "\u009b", so that no message echoing input can
+ * drive a terminal.  err_set() and diag_*() escape what they format.
+ * Returns the length written. */
+size_t err_escape(char *dst, size_t len, const char *src);
 
 #define DIAG_CAP_DEFAULT 20
 

@@ -1,8 +1,12 @@
 #include "textfile.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 bool
 utf8_valid(const char *str, size_t len, size_t *bad)
@@ -74,6 +78,72 @@ text_check(const char *where, const char *s, size_t len, struct err *e)
 		return err_set(e, "%s:%d: NUL byte in text; save the file as plain UTF-8 text",
 		    where, line_at(s, (size_t)(nul - s)));
 	return true;
+}
+
+bool
+text_field_check(const char *where, int line, const char *what,
+    const char *s, size_t max, struct err *e)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t nchars = 0;
+
+	for (; *p != '\0'; p++) {
+		unsigned cp = *p;
+
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			cp = p[1];
+		else if (*p >= 0x20 && *p != 0x7F) {
+			nchars += (*p & 0xC0) != 0x80;
+			continue;
+		}
+		return err_set(e,
+		    "%s:%d: %s holds the control character U+%04X (only printable text; write it on one line)",
+		    where, line, what, cp);
+	}
+	if (max > 0 && nchars > max)
+		return err_set(e, "%s:%d: %s is longer than %zu characters (%zu)",
+		    where, line, what, max, nchars);
+	return true;
+}
+
+FILE *
+text_fopen_own(const char *path)
+{
+	struct stat sb;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) != 0) {
+		int errnum = errno;
+
+		close(fd);
+		errno = errnum;
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EFTYPE_TEXT;
+		return NULL;
+	}
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		int errnum = errno;
+
+		close(fd);
+		errno = errnum;
+	}
+	return f;
+}
+
+const char *
+text_open_strerror(int errnum)
+{
+	if (errnum == ELOOP)
+		return "refused, it is a symbolic link (a template folder is read only for the files really in it)";
+	if (errnum == EFTYPE_TEXT)
+		return "refused, it is not a regular file";
+	return strerror(errnum);
 }
 
 char *

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 
@@ -17,6 +18,26 @@ bool utf8_valid(const char *s, size_t len, size_t *bad);
  * "WHERE:LINE: …" naming the line of the first bad byte. */
 bool text_check(const char *where, const char *s, size_t len,
     struct err *e);
+
+/* Checks one field or value read from WHERE at LINE: no control
+ * character (C0 including tab and line breaks, DEL, C1), and at most max
+ * characters (0: any number).  False with e = "WHERE:LINE: WHAT holds the
+ * control character U+000B (…)" or "… WHAT is longer than MAX characters". */
+bool text_field_check(const char *where, int line, const char *what,
+    const char *s, size_t max, struct err *e);
+
+/* errno of text_fopen_own() for a file that is not a regular one. */
+#define EFTYPE_TEXT EINVAL
+
+/* Opens a file of a template folder for reading: never through a symbolic
+ * link (partials, ports.csv … that point out of the folder would be read
+ * and published) and only a regular file (not a FIFO or a device).  NULL
+ * with errno set: ELOOP for a link, EFTYPE_TEXT for another kind of file,
+ * as fopen() otherwise. */
+FILE *text_fopen_own(const char *path);
+
+/* strerror() with the two refusals of text_fopen_own() in words. */
+const char *text_open_strerror(int errnum);
 
 /* "DIR/FILE" (one slash), malloc'd; NULL on out of memory. */
 char *path_join(const char *dir, const char *file);
