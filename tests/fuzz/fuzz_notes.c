@@ -71,9 +71,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct text *t;
-	static const struct settings set = { .font = "IPAexGothic" };
-	static const struct bulletin_opts o = {
-		.template_dir = "fuzz", .notes_name = "notes.md", .settings = &set,
+	/* the parts of an edition the typesetting of text reads */
+	static struct edition ed = {
+		.lang = "ja", .font = (char *)"BIZ UDPGothic",
+		.page_format = (char *)"- {{page}} -", .header = (char *)"fuzz",
 	};
 	struct err e = { "" };
 	struct pdf p;
@@ -84,7 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (t == NULL) {
 		setenv("FONTCONFIG_FILE", "fonts/fonts.conf", 0);
 		FcInit();
-		t = text_create(set.font, &e);
+		t = text_create(ed.font, &e);
 		FUZZ_CHECK(t != NULL);
 	}
 	if (size > 1024 * 1024)
@@ -109,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	drop_figures(doc);
 
 	memset(&p, 0, sizeof(p));
-	p.o = &o;
+	p.ed = &ed;
 	p.e = &e;
 	p.t = t;
 	p.surf = cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W,
