@@ -7,10 +7,13 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include "bulletin_html.h"
+#include "bulletin_json.h"
 #include "bulletin_pdf.h"
 #include "bulletin_xlsx.h"
 #include "edition.h"
 #include "config.h"
+#include "site.h"
 #include "store.h"
 
 static bool
@@ -85,6 +88,53 @@ render_load_model(const char *db, month_t m, const struct settings *set,
 	return ok;
 }
 
+/* Does month m have (or get in this run) a page? */
+static bool
+has_page(const struct render_job *j, month_t m, const char *lang)
+{
+	return (m >= j->first && m <= j->last) ||
+	    site_page_exists(j->out_dir, m, lang);
+}
+
+/* The page and the JSON of the month, linked to its neighbours. */
+static bool
+write_html(const struct render_job *j, const struct edition *ed,
+    struct err *e)
+{
+	char pdf[64], xlsx[64], json[64], prev[64], next[64], page[64];
+	char prev_label[16], next_label[16], path[4096];
+	struct html_links l = { .index = "index.html" };
+	month_t m = ed->month;
+
+	edition_file_name(m, ed->lang, "json", json, sizeof(json));
+	snprintf(path, sizeof(path), "%s/%s", j->out_dir, json);
+	if (!bulletin_json_write(ed, path, e))
+		return false;
+	l.json = json;
+	if (j->formats & RENDER_PDF)
+		l.pdf = edition_file_name(m, ed->lang, "pdf", pdf, sizeof(pdf));
+	if (j->formats & RENDER_XLSX)
+		l.xlsx = edition_file_name(m, ed->lang, "xlsx", xlsx,
+		    sizeof(xlsx));
+	if (has_page(j, m - 1, ed->lang)) {
+		l.prev = edition_file_name(m - 1, ed->lang, "html", prev,
+		    sizeof(prev));
+		snprintf(prev_label, sizeof(prev_label), "%04d-%02d",
+		    month_year(m - 1), month_mon(m - 1));
+		l.prev_label = prev_label;
+	}
+	if (has_page(j, m + 1, ed->lang)) {
+		l.next = edition_file_name(m + 1, ed->lang, "html", next,
+		    sizeof(next));
+		snprintf(next_label, sizeof(next_label), "%04d-%02d",
+		    month_year(m + 1), month_mon(m + 1));
+		l.next_label = next_label;
+	}
+	snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+	    edition_file_name(m, ed->lang, "html", page, sizeof(page)));
+	return bulletin_html_write(ed, &l, path, e);
+}
+
 bool
 render_month(const struct render_job *j, month_t m, struct diag *warnings,
     struct err *e)
@@ -119,6 +169,8 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 		    edition_file_name(m, ed.lang, "xlsx", name, sizeof(name)));
 		ok = bulletin_xlsx_write(&ed, path, e);
 	}
+	if (ok && (j->formats & RENDER_HTML))
+		ok = write_html(j, &ed, e);
 	edition_free(&ed);
 	return ok;
 }
