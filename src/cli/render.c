@@ -111,11 +111,13 @@ write_html(const struct render_job *j, const struct edition *ed,
 	if (!bulletin_json_write(ed, path, e))
 		return false;
 	l.json = json;
-	if (j->formats & RENDER_PDF)
-		l.pdf = edition_file_name(m, ed->lang, "pdf", pdf, sizeof(pdf));
-	if (j->formats & RENDER_XLSX)
-		l.xlsx = edition_file_name(m, ed->lang, "xlsx", xlsx,
-		    sizeof(xlsx));
+	/* the month's other files: written now or already there */
+	edition_file_name(m, ed->lang, "pdf", pdf, sizeof(pdf));
+	if ((j->formats & RENDER_PDF) || site_file_exists(j->out_dir, pdf))
+		l.pdf = pdf;
+	edition_file_name(m, ed->lang, "xlsx", xlsx, sizeof(xlsx));
+	if ((j->formats & RENDER_XLSX) || site_file_exists(j->out_dir, xlsx))
+		l.xlsx = xlsx;
 	if (has_page(j, m - 1, ed->lang)) {
 		l.prev = edition_file_name(m - 1, ed->lang, "html", prev,
 		    sizeof(prev));

@@ -18,8 +18,8 @@
 
 #define JSON_MAX (64 * 1024 * 1024)
 
-static bool
-exists(const char *dir, const char *name)
+bool
+site_file_exists(const char *dir, const char *name)
 {
 	char path[4096];
 	struct stat sb;
@@ -33,7 +33,7 @@ site_page_exists(const char *dir, month_t m, const char *lang)
 {
 	char name[64];
 
-	return exists(dir, edition_file_name(m, lang, "html", name,
+	return site_file_exists(dir, edition_file_name(m, lang, "html", name,
 	    sizeof(name)));
 }
 
@@ -230,9 +230,9 @@ month_read(const char *dir, month_t mo, struct site_month *m,
 	    sizeof(name)));
 	m->json = strdup(edition_file_name(mo, NULL, "json", name,
 	    sizeof(name)));
-	if (exists(dir, edition_file_name(mo, NULL, "pdf", name, sizeof(name))))
+	if (site_file_exists(dir, edition_file_name(mo, NULL, "pdf", name, sizeof(name))))
 		m->pdf = strdup(name);
-	if (exists(dir, edition_file_name(mo, NULL, "xlsx", name, sizeof(name))))
+	if (site_file_exists(dir, edition_file_name(mo, NULL, "xlsx", name, sizeof(name))))
 		m->xlsx = strdup(name);
 	p = value_of(h, "notable");
 	if (p != NULL && *p == '[') {

@@ -17,4 +17,7 @@ bool site_index_rebuild(const char *dir, struct err *e);
 /* True if DIR holds the page of month m ("talot-YYYY-MM.html"). */
 bool site_page_exists(const char *dir, month_t m, const char *lang);
 
+/* True if DIR/NAME is a regular file. */
+bool site_file_exists(const char *dir, const char *name);
+
 #endif

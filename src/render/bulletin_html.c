@@ -54,7 +54,7 @@ const char bulletin_html_css[] =
     "figure{margin:1.5rem 0;padding:0}"
     "figure svg{display:block;width:100%;height:auto;max-width:100%}"
     "figcaption{text-align:center;font-size:.95rem;margin:.4rem 0}"
-    "details{margin:.3rem 0 1rem;font-size:.9rem}"
+    "details{margin:-1rem 0 1.5rem;font-size:.9rem}"
     "summary{cursor:pointer;color:#0b4f8a}"
     ".scroll{overflow-x:auto;max-width:100%}"
     "table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}"
@@ -63,7 +63,7 @@ const char bulletin_html_css[] =
     "th{background:#e6ebf2;text-align:left}"
     "td.n{text-align:right;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}"
-    "table.ports td:first-child{white-space:nowrap}"
+    "table.ports th[scope=row],td.k{white-space:nowrap}"
     "footer{margin-top:3rem;padding-top:1rem;padding-bottom:2rem;"
     "border-top:1px solid #ccc;font-size:.85rem;color:#4d4d4d}"
     "@media print{nav.site{display:none}"
@@ -329,13 +329,13 @@ figure(struct html *h, const char *id)
 		return false;
 	buf_adds(h->b, "\n<figcaption>【");
 	html_escape(h->b, f->caption);
-	buf_adds(h->b, "】</figcaption>\n<details><summary>");
+	buf_adds(h->b, "】</figcaption>\n</figure>\n<details class=\"data\"><summary>");
 	html_escape(h->b, f->caption);
 	buf_adds(h->b, " — ");
 	html_escape(h->b, h->ed->words[ED_W_SUMMARY_VALUE]);
 	buf_adds(h->b, "</summary>\n");
 	figure_table(h->ed, f, h->b);
-	buf_adds(h->b, "\n</details>\n</figure>\n");
+	buf_adds(h->b, "\n</details>\n");
 	return true;
 }
 

@@ -218,6 +218,9 @@ figure(const struct ed_figure *f, struct buf *b)
 	key(b, "caption");
 	json_string(b, f->caption);
 	buf_adds(b, ", ");
+	key(b, "sheet");
+	json_string(b, f->sheet);
+	buf_adds(b, ", ");
 	key(b, "alt");
 	json_string(b, f->alt);
 	buf_adds(b, ",\n     ");

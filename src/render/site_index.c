@@ -202,7 +202,7 @@ site_index_page(const struct site_index *si, struct buf *out, struct err *e)
 			cell_num(out, (double)m->sources, 0);
 			cell_num(out, m->accesses_per_sensor_day, 0);
 			cell_num(out, m->sources_per_sensor_day, 0);
-			buf_adds(out, "<td>");
+			buf_adds(out, "<td class=\"k\">");
 			html_escape(out, m->top_port ? m->top_port : str(w->none));
 			buf_adds(out, "</td><td>");
 			for (size_t k = 0; k < m->nnotable; k++) {
