@@ -252,6 +252,20 @@ def main():
                         if d:
                             fails.append(f"screenshot at 375 px: {d} "
                                          f"(tests/regen-browser-golden.sh)")
+                # the tables behind the figures, opened: wide ones scroll
+                # in their own box, never the page
+                r = b.send("Runtime.evaluate", {"expression":
+                    "document.querySelectorAll('details').forEach("
+                    "d => d.open = true);"
+                    "JSON.stringify([document.documentElement.scrollWidth,"
+                    "document.querySelectorAll('details[open]').length])",
+                    "returnByValue": True}, session=sid)
+                sw2, nopen = json.loads(r["result"]["value"])
+                print(f"{name} at {width} px, {nopen} tables open: "
+                      f"scroll width {sw2}")
+                if sw2 != width:
+                    fails.append(f"{name} at {width} px with the tables "
+                                 f"open: scroll width {sw2}")
     finally:
         b.close()
     for f in fails:
