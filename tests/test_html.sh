@@ -191,6 +191,16 @@ else
 	bad "neighbours of 2007-05" "$(grep -o '<nav.*</nav>' "$S/talot-2007-05.html")"
 fi
 check "index: a fourth month added" $CHECK index "$S/index.html" 2007-06 2007-05 2007-03
+# a batch whose first month has no data: no link to its missing page
+mkdir -p "$T/site2"
+"$BIN" render --db "$T/sample.db" --month 2006-12 --to 2007-01 --out "$T/site2" \
+    --format html --jobs 1 2>/dev/null
+if [ -f "$T/site2/talot-2007-01.html" ] && [ ! -e "$T/site2/talot-2006-12.html" ] &&
+    ! grep -q 'talot-2006-12' "$T/site2/talot-2007-01.html"; then
+	ok "no link to a month of the batch without data"
+else
+	bad "no link to a month of the batch without data"
+fi
 # pdf,xlsx alone leave the index alone
 "$BIN" render --db "$T/sample.db" --month 2007-02 --out "$S" 2>/dev/null
 check "index: pdf,xlsx renders add no month" $CHECK index "$S/index.html" 2007-06 2007-05 2007-03

@@ -88,18 +88,20 @@ render_load_model(const char *db, month_t m, const struct settings *set,
 	return ok;
 }
 
-/* Does month m have (or get in this run) a page? */
+/* Does month m have (or get in this run) a page?  known_empty: m is
+ * known to have no data (so no page will be written for it). */
 static bool
-has_page(const struct render_job *j, month_t m, const char *lang)
+has_page(const struct render_job *j, month_t m, const char *lang,
+    bool known_empty)
 {
-	return (m >= j->first && m <= j->last) ||
+	return (m >= j->first && m <= j->last && !known_empty) ||
 	    site_page_exists(j->out_dir, m, lang);
 }
 
 /* The page and the JSON of the month, linked to its neighbours. */
 static bool
 write_html(const struct render_job *j, const struct edition *ed,
-    struct err *e)
+    bool prev_empty, struct err *e)
 {
 	char pdf[64], xlsx[64], json[64], prev[64], next[64], page[64];
 	char prev_label[16], next_label[16], path[4096];
@@ -118,14 +120,14 @@ write_html(const struct render_job *j, const struct edition *ed,
 	edition_file_name(m, ed->lang, "xlsx", xlsx, sizeof(xlsx));
 	if ((j->formats & RENDER_XLSX) || site_file_exists(j->out_dir, xlsx))
 		l.xlsx = xlsx;
-	if (has_page(j, m - 1, ed->lang)) {
+	if (has_page(j, m - 1, ed->lang, prev_empty)) {
 		l.prev = edition_file_name(m - 1, ed->lang, "html", prev,
 		    sizeof(prev));
 		snprintf(prev_label, sizeof(prev_label), "%04d-%02d",
 		    month_year(m - 1), month_mon(m - 1));
 		l.prev_label = prev_label;
 	}
-	if (has_page(j, m + 1, ed->lang)) {
+	if (has_page(j, m + 1, ed->lang, false)) {
 		l.next = edition_file_name(m + 1, ed->lang, "html", next,
 		    sizeof(next));
 		snprintf(next_label, sizeof(next_label), "%04d-%02d",
@@ -153,11 +155,12 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 		.date = j->date,
 	};
 	char name[64], path[4096];
-	bool ok;
+	bool ok, prev_empty;
 
 	if (!render_load_model(j->db, m, j->settings, &model, e))
 		return false;
 	ok = edition_build(&model, &eo, &ed, warnings, e);
+	prev_empty = !model.six[MODEL_MONTHS - 2].has_data;
 	model_finish(&model);
 	if (!ok)
 		return false;
@@ -172,7 +175,7 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 		ok = bulletin_xlsx_write(&ed, path, e);
 	}
 	if (ok && (j->formats & RENDER_HTML))
-		ok = write_html(j, &ed, e);
+		ok = write_html(j, &ed, prev_empty, e);
 	edition_free(&ed);
 	return ok;
 }
