@@ -82,6 +82,18 @@ test_svg_inline(void **state)
 	for (p = strstr(a, "href=\"#"); p != NULL; p = strstr(p + 1, "href=\"#"))
 		assert_true(strncmp(p + 7, "fig-x-", 6) == 0);
 	assert_non_null(strstr(a, "id=\"fig-x-1\""));
+	/* path coordinates: two decimals at most */
+	for (p = strstr(a, " d=\""); p != NULL; p = strstr(p + 1, " d=\"")) {
+		const char *end = strchr(p + 4, '"');
+
+		assert_non_null(end);
+		for (const char *q = p + 4; q < end; q++)
+			if (*q == '.')
+				assert_true(q[1] < '0' || q[1] > '9' ||
+				    q[2] < '0' || q[2] > '9' ||
+				    q[3] < '0' || q[3] > '9');
+	}
+	assert_non_null(strstr(a, " d=\""));
 	assert_true(a[strlen(a) - 1] == '>');
 	free(a);
 	free(b);

@@ -166,6 +166,56 @@ rewrite(const char *in, const char *prefix, const char *label,
 	return !t.oom && !out->oom;
 }
 
+/* Copies the path data d="…" of in with coordinates rounded to 1/100 of
+ * a unit (cairo writes six decimals; a hundredth of a CSS pixel is below
+ * what any screen shows): a fifth less to download. */
+static void
+shorten_paths(const char *in, struct buf *out)
+{
+	const char *p = in, *d;
+
+	while ((d = strstr(p, " d=\"")) != NULL) {
+		const char *end = strchr(d + 4, '"');
+
+		if (end == NULL)
+			break;
+		buf_add(out, p, (size_t)(d + 4 - p));
+		for (p = d + 4; p < end;) {
+			const char *q = p;
+			char tmp[48];
+			double v;
+			size_t n;
+
+			if (*q == '-')
+				q++;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (q < end && *q == '.' && q > p && q - p < 20) {
+				q++;
+				while (q < end && *q >= '0' && *q <= '9')
+					q++;
+				v = strtod(p, NULL);
+				snprintf(tmp, sizeof(tmp), "%.2f", v);
+				n = strlen(tmp);
+				while (tmp[n - 1] == '0')
+					n--;
+				if (tmp[n - 1] == '.')
+					n--;
+				tmp[n] = '\0';
+				buf_adds(out, strcmp(tmp, "-0") == 0 ? "0" : tmp);
+				p = q;
+			} else {
+				/* not a decimal number: copy up to the next char */
+				if (q == p)
+					q++;
+				buf_add(out, p, (size_t)(q - p));
+				p = q;
+			}
+		}
+	}
+	buf_adds(out, p);
+}
+
 bool
 svg_end(struct svg *s, const char *prefix, const char *label,
     struct buf *out, struct err *e)
@@ -183,7 +233,15 @@ svg_end(struct svg *s, const char *prefix, const char *label,
 		svg_abort(s);
 		return err_set(e, "%s: cannot write the SVG", prefix);
 	}
-	ok = rewrite(s->raw.s, prefix, label, out);
+	{
+		struct buf ids = { 0 };
+
+		ok = rewrite(s->raw.s, prefix, label, &ids);
+		if (ok)
+			shorten_paths(ids.s, out);
+		ok = ok && !out->oom;
+		buf_free(&ids);
+	}
 	svg_abort(s);
 	return ok ? true : err_set(e, "%s: cannot rewrite the SVG (out of memory?)",
 	    prefix);
