@@ -1,6 +1,7 @@
 /* svg.c — charts as inline SVG elements. */
 #include "svg.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,46 +117,39 @@ rewrite(const char *in, const char *prefix, const char *label,
 {
 	static const char *const marks[] = { "id=\"", "href=\"#", "url(#" };
 	struct ids t = { 0 };
-	const char *p = strstr(in, "<svg");
-	bool root = false;
+	const char *p = strstr(in, "<svg"), *next[3];
 
 	if (p == NULL)
 		return false;
-	while (*p != '\0') {
-		const char *best = NULL;
-		size_t bm = 0;
+	/* the root element's attributes come first */
+	buf_add(out, p, 4);
+	buf_adds(out, " role=\"img\" aria-label=\"");
+	html_escape(out, label);
+	buf_adds(out, "\"");
+	p += 4;
+	for (size_t m = 0; m < 3; m++)
+		next[m] = strstr(p, marks[m]);
+	for (;;) {
+		const char *best = NULL, *name;
+		size_t bm = 0, len, num;
 
-		for (size_t m = 0; m < 3; m++) {
-			const char *q = strstr(p, marks[m]);
-
-			if (q != NULL && (best == NULL || q < best)) {
-				best = q;
+		for (size_t m = 0; m < 3; m++)
+			if (next[m] != NULL && (best == NULL || next[m] < best)) {
+				best = next[m];
 				bm = m;
 			}
-		}
-		if (!root) {
-			/* the root element's attributes come first */
-			buf_add(out, p, 4);
-			buf_adds(out, " role=\"img\" aria-label=\"");
-			html_escape(out, label);
-			buf_adds(out, "\"");
-			p += 4;
-			root = true;
-			continue;
-		}
 		if (best == NULL) {
 			buf_adds(out, p);
 			break;
 		}
-		{
-			const char *name = best + strlen(marks[bm]);
-			size_t len = strcspn(name, bm == 2 ? ")" : "\"");
-			size_t num = id_number(&t, name, len);
-
-			buf_add(out, p, (size_t)(name - p));
-			buf_addf(out, "%s-%zu", prefix, num);
-			p = name + len;
-		}
+		name = best + strlen(marks[bm]);
+		len = strcspn(name, bm == 2 ? ")" : "\"");
+		num = id_number(&t, name, len);
+		buf_add(out, p, (size_t)(name - p));
+		buf_addf(out, "%s-%zu", prefix, num);
+		p = name + len;
+		/* search again only for the mark just passed */
+		next[bm] = strstr(p, marks[bm]);
 	}
 	for (size_t i = 0; i < t.n; i++)
 		free(t.name[i]);
@@ -182,27 +176,39 @@ shorten_paths(const char *in, struct buf *out)
 		buf_add(out, p, (size_t)(d + 4 - p));
 		for (p = d + 4; p < end;) {
 			const char *q = p;
-			char tmp[48];
-			double v;
-			size_t n;
 
 			if (*q == '-')
 				q++;
 			while (q < end && *q >= '0' && *q <= '9')
 				q++;
-			if (q < end && *q == '.' && q > p && q - p < 20) {
+			if (q < end && *q == '.' && q > p && q - p < 16) {
+				const char *ip = *p == '-' ? p + 1 : p, *f = q + 1;
+				int64_t v = 0;
+				int dig[3] = { 0, 0, 0 };
+				char tmp[32];
+				size_t n = 0;
+
+				for (const char *c = ip; c < q; c++)
+					v = v * 10 + (*c - '0');
+				for (int i = 0; i < 3 && f + i < end &&
+				    f[i] >= '0' && f[i] <= '9'; i++)
+					dig[i] = f[i] - '0';
+				/* hundredths, half away from zero */
+				v = v * 100 + dig[0] * 10 + dig[1] + (dig[2] >= 5);
 				q++;
 				while (q < end && *q >= '0' && *q <= '9')
 					q++;
-				v = strtod(p, NULL);
-				snprintf(tmp, sizeof(tmp), "%.2f", v);
-				n = strlen(tmp);
-				while (tmp[n - 1] == '0')
-					n--;
-				if (tmp[n - 1] == '.')
-					n--;
-				tmp[n] = '\0';
-				buf_adds(out, strcmp(tmp, "-0") == 0 ? "0" : tmp);
+				if (*p == '-' && v != 0)
+					tmp[n++] = '-';
+				n += (size_t)snprintf(tmp + n, sizeof(tmp) - n,
+				    "%lld", (long long)(v / 100));
+				if (v % 100 != 0) {
+					tmp[n++] = '.';
+					tmp[n++] = (char)('0' + v % 100 / 10);
+					if (v % 10 != 0)
+						tmp[n++] = (char)('0' + v % 10);
+				}
+				buf_add(out, tmp, n);
 				p = q;
 			} else {
 				/* not a decimal number: copy up to the next char */
