@@ -15,18 +15,21 @@
 #include "cmd.h"
 #include "edition.h"
 #include "render.h"
+#include "site.h"
 #include "text.h"
 #include "textfile.h"
 
 static const char help[] =
     "usage: talot render --db FILE --month YYYY-MM [--to YYYY-MM] [--out DIR]\n"
-    "                    [--format pdf,xlsx] [--jobs N] [--template DIR]\n"
+    "                    [--format pdf,xlsx,html] [--jobs N] [--template DIR]\n"
     "                    [--notes FILE.md] [--lang ja,en]\n"
     "\n"
     "Renders the monthly bulletin of YYYY-MM as DIR/talot-YYYY-MM.pdf and\n"
     "DIR/talot-YYYY-MM.xlsx (written atomically; DIR defaults to '.').\n"
     "  --to YYYY-MM     render every month from --month to this one\n"
-    "  --format LIST    pdf, xlsx or pdf,xlsx (the default)\n"
+    "  --format LIST    any of pdf, xlsx, html, comma-separated (default pdf,xlsx);\n"
+    "                   html writes DIR/talot-YYYY-MM.html and .json and\n"
+    "                   rebuilds DIR/index.html from the months in DIR\n"
     "  --jobs N         months rendered at once (default: the number of cores)\n"
     "  --template DIR   template folder (bulletin.md, ports.csv, countries.csv …)\n"
     "  --notes FILE.md  analyst commentary (Markdown) for section 2, in the first\n"
@@ -78,6 +81,8 @@ parse_formats(const char *s, int *out)
 			*out |= RENDER_PDF;
 		else if (strcmp(tok, "xlsx") == 0)
 			*out |= RENDER_XLSX;
+		else if (strcmp(tok, "html") == 0)
+			*out |= RENDER_HTML;
 		else
 			return false;
 	}
@@ -145,14 +150,16 @@ on_signal(int sig)
 static void
 remove_month_leftovers(const struct render_job *j, month_t m, pid_t pid)
 {
-	char path[4096];
+	static const char *const exts[] = { "pdf", "xlsx", "html", "json" };
+	char path[4096], name[64];
 
-	snprintf(path, sizeof(path), "%s/talot-%04d-%02d.pdf", j->out_dir,
-	    month_year(m), month_mon(m));
-	atomic_cleanup(path, (long)pid);
-	snprintf(path, sizeof(path), "%s/talot-%04d-%02d.xlsx", j->out_dir,
-	    month_year(m), month_mon(m));
-	atomic_cleanup(path, (long)pid);
+	for (size_t l = 0; l < j->nlangs; l++)
+		for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++) {
+			snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+			    edition_file_name(m, j->langs[l].name, exts[i],
+			    name, sizeof(name)));
+			atomic_cleanup(path, (long)pid);
+		}
 }
 
 static int
@@ -316,7 +323,7 @@ cmd_render(int argc, char **argv)
 		case 'f':
 			if (!parse_formats(optarg, &j.formats))
 				return cmd_usage_error("render",
-				    "--format takes pdf, xlsx or pdf,xlsx, not '%s'",
+				    "--format takes pdf, xlsx, html or a list like pdf,xlsx,html, not '%s'",
 				    optarg);
 			break;
 		case 'j':
@@ -404,12 +411,15 @@ cmd_render(int argc, char **argv)
 		langs_free(langs, nlangs);
 		return cmd_usage_error("render", "%s", e.msg);
 	}
+	j.first = from;
+	j.last = (j.formats & RENDER_HTML) ? until : from - 1;
 	for (month_t m = from; m <= until; m++) {
-		static const char *const exts[] = { "pdf", "xlsx" };
+		static const char *const exts[] = { "pdf", "xlsx", "html",
+			"json" };
 		char path[4096], name[64];
 
 		for (size_t l = 0; l < nlangs; l++)
-			for (size_t i = 0; i < 2; i++) {
+			for (size_t i = 0; i < 4; i++) {
 				snprintf(path, sizeof(path), "%s/%s", j.out_dir,
 				    edition_file_name(m, langs[l].name, exts[i],
 				    name, sizeof(name)));
@@ -430,6 +440,19 @@ cmd_render(int argc, char **argv)
 	}
 	else
 		rc = batch(&j, from, until, (int)jobs);
+	/* the index lists the months whose pages are in the folder now,
+	 * including those of earlier runs */
+	if ((j.formats & RENDER_HTML) && rc != 130) {
+		char idx[4096];
+
+		snprintf(idx, sizeof(idx), "%s/index.html", j.out_dir);
+		atomic_cleanup(idx, false);
+		if (!site_index_rebuild(j.out_dir, &e)) {
+			fprintf(stderr, "talot render: %s\n", e.msg);
+			if (rc == EXIT_OK)
+				rc = EXIT_DATA;
+		}
+	}
 	langs_free(langs, nlangs);
 	return rc;
 }

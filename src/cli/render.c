@@ -12,10 +12,13 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include "bulletin_html.h"
+#include "bulletin_json.h"
 #include "bulletin_pdf.h"
 #include "bulletin_xlsx.h"
 #include "edition.h"
 #include "config.h"
+#include "site.h"
 #include "store.h"
 
 static bool
@@ -159,18 +162,70 @@ render_load_model(const char *db, month_t m, const struct settings *set,
 	return ok;
 }
 
+/* Does month m have (or get in this run) a page?  known_empty: m is
+ * known to have no data (so no page will be written for it). */
+static bool
+has_page(const struct render_job *j, month_t m, const char *lang,
+    bool known_empty)
+{
+	return (m >= j->first && m <= j->last && !known_empty) ||
+	    site_page_exists(j->out_dir, m, lang);
+}
+
+/* The page and the JSON of the month, linked to its neighbours. */
+static bool
+write_html(const struct render_job *j, const struct edition *ed,
+    bool prev_empty, struct err *e)
+{
+	char pdf[64], xlsx[64], json[64], prev[64], next[64], page[64];
+	char prev_label[16], next_label[16], path[4096];
+	struct html_links l = { .index = "index.html" };
+	month_t m = ed->month;
+
+	edition_file_name(m, ed->lang, "json", json, sizeof(json));
+	snprintf(path, sizeof(path), "%s/%s", j->out_dir, json);
+	if (!bulletin_json_write(ed, path, e))
+		return false;
+	l.json = json;
+	/* the month's other files: written now or already there */
+	edition_file_name(m, ed->lang, "pdf", pdf, sizeof(pdf));
+	if ((j->formats & RENDER_PDF) || site_file_exists(j->out_dir, pdf))
+		l.pdf = pdf;
+	edition_file_name(m, ed->lang, "xlsx", xlsx, sizeof(xlsx));
+	if ((j->formats & RENDER_XLSX) || site_file_exists(j->out_dir, xlsx))
+		l.xlsx = xlsx;
+	if (has_page(j, m - 1, ed->lang, prev_empty)) {
+		l.prev = edition_file_name(m - 1, ed->lang, "html", prev,
+		    sizeof(prev));
+		snprintf(prev_label, sizeof(prev_label), "%04d-%02d",
+		    month_year(m - 1), month_mon(m - 1));
+		l.prev_label = prev_label;
+	}
+	if (has_page(j, m + 1, ed->lang, false)) {
+		l.next = edition_file_name(m + 1, ed->lang, "html", next,
+		    sizeof(next));
+		snprintf(next_label, sizeof(next_label), "%04d-%02d",
+		    month_year(m + 1), month_mon(m + 1));
+		l.next_label = next_label;
+	}
+	snprintf(path, sizeof(path), "%s/%s", j->out_dir,
+	    edition_file_name(m, ed->lang, "html", page, sizeof(page)));
+	return bulletin_html_write(ed, &l, path, e);
+}
+
 bool
 render_month(const struct render_job *j, month_t m, struct diag *warnings,
     struct err *e)
 {
 	struct month_model model;
-	bool ok;
+	bool ok, prev_empty;
 
 	if (j->nlangs == 0)
 		return err_set(e, "no language to render");
 	if (!render_load_model(j->db, m, &j->langs[0].settings, &model, e))
 		return false;
 	ok = true;
+	prev_empty = !model.six[MODEL_MONTHS - 2].has_data;
 	for (size_t i = 0; ok && i < j->nlangs; i++) {
 		const struct lang_ctx *l = &j->langs[i];
 		struct edition ed;
@@ -201,6 +256,8 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 			    sizeof(name)));
 			ok = bulletin_xlsx_write(&ed, path, e);
 		}
+		if (ok && (j->formats & RENDER_HTML))
+			ok = write_html(j, &ed, prev_empty, e);
 		edition_free(&ed);
 	}
 	model_finish(&model);

@@ -1,6 +1,6 @@
 /* render.h — one month from the store to its files: read the store once
  * (one snapshot), build the model, build the edition, hand it to each
- * renderer (PDF, XLSX). */
+ * renderer (PDF, XLSX, HTML with its JSON). */
 #ifndef TALOT_RENDER_H
 #define TALOT_RENDER_H
 
@@ -14,12 +14,15 @@
 #include "langs.h"
 #include "strtab.h"
 
-enum { RENDER_PDF = 1, RENDER_XLSX = 2 };
+enum { RENDER_PDF = 1, RENDER_XLSX = 2, RENDER_HTML = 4 };
 
 struct render_job {
 	const char *db;
 	const char *out_dir;
-	int formats;                 /* RENDER_PDF | RENDER_XLSX */
+	int formats;                 /* RENDER_PDF | RENDER_XLSX | RENDER_HTML */
+	month_t first, last;         /* the months of this run: a page links
+	                              * to a neighbour in this range or whose
+	                              * page is already in out_dir */
 	const struct lang_ctx *langs;  /* the editions to write, in order */
 	size_t nlangs;
 	time_t date;

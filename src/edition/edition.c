@@ -207,6 +207,7 @@ row_add(struct ed_build *b, size_t *cap, const char *label_key,
 	r = &ed->summary[ed->nsummary++];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
+	r->key = label_key;
 	r->label = ed_expand(b, label_key, NULL, 0);
 	if (unit_key != NULL)
 		r->unit = ed_expand(b, unit_key, NULL, 0);

@@ -98,6 +98,8 @@ struct ed_port_row {
 /* A row of the workbook's summary. */
 enum ed_value_kind { ED_TEXT, ED_COUNT, ED_DECIMAL, ED_SHARE };
 struct ed_row {
+	const char *key;       /* the label's strings key ("summary.accesses"),
+	                        * static: lets renderers find a row */
 	char *label;
 	enum ed_value_kind kind;
 	char *text;            /* ED_TEXT */

@@ -309,7 +309,7 @@ text_font_available(const char *family, struct err *e)
 	if (match != NULL) {
 		for (int i = 0; !ok && FcPatternGetString(match, FC_FAMILY, i,
 		    &got) == FcResultMatch; i++)
-			ok = strcasecmp((const char *)got, family) == 0;
+			ok = g_ascii_strcasecmp((const char *)got, family) == 0;
 		FcPatternDestroy(match);
 	}
 	FcPatternDestroy(pat);
