@@ -35,7 +35,7 @@ no_japanese() { # NAME FILE
 
 "$BIN" demo --db "$T/sample.db" >/dev/null || { echo "demo failed"; exit 1; }
 
-# a batch of both languages: 4 files a month
+# a batch of both languages: 4 files a month, 8 with the web edition
 mkdir -p "$T/b"
 if "$BIN" render --db "$T/sample.db" --month 2007-01 --to 2007-06 \
     --out "$T/b" --lang ja,en --jobs 2 2>"$T/b.err"; then
@@ -44,6 +44,20 @@ if "$BIN" render --db "$T/sample.db" --month 2007-01 --to 2007-06 \
 	    bad "batch ja,en: 4 files for each of 6 months" "$(ls "$T/b")"
 else
 	bad "batch ja,en" "$(head -3 "$T/b.err")"
+fi
+mkdir -p "$T/w"
+if "$BIN" render --db "$T/sample.db" --month 2007-01 --to 2007-06 \
+    --out "$T/w" --lang ja,en --jobs 2 --format pdf,xlsx,html 2>"$T/w.err"; then
+	n=$(ls "$T/w" | grep -c '^talot-2007-0[1-6]\(\.en\)\?\.\(pdf\|xlsx\|html\|json\)$')
+	[ "$n" = 48 ] && ok "batch ja,en with html: 8 files for each of 6 months" ||
+	    bad "batch ja,en with html: 8 files for each of 6 months" "$(ls "$T/w")"
+	for f in "$T"/w/talot-2007-0[16].en.html "$T"/w/talot-2007-0[16].en.json; do
+		no_japanese "$(basename "$f"): nothing Japanese" "$f"
+	done
+	has "en page: lang=en" "$T/w/talot-2007-06.en.html" '<html lang="en"'
+	has "en page: 293,252" "$T/w/talot-2007-06.en.html" "293,252"
+else
+	bad "batch ja,en with html" "$(head -3 "$T/w.err")"
 fi
 
 # June 2007 in English: golden text, the seed's numbers, 15 figures

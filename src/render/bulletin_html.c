@@ -329,9 +329,11 @@ figure(struct html *h, const char *id)
 	if (!svg_end(&s, prefix, f->alt != NULL ? f->alt : f->caption, h->b,
 	    h->e))
 		return false;
-	buf_adds(h->b, "\n<figcaption>【");
+	buf_adds(h->b, "\n<figcaption>");
+	html_escape(h->b, h->ed->words[ED_W_CAPTION_OPEN]);
 	html_escape(h->b, f->caption);
-	buf_adds(h->b, "】</figcaption>\n</figure>\n<details class=\"data\"><summary>");
+	html_escape(h->b, h->ed->words[ED_W_CAPTION_CLOSE]);
+	buf_adds(h->b, "</figcaption>\n</figure>\n<details class=\"data\"><summary>");
 	html_escape(h->b, f->caption);
 	buf_adds(h->b, " — ");
 	html_escape(h->b, h->ed->words[ED_W_SUMMARY_VALUE]);
