@@ -1685,6 +1685,7 @@ situation_open(const char *name)
 		print_error("%s: import failed: %s\n", csv, e.msg);
 		fail();
 	}
+	import_summary_finish(&sum);
 	diag_finish(&d);
 	return s;
 }

@@ -197,11 +197,11 @@ cmd_export(int argc, char **argv)
 			goto out;
 		}
 		ok = range_edition_build(&r, langs[i].cat, &langs[i].settings,
-		    langs[i].strings, cm, ncm, date, &red, &warn,
-		    &e) &&
-		    bulletin_xlsx_write_range(&red, path, &e);
-		if (ok)
+		    langs[i].strings, cm, ncm, date, &red, &warn, &e);
+		if (ok) {
+			ok = bulletin_xlsx_write_range(&red, path, &e);
 			range_edition_free(&red);
+		}
 		free(path);
 		if (!ok) {
 			fprintf(stderr, "talot export: %s\n", e.msg);
