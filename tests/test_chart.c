@@ -20,6 +20,7 @@
 
 #include "chart.h"
 #include "chart_internal.h"
+#include "fmt.h"
 
 #define MARGIN 20
 
@@ -1220,6 +1221,41 @@ test_shared_context(void **state)
 	cairo_surface_destroy(surf);
 }
 
+/* One rounding rule: a chart's number labels round half away from zero,
+ * exactly as the text does (fmt_decimal), .5 cases included. */
+static void
+test_rounding_agrees(void **state)
+{
+	static const double cases[] = { 0.5, 1.5, 2.5, 3.5, 1086.5, 277.5,
+		0.125, 0.375, 2.675, 1.005, 0.05, 0.15, 0.25, 0.35, 12.345,
+		999.5, 1234567.5, 0.045 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		for (int d = 0; d <= 2; d++) {
+			char a[64], b[64], stripped[64];
+			size_t o = 0;
+
+			chart_format_number(cases[i], d, a, sizeof(a));
+			for (const char *c = a; *c != '\0'; c++)
+				if (*c != ',')
+					stripped[o++] = *c;
+			stripped[o] = '\0';
+			fmt_decimal(cases[i], d, b, sizeof(b));
+			if (strcmp(stripped, b) != 0)
+				fail_msg("%g at %d decimals: chart '%s', text '%s'",
+				    cases[i], d, a, b);
+		}
+	/* the cases the issue names */
+	{
+		char a[64];
+
+		assert_string_equal(chart_format_number(2.5, 0, a, sizeof(a)), "3");
+		assert_string_equal(chart_format_number(1086.5, 0, a, sizeof(a)),
+		    "1,087");
+	}
+}
+
 int
 main(void)
 {
@@ -1242,6 +1278,7 @@ main(void)
 		cmocka_unit_test(test_long_legend),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_shared_context),
+		cmocka_unit_test(test_rounding_agrees),
 	};
 	int rc;
 

@@ -48,6 +48,37 @@ check_month() { # NAME DB MONTH
 			bad "$name: axis title $t in both"
 		fi
 	done
+	# the pies: the workbook's slice labels are the edition's shares, as on
+	# the PDF's pies: they sum to exactly 100.0 and each appears in the PDF
+	if python3 - "$d/talot-$month.xlsx" "$d/pdf.txt" <<'PY'
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+pdf = open(sys.argv[2], encoding="utf-8").read()
+pies = 0
+for n in sorted(z.namelist()):
+    if not n.startswith("xl/charts/chart"):
+        continue
+    x = z.read(n).decode("utf-8")
+    if "<c:pieChart>" not in x:
+        continue
+    pies += 1
+    labels = re.findall(r"<c:dLbl>.*?<a:t>([^<]*)</a:t>", x)
+    labels = [l.replace("&lt;", "<") for l in labels]
+    total = sum(0 if l.startswith("<") else round(float(l.rstrip("%")) * 10)
+                for l in labels)
+    if labels and total != 1000:
+        sys.exit(f"{n}: labels {labels} sum to {total / 10}")
+    for l in labels:
+        if l not in pdf:
+            sys.exit(f"{n}: {l} is not on the PDF's pie")
+if pies != 4:
+    sys.exit(f"{pies} pies")
+PY
+	then
+		ok "$name: the workbook's pie labels are the PDF's shares, summing to 100.0"
+	else
+		bad "$name: the workbook's pie labels are the PDF's shares"
+	fi
 	# the headline numbers: summary cells of the workbook, text of the PDF
 	local acc n
 	acc=$(awk -F'\t' '$1 == "cell" && $2 == "概要" && $3 == "B8" { print $5 }' "$d/dump")

@@ -579,6 +579,8 @@ write_pie(struct book *bk, const struct ed_figure *f)
 		lxw_chart_series *s = chart_column_series(&sh, ch, ROW_DATA,
 		    last, 0, 1, 0, false);
 		lxw_chart_fill *fills = calloc(n + 1, sizeof(*fills));
+		lxw_chart_data_label *labels = calloc(n + 1, sizeof(*labels));
+		lxw_chart_data_label **lp = calloc(n + 2, sizeof(*lp));
 		lxw_chart_point *points = calloc(n + 1, sizeof(*points));
 		lxw_chart_point **pp = calloc(n + 2, sizeof(*pp));
 		lxw_chart_line line = { .color = 0xFFFFFF, .width = 0.75 };
@@ -601,15 +603,26 @@ write_pie(struct book *bk, const struct ed_figure *f)
 				if (n > 0)
 					fail(bk, chart_series_set_points(s, pp),
 					    "colouring pie slices");
-				chart_series_set_labels_num_format(s, FMT_SHARE);
-				chart_series_set_labels_options(s, LXW_FALSE,
-				    LXW_FALSE, LXW_FALSE);
-				chart_series_set_labels_percentage(s);
+				/* the edition's shares (largest remainder, summing
+				 * to 100.0, "<0.1%"), as on the PDF's pie */
+				chart_series_set_labels(s);
+				if (n > 0 && labels != NULL && lp != NULL) {
+					for (size_t k = 0; k < n; k++) {
+						labels[k] = (lxw_chart_data_label){
+							.value = f->series[k].share_text };
+						lp[k] = &labels[k];
+					}
+					lp[n] = NULL;
+					fail(bk, chart_series_set_labels_custom(s, lp),
+					    "labelling pie slices");
+				}
 				chart_series_set_labels_position(s,
 				    LXW_CHART_LABEL_POSITION_BEST_FIT);
 				chart_series_set_labels_leader_line(s);
 			}
 		}
+		free(labels);
+		free(lp);
 		free(fills);
 		free(points);
 		free(pp);
