@@ -85,6 +85,19 @@ n=$(grep -c '^Fig\. [0-9]' "$T/en.raw")
 pdfinfo "$T/b/talot-2007-06.en.pdf" >"$T/info"
 has "en: PDF title in English" "$T/info" "Internet Fixed-Point Observation: Monthly Report, June 2007"
 
+# the PDF's language: /Lang in the catalog (an incremental update after
+# cairo's document), read without a complaint by poppler
+for f in talot-2007-06.en.pdf:en talot-2007-06.pdf:ja; do
+	pdf=$T/b/${f%%:*} want=${f##*:}
+	got=$(python3 -c 'import re,sys; d=open(sys.argv[1],"rb").read(); print(" ".join(x.decode() for x in re.findall(rb"/Lang \((\w+)\)", d)))' "$pdf")
+	errs=$( { pdfinfo "$pdf" >/dev/null; pdftotext "$pdf" /dev/null; } 2>&1 )
+	if [ "$got" = "$want" ] && [ -z "$errs" ]; then
+		ok "${f%%:*}: the document's language is $want"
+	else
+		bad "${f%%:*}: the document's language is $want" "got '$got'" "$errs"
+	fi
+done
+
 # nothing Japanese in any English output
 for m in 01 06; do
 	pdftotext "$T/b/talot-2007-$m.en.pdf" "$T/en-$m.txt"

@@ -1159,11 +1159,92 @@ iso_date(time_t t, char *buf, size_t len)
 	return strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
 }
 
+/* The PDF goes to the atomic file and, for pdf_set_lang(), to a copy in
+ * memory. */
+struct pdf_out {
+	struct atomic_file *af;
+	struct buf copy;
+};
+
 static cairo_status_t
 write_fp(void *closure, const unsigned char *data, unsigned int len)
 {
-	return atomic_write(closure, data, len) ? CAIRO_STATUS_SUCCESS :
-	    CAIRO_STATUS_WRITE_ERROR;
+	struct pdf_out *o = closure;
+
+	buf_add(&o->copy, (const char *)data, len);
+	return atomic_write(o->af, data, len) && !o->copy.oom ?
+	    CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* The first n2 bytes of needle in hay[0..n), or NULL. */
+static const char *
+mem_find(const char *hay, size_t n, const char *needle, size_t n2)
+{
+	for (size_t i = 0; n2 <= n && i <= n - n2; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, n2) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* The document's language (/Lang in the catalog), which cairo cannot set:
+ * appended as an incremental update (PDF 1.7, 7.5.6) that redefines the
+ * catalog with /Lang, so every byte cairo wrote stays where it is.  pdf is
+ * the document as written; the update goes to af.  false if the document
+ * is not shaped as cairo writes it (nothing appended then). */
+static bool
+pdf_set_lang(const struct buf *pdf, const char *lang, struct atomic_file *af)
+{
+	const char *d = pdf->s, *cat, *obj, *end, *tr, *sx;
+	char head[64], tail[512], xref[128];
+	long num, prev;
+	size_t n = pdf->len, xoff;
+	struct buf u = { 0 };
+	bool ok;
+
+	if (d == NULL || n == 0 || strspn(lang, "abcdefghijklmnopqrstuvwxyz-") !=
+	    strlen(lang) || strlen(lang) > 16)
+		return false;
+	/* the catalog object: "N 0 obj\n<< /Type /Catalog ... >>\nendobj" */
+	cat = mem_find(d, n, "<< /Type /Catalog", 17);
+	if (cat == NULL || cat - d < 8)
+		return false;
+	for (obj = cat - 1; obj > d && obj[-1] != '\n'; obj--)
+		;
+	if (sscanf(obj, "%ld 0 obj", &num) != 1 || num <= 0)
+		return false;
+	end = mem_find(cat, n - (size_t)(cat - d), ">>\nendobj", 9);
+	tr = mem_find(d, n, "\ntrailer\n<<", 11);
+	sx = mem_find(d, n, "\nstartxref\n", 11);
+	if (end == NULL || tr == NULL || sx == NULL || sx < tr ||
+	    sscanf(sx + 11, "%ld", &prev) != 1)
+		return false;
+	/* the new catalog: the old dictionary and /Lang */
+	snprintf(head, sizeof(head), "%ld 0 obj\n", num);
+	buf_adds(&u, head);
+	buf_add(&u, cat, (size_t)(end - cat));
+	buf_adds(&u, "   /Lang (");
+	buf_adds(&u, lang);
+	buf_adds(&u, ")\n>>\nendobj\n");
+	snprintf(xref, sizeof(xref), "xref\n%ld 1\n%010zu 00000 n \n", num, n);
+	xoff = n + u.len;
+	buf_adds(&u, xref);
+	/* the trailer: the old one (Size, Root, Info) and /Prev */
+	{
+		const char *t0 = tr + 9, *t1 = mem_find(t0, (size_t)(sx - t0), ">>",
+		    2);
+
+		if (t1 == NULL || (size_t)(t1 - t0) + 64 > sizeof(tail)) {
+			buf_free(&u);
+			return false;
+		}
+		snprintf(tail, sizeof(tail), "trailer\n%.*s   /Prev %ld\n>>\n"
+		    "startxref\n%zu\n%%%%EOF\n", (int)(t1 - t0), t0, prev,
+		    xoff);
+	}
+	buf_adds(&u, tail);
+	ok = !u.oom && atomic_write(af, u.s, u.len);
+	buf_free(&u);
+	return ok;
 }
 
 bool
@@ -1171,6 +1252,7 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 {
 	struct pdf p;
 	struct atomic_file af;
+	struct pdf_out po = { .af = &af };
 	cmark_node *doc = NULL;
 	char date[64];
 	bool ok = false;
@@ -1187,7 +1269,7 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 		cmark_node_free(doc);
 		return false;
 	}
-	p.surf = cairo_pdf_surface_create_for_stream(write_fp, &af, PAGE_W,
+	p.surf = cairo_pdf_surface_create_for_stream(write_fp, &po, PAGE_W,
 	    PAGE_H);
 	p.cr = cairo_create(p.surf);
 	p.t = text_create(ed->font, e);
@@ -1224,8 +1306,13 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	}
 	cairo_surface_destroy(p.surf);
 	p.surf = NULL;
+	if (!pdf_set_lang(&po.copy, ed->lang, &af)) {
+		err_set(e, "%s: cannot record the document's language", path);
+		goto out;
+	}
 	ok = atomic_commit(&af, e);
 out:
+	buf_free(&po.copy);
 	if (p.cr)
 		cairo_destroy(p.cr);
 	if (p.surf) {
