@@ -256,6 +256,14 @@ test_languages(void **state)
 	assert_null(catalog_load_lang(dir, "en", &e));
 	snprintf(want, sizeof(want), "%s/countries.csv:2: empty name for JP", dir);
 	assert_string_equal(e.msg, want);
+	/* more columns than the reader keeps (found by fuzzing: an index out
+	 * of bounds) */
+	put(dir, "countries.csv", "code,name,a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q\n"
+	    "JP,日本\n");
+	assert_null(catalog_load_lang(dir, "en", &e));
+	snprintf(want, sizeof(want), "%s/countries.csv:1: more than 16 columns",
+	    dir);
+	assert_string_equal(e.msg, want);
 	/* a column given twice */
 	put(dir, "countries.csv", "code,name,name_en,name_en\nJP,日本,a,b\n");
 	assert_null(catalog_load_lang(dir, "en", &e));

@@ -16,7 +16,7 @@
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 
-#define CSV_FIELDS_MAX 8
+#define CSV_FIELDS_MAX 16   /* columns: the base ones and other languages' */
 #define CATALOG_FILE_MAX ((size_t)16 * 1024 * 1024)
 
 struct port_entry {
@@ -235,6 +235,9 @@ csv_open(struct csv *r, char **data, const char *path, const char *header,
 			return err_set(e, "%s:%d: expected the header line %s",
 			    path, r->record_line, header);
 		/* further columns: other languages' texts, each once */
+		if (r->nfields > CSV_FIELDS_MAX)
+			return err_set(e, "%s:%d: more than %d columns",
+			    path, r->record_line, CSV_FIELDS_MAX);
 		for (size_t i = nheader; i < r->nfields; i++)
 			for (size_t j = 0; j < i; j++)
 				if (strcmp(csv_field(r, i), csv_field(r, j)) == 0)
