@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "strtab.h"
+#include "textfile.h"
 
 static struct strtab *
 parse(const char *text, struct err *e)
@@ -122,6 +123,30 @@ test_same_keys(void **state)
 	strtab_free(t[1]);
 }
 
+/* The file names of another language's variant (notes, export). */
+static void
+test_path_with_lang(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "notes.md", "notes.en.md" },
+		{ "dir/notes.md", "dir/notes.en.md" },
+		{ "r.xlsx", "r.en.xlsx" },
+		{ "notes", "notes.en" },
+		{ "a.b/notes", "a.b/notes.en" },
+		{ ".notes", ".notes.en" },
+		{ "dir/.notes", "dir/.notes.en" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *p = path_with_lang(cases[i][0], "en");
+
+		assert_non_null(p);
+		assert_string_equal(p, cases[i][1]);
+		free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -130,6 +155,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_same_keys),
+		cmocka_unit_test(test_path_with_lang),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

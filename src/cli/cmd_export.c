@@ -14,6 +14,7 @@
 #include "langs.h"
 #include "range_edition.h"
 #include "store.h"
+#include "textfile.h"
 
 static const char help[] =
     "usage: talot export --db FILE --month YYYY-MM --to YYYY-MM --out FILE.xlsx\n"
@@ -29,21 +30,6 @@ static const char help[] =
     "(default: as talot render: TALOT_TEMPLATE_DIR, the source tree's, the\n"
     "installed templates).  --lang LIST (ja, en or ja,en) writes the workbook\n"
     "in each language: the first to FILE.xlsx, another L to FILE.L.xlsx.\n";
-
-/* FILE.xlsx → FILE.L.xlsx */
-static char *
-lang_path(const char *out, const char *lang)
-{
-	const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
-	size_t stem = dot != NULL && (slash == NULL || dot > slash) ?
-	    (size_t)(dot - out) : strlen(out);
-	size_t len = strlen(out) + strlen(lang) + 2;
-	char *p = malloc(len);
-
-	if (p != NULL)
-		snprintf(p, len, "%.*s.%s%s", (int)stem, out, lang, out + stem);
-	return p;
-}
 
 /* Reads first..last from the store in one snapshot.  *out owned by the
  * caller: month_data_finish() each, then free(). */
@@ -189,7 +175,7 @@ cmd_export(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nlangs; i++) {
 		struct range_edition red;
-		char *path = i == 0 ? strdup(out) : lang_path(out, langs[i].name);
+		char *path = i == 0 ? strdup(out) : path_with_lang(out, langs[i].name);
 		bool ok;
 
 		if (path == NULL) {

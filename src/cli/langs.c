@@ -120,22 +120,6 @@ langs_read_notes(const char *path, struct err *e)
 	return buf;
 }
 
-/* notes.md → notes.LANG.md (notes → notes.LANG) */
-static char *
-notes_for(const char *notes, const char *lang)
-{
-	const char *slash = strrchr(notes, '/'), *dot = strrchr(notes, '.');
-	size_t stem = dot != NULL && (slash == NULL || dot > slash) ?
-	    (size_t)(dot - notes) : strlen(notes);
-	size_t len = strlen(notes) + strlen(lang) + 2;
-	char *p = malloc(len);
-
-	if (p != NULL)
-		snprintf(p, len, "%.*s.%s%s", (int)stem, notes, lang,
-		    notes + stem);
-	return p;
-}
-
 bool
 langs_load(const char *base, char names[LANGS_MAX][8], size_t n,
     const char *notes, struct lang_ctx *out, struct diag *warn,
@@ -166,7 +150,7 @@ langs_load(const char *base, char names[LANGS_MAX][8], size_t n,
 		if (i == 0) {
 			l->notes_name = strdup(notes);
 		} else {
-			l->notes_name = notes_for(notes, l->name);
+			l->notes_name = path_with_lang(notes, l->name);
 			if (l->notes_name != NULL && access(l->notes_name, F_OK) != 0) {
 				diag_warning(warn, "%s: no commentary for the '%s' edition (%s not found)",
 				    notes, l->name, l->notes_name);

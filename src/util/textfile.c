@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -159,5 +160,19 @@ path_join(const char *dir, const char *file)
 	if (slash)
 		p[dl] = '/';
 	memcpy(p + dl + slash, file, fl + 1);
+	return p;
+}
+
+char *
+path_with_lang(const char *path, const char *lang)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	size_t stem = dot != NULL && dot != path && (slash == NULL ||
+	    dot > slash + 1) ? (size_t)(dot - path) : strlen(path);
+	size_t len = strlen(path) + strlen(lang) + 2;
+	char *p = malloc(len);
+
+	if (p != NULL)
+		snprintf(p, len, "%.*s.%s%s", (int)stem, path, lang, path + stem);
 	return p;
 }

@@ -40,6 +40,11 @@ FILE *text_fopen_own(const char *path);
 const char *text_open_strerror(int errnum);
 
 /* "DIR/FILE" (one slash), malloc'd; NULL on out of memory. */
+/* A language's variant of a file name: "DIR/notes.md" → "DIR/notes.en.md",
+ * "r.xlsx" → "r.en.xlsx", "notes" → "notes.en".  malloc'd; NULL on out
+ * of memory. */
+char *path_with_lang(const char *path, const char *lang);
+
 char *path_join(const char *dir, const char *file);
 
 #endif
