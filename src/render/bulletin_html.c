@@ -17,6 +17,7 @@
 #include "atomic.h"
 #include "chart.h"
 #include "config.h"
+#include "figure_chart.h"
 #include "svg.h"
 
 #define FIG_W 480.0
@@ -90,86 +91,8 @@ bulletin_html_chart(const struct edition *ed, const struct ed_figure *f,
     struct text *t, cairo_t *cr, double x, double y, double w, double h,
     struct err *e)
 {
-	size_t ns = f->nseries, nc = f->ncat;
-	const char **cats = calloc(nc ? nc : 1, sizeof(*cats));
-	struct chart_series *ser = calloc(ns ? ns : 1, sizeof(*ser));
-	const char **labels = calloc(ns ? ns : 1, sizeof(*labels));
-	double *vals = calloc(ns ? ns : 1, sizeof(*vals));
-	struct chart_rgb *cols = calloc(ns ? ns : 1, sizeof(*cols));
-	struct chart_style st;
-	double sep = f->separator;
-	bool ok = false;
-
-	if (cats == NULL || ser == NULL || labels == NULL || vals == NULL ||
-	    cols == NULL) {
-		err_set(e, "out of memory");
-		goto out;
-	}
-	for (size_t i = 0; i < nc; i++)
-		cats[i] = f->cats[i].label;
-	for (size_t i = 0; i < ns; i++) {
-		ser[i].label = f->series[i].label;
-		ser[i].color = f->series[i].color;
-		ser[i].values = f->series[i].values;
-		labels[i] = f->series[i].label;
-		vals[i] = (double)f->series[i].total;
-		cols[i] = f->series[i].color;
-	}
-	chart_style_defaults(&st);
-	st.pango = t != NULL ? text_context(t) : NULL;
-	st.font_family = ed->font;
-	st.font_size = FONT_SIZE;
-	st.language = ed->lang;
-	st.empty_text = ed->words[ED_W_NO_DATA];
-	switch (f->kind) {
-	case ED_FIG_TREND: {
-		struct chart_line line = {
-			.categories = cats, .ncat = nc, .series = ser,
-			.nseries = ns, .y_label = f->y_title,
-			.y2_label = ns > 1 ? f->y2_title : NULL,
-			.markers = true, .value_labels = true,
-			.value_decimals = f->integer_values ? 0 : -1,
-		};
-
-		ok = chart_line_draw(&line, &st, cr, x, y, w, h);
-		break;
-	}
-	case ED_FIG_DAILY:
-	case ED_FIG_SHARES: {
-		struct chart_bar bar = {
-			.mode = f->kind == ED_FIG_SHARES ? CHART_BAR_PERCENT :
-			    CHART_BAR_STACKED,
-			.categories = cats, .ncat = nc, .series = ser,
-			.nseries = ns, .y_label = f->y_title,
-			.separators = f->separator >= 0 ? &sep : NULL,
-			.nseparators = f->separator >= 0 ? 1 : 0,
-		};
-
-		ok = chart_bar_draw(&bar, &st, cr, x, y, w, h);
-		break;
-	}
-	case ED_FIG_PIE: {
-		struct chart_pie pie = {
-			.labels = labels, .values = vals, .colors = cols,
-			.n = ns, .decimals = 1,
-		};
-
-		ok = chart_pie_draw(&pie, &st, cr, x, y, w, h);
-		break;
-	}
-	}
-	if (!ok)
-		err_set(e, "figure %s: cannot draw the chart", f->id);
-	else if (st.unknown_glyphs > 0)
-		ok = err_set(e, "glyph missing from the fonts for '%s' in a chart label",
-		    st.first_unknown);
-out:
-	free(cats);
-	free(ser);
-	free(labels);
-	free(vals);
-	free(cols);
-	return ok;
+	return figure_chart_draw(ed, f, t != NULL ? text_context(t) : NULL,
+	    FONT_SIZE, cr, x, y, w, h, e);
 }
 
 /* ---- figures: the table behind ---- */
