@@ -87,16 +87,7 @@ struct run {
 static bool
 sensor_name_ok(const char *s)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > CSV_SENSOR_MAX)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
-		    *p == '-'))
-			return false;
-	return true;
+	return csv_sensor_valid(s, strlen(s));
 }
 
 /* The number of sensor name (added when new); -1 with e set. */
@@ -482,7 +473,7 @@ cmd_ingest(int argc, char **argv)
 		struct ingest_file_stats st;
 		enum ingest_format fmt;
 		char hex[65], prev[512], when[32];
-		int64_t bytes, at;
+		int64_t bytes = 0, at = 0;
 		int seen;
 
 		if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {

@@ -30,7 +30,7 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "import", cmd_import }, /* INGEST */
+		{ "import", cmd_import }, { "ingest", cmd_ingest },
 		{ "info", cmd_info },
 		{ "demo", cmd_demo }, { "render", cmd_render },
 		{ "export", cmd_export },
