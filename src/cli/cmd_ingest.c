@@ -537,6 +537,9 @@ cmd_ingest(int argc, char **argv)
 	if (!store_ingest_commit(r.in, &sum, &e))
 		goto out;
 	committed = true;
+	/* its statements would keep the new store from closing */
+	store_ingest_destroy(r.in);
+	r.in = NULL;
 	if (!store_publish(s, &e))
 		goto out;
 	print_summary(&tot, files, skipped, &r, &sum, db);
@@ -545,11 +548,9 @@ cmd_ingest(int argc, char **argv)
 		    strerror(errno));
 	rc = EXIT_OK;
 out:
-	if (rc != EXIT_OK) {
-		fprintf(stderr, "talot ingest: %s\n", e.msg);
-		if (s != NULL && !committed)
-			fprintf(stderr, "talot ingest: nothing was written\n");
-	}
+	if (rc != EXIT_OK)
+		fprintf(stderr, "talot ingest: %s%s\n", e.msg, committed ?
+		    "" : "; nothing was written");
 	import_summary_finish(&sum.import);
 	store_ingest_destroy(r.in);
 	store_close(s);   /* a new store not published is removed */
