@@ -2081,7 +2081,9 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
 	    !store_month_sensors(s, m - 1, &in->sensor_names[0],
 	    &in->nsensor_names[0], e) ||
 	    !store_month_sensors(s, m, &in->sensor_names[1],
-	    &in->nsensor_names[1], e))
+	    &in->nsensor_names[1], e) ||
+	    !store_ingest_month_unique(s, yyyymm(m), &in->unique_sources,
+	    &in->unique_sensor_days, e))
 		goto fail;
 	return true;
 fail:
