@@ -743,6 +743,11 @@ test_tz(void **state)
 	assert_int_equal(ingest_tz_day(tokyo, T0 - 1), 20261130);
 	assert_int_equal(ingest_tz_day(tokyo, T0 + 86399), 20261201);
 	assert_int_equal(ingest_tz_day(tokyo, T0 + 86400), 20261202);
+	/* packets a little out of order around midnight */
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(ingest_tz_day(tokyo, T0 - 1 - i % 7), 20261130);
+		assert_int_equal(ingest_tz_day(tokyo, T0 + i % 5), 20261201);
+	}
 	assert_int_equal(ingest_tz_utc(tokyo, 2026, 12, 1, 0, 0, 0), T0);
 	assert_int_equal(ingest_tz_utc(tokyo, 2026, 12, 1, 23, 59, 59), T0 + 86399);
 

@@ -5,8 +5,8 @@
  * unknown zone for UTC without a word, so ingest_tz_open() first checks
  * that the zone's file exists and is a TZif file.
  *
- * Speed: each handle keeps the UTC interval of the last day it cut; an
- * event inside it costs two comparisons.  Only an event outside it asks the
+ * Speed: each handle keeps the UTC intervals of the last two days it cut;
+ * an event inside one costs a few comparisons.  Only an event outside it asks the
  * C library again (about 40 calls of localtime_r to find the new day's
  * bounds by bisection, so a day with a DST change is cut exactly too).
  *
@@ -28,9 +28,13 @@
 
 struct ingest_tz {
 	char tzenv[PATH_MAX + 2];   /* ":/usr/share/zoneinfo/Asia/Tokyo" */
-	/* the last day cut: [lo, hi) in UTC seconds is day `day` */
-	int64_t lo, hi;
-	int32_t day;
+	/* the last two days cut: [lo, hi) in UTC seconds is day `day`
+	 * (two, so that packets a little out of order around midnight do not
+	 * recompute the day each time) */
+	struct {
+		int64_t lo, hi;
+		int32_t day;
+	} c[2];
 	/* the last local day converted back (ingest_tz_utc): its midnight in
 	 * UTC when the offset is one all day, else day_u = -1 */
 	int32_t day_u;
@@ -136,8 +140,10 @@ ingest_tz_open(const char *zone, struct err *e)
 	if (tz == NULL)
 		return err_set(e, "out of memory"), NULL;
 	snprintf(tz->tzenv, sizeof(tz->tzenv), ":%s", path);
-	tz->lo = 1;
-	tz->hi = 0;      /* an empty interval: the first call computes */
+	for (int i = 0; i < 2; i++) {
+		tz->c[i].lo = 1;
+		tz->c[i].hi = 0;   /* empty intervals: the first call computes */
+	}
 	tz->day_u = -1;
 	return tz;
 }
@@ -168,24 +174,38 @@ ingest_tz_day(const struct ingest_tz *ctz, int64_t sec)
 {
 	/* the cache is not part of the handle's value */
 	struct ingest_tz *tz = (struct ingest_tz *)ctz;
+	int64_t lo, hi;
 	int32_t day;
 
-	if (sec >= tz->lo && sec < tz->hi)
-		return tz->day;
+	if (sec >= tz->c[0].lo && sec < tz->c[0].hi)
+		return tz->c[0].day;
+	if (sec >= tz->c[1].lo && sec < tz->c[1].hi) {
+		/* the other day again: make it the first */
+		lo = tz->c[0].lo;
+		hi = tz->c[0].hi;
+		day = tz->c[0].day;
+		tz->c[0] = tz->c[1];
+		tz->c[1].lo = lo;
+		tz->c[1].hi = hi;
+		tz->c[1].day = day;
+		return tz->c[0].day;
+	}
 	use_tz(tz);
 	day = local_day(sec);
 	/* no zone is 30 hours off its day's midnight: the day starts after
-	 * sec - 30 h and ends before sec + 30 h */
-	tz->lo = local_day(sec - 108000) < day ?
+	 * sec - 30 h and ends before sec + 30 h.  bisect() finds the first
+	 * second whose day exceeds the one given. */
+	lo = local_day(sec - 108000) < day ?
 	    bisect(sec - 108000, sec, day - 1) : sec;
-	/* bisect() finds the first second past a day; for the start, that
-	 * is the first second whose day exceeds the one before */
-	if (tz->lo != sec && local_day(tz->lo) != day)
-		tz->lo = sec;          /* a day split by a jump back: no cache */
-	tz->hi = local_day(sec + 108000) > day ?
+	if (lo != sec && local_day(lo) != day)
+		lo = sec;          /* a day split by a jump back: no cache */
+	hi = local_day(sec + 108000) > day ?
 	    bisect(sec, sec + 108000, day) : sec + 1;
-	tz->day = day;
 	restore_tz();
+	tz->c[1] = tz->c[0];
+	tz->c[0].lo = lo;
+	tz->c[0].hi = hi;
+	tz->c[0].day = day;
 	return day;
 }
 
