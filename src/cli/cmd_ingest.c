@@ -16,7 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+#if TALOT_HAVE_LIBCRYPTO
+#include <openssl/evp.h>
+#else
 #include <glib.h>
+#endif
 
 #include "agg.h"
 #include "atomic.h"
@@ -225,35 +230,64 @@ on_event(void *ctx, const struct ingest_event *ev, struct err *e)
 static bool
 file_sha256(const char *path, char hex[65], int64_t *bytes, struct err *e)
 {
-	GChecksum *ck;
-	unsigned char *buf;
+	unsigned char *buf, md[32];
 	ssize_t n;
+	bool ok = true;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+#if TALOT_HAVE_LIBCRYPTO
+	EVP_MD_CTX *ck;
+#else
+	GChecksum *ck;
+	gsize mdlen = sizeof(md);
+#endif
 
 	if (fd < 0)
 		return err_set(e, "%s: %s", path, strerror(errno));
 	buf = malloc(1 << 20);
+#if TALOT_HAVE_LIBCRYPTO
+	ck = EVP_MD_CTX_new();
+	if (ck != NULL && EVP_DigestInit_ex(ck, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(ck);
+		ck = NULL;
+	}
+#else
 	ck = g_checksum_new(G_CHECKSUM_SHA256);
+#endif
 	if (buf == NULL || ck == NULL) {
 		close(fd);
 		free(buf);
+#if TALOT_HAVE_LIBCRYPTO
+		EVP_MD_CTX_free(ck);
+#else
 		if (ck)
 			g_checksum_free(ck);
+#endif
 		return err_set(e, "out of memory");
 	}
 	*bytes = 0;
 	while ((n = read(fd, buf, 1 << 20)) > 0) {
+#if TALOT_HAVE_LIBCRYPTO
+		ok = ok && EVP_DigestUpdate(ck, buf, (size_t)n) == 1;
+#else
 		g_checksum_update(ck, buf, (gssize)n);
+#endif
 		*bytes += n;
 	}
 	if (n < 0)
-		err_set(e, "%s: %s", path, strerror(errno));
-	else
-		snprintf(hex, 65, "%s", g_checksum_get_string(ck));
+		ok = err_set(e, "%s: %s", path, strerror(errno));
+#if TALOT_HAVE_LIBCRYPTO
+	if (ok && EVP_DigestFinal_ex(ck, md, NULL) != 1)
+		ok = err_set(e, "%s: SHA-256 failed", path);
+	EVP_MD_CTX_free(ck);
+#else
+	g_checksum_get_digest(ck, md, &mdlen);
+	g_checksum_free(ck);
+#endif
+	for (int i = 0; ok && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	close(fd);
 	free(buf);
-	g_checksum_free(ck);
-	return n == 0;
+	return ok;
 }
 
 /* The template folder whose settings.conf gives the time zone: DIR itself

@@ -71,8 +71,8 @@ agg_create(size_t max_pairs, size_t max_keys)
 
 	if (a == NULL)
 		return NULL;
-	a->max_pairs = max_pairs ? max_pairs : (size_t)1 << 21;
-	a->max_keys = max_keys ? max_keys : (size_t)1 << 18;
+	a->max_pairs = max_pairs ? max_pairs : (size_t)1 << 22;
+	a->max_keys = max_keys ? max_keys : (size_t)1 << 16;
 	a->max6 = a->max_pairs / 4 + 1;
 	a->kcap = pow2_at_least(a->max_keys * 2);
 	a->kmap = calloc(a->kcap, sizeof(*a->kmap));
@@ -258,39 +258,86 @@ agg_add(struct agg *a, int32_t day, uint32_t sensor, uint8_t proto,
 	return true;
 }
 
-/* Sorts v (n values) with tmp (n values) as scratch: least significant
- * digit first, 8-bit digits, skipping the digits every value shares. */
 static void
-radix_sort(uint64_t *v, uint64_t *tmp, size_t n)
+swap32(uint32_t *a, uint32_t *b)
 {
-	uint64_t all_or = 0, all_and = UINT64_MAX, *src = v, *dst = tmp;
-	size_t cnt[256];
+	uint32_t t = *a;
 
-	for (size_t i = 0; i < n; i++) {
-		all_or |= v[i];
-		all_and &= v[i];
-	}
-	for (unsigned sh = 0; sh < 64; sh += 8) {
-		size_t sum = 0;
+	*a = *b;
+	*b = t;
+}
 
-		if ((((all_or ^ all_and) >> sh) & 0xff) == 0)
-			continue;
-		memset(cnt, 0, sizeof(cnt));
-		for (size_t i = 0; i < n; i++)
-			cnt[src[i] >> sh & 0xff]++;
-		for (size_t b = 0; b < 256; b++) {
-			size_t c = cnt[b];
+/* Sorts v in place (quicksort, median of three, insertion sort below 16,
+ * the smaller side first: O(log n) stack, no scratch memory). */
+static void
+sort32(uint32_t *v, size_t n)
+{
+	while (n > 16) {
+		size_t m = n / 2, i = 0, j = n - 1;
+		uint32_t p;
 
-			cnt[b] = sum;
-			sum += c;
+		if (v[m] < v[0])
+			swap32(&v[m], &v[0]);
+		if (v[n - 1] < v[0])
+			swap32(&v[n - 1], &v[0]);
+		if (v[n - 1] < v[m])
+			swap32(&v[n - 1], &v[m]);
+		p = v[m];
+		for (;;) {
+			while (v[i] < p)
+				i++;
+			while (p < v[j])
+				j--;
+			if (i >= j)
+				break;
+			swap32(&v[i], &v[j]);
+			i++;
+			j--;
 		}
-		for (size_t i = 0; i < n; i++)
-			dst[cnt[src[i] >> sh & 0xff]++] = src[i];
-		dst = src;
-		src = src == v ? tmp : v;
+		/* [0, j] <= p <= [j + 1, n) */
+		if (j + 1 < n - (j + 1)) {
+			sort32(v, j + 1);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			sort32(v + j + 1, n - (j + 1));
+			n = j + 1;
+		}
 	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* Groups the pairs by key in place (an American flag sort on the key: at
+ * is the start of each key's run, nkeys + 1 entries). */
+static void
+group_pairs(uint64_t *v, size_t n, size_t *at, size_t nkeys, size_t *next)
+{
+	for (size_t i = 0; i < n; i++)
+		at[(v[i] >> 32) + 1]++;
+	for (size_t k = 0; k < nkeys; k++)
+		at[k + 1] += at[k];
+	memcpy(next, at, nkeys * sizeof(*next));
+	for (size_t k = 0; k < nkeys; k++) {
+		while (next[k] < at[k + 1]) {
+			uint64_t x = v[next[k]];
+			size_t b = (size_t)(x >> 32);
+
+			if (b == k) {
+				next[k]++;
+				continue;
+			}
+			/* put x in its bucket, take what was there */
+			v[next[k]] = v[next[b]];
+			v[next[b]++] = x;
+		}
+	}
 }
 
 static int
@@ -322,34 +369,46 @@ order_cmp(const void *pa, const void *pb)
 bool
 agg_drain(struct agg *a, agg_cell_fn fn, void *ctx, struct err *e)
 {
-	uint64_t *tmp = NULL;
-	uint32_t *v4;
-	size_t *at4 = NULL, *at6 = NULL, n4 = 0, n6 = 0;
+	uint8_t *base = (uint8_t *)a->pairs;
+	size_t *at4 = NULL, *n4 = NULL, *at6 = NULL, n6 = 0;
 	struct order *ord = NULL;
 	bool ok = false;
 
 	if (a->nkeys == 0)
 		return true;
-	tmp = malloc((a->npairs ? a->npairs : 1) * sizeof(*tmp));
 	at4 = calloc(a->nkeys + 1, sizeof(*at4));
+	n4 = calloc(a->nkeys + 1, sizeof(*n4));
 	at6 = calloc(a->nkeys + 1, sizeof(*at6));
 	ord = malloc(a->nkeys * sizeof(*ord));
-	if (tmp == NULL || at4 == NULL || at6 == NULL || ord == NULL) {
+	if (at4 == NULL || n4 == NULL || at6 == NULL || ord == NULL) {
 		err_set(e, "out of memory");
 		goto out;
 	}
-	/* the pairs sorted by (key, address), unique; the addresses go to
-	 * tmp (as 32-bit values), key k's at tmp[at4[k] .. at4[k + 1]) */
-	radix_sort(a->pairs, tmp, a->npairs);
-	v4 = (uint32_t *)tmp;
-	for (size_t i = 0; i < a->npairs; i++) {
-		if (i > 0 && a->pairs[i] == a->pairs[i - 1])
-			continue;
-		at4[(a->pairs[i] >> 32) + 1]++;
-		v4[n4++] = (uint32_t)a->pairs[i];
+	/* the pairs grouped by key; each key's run then becomes, in place,
+	 * its sorted unique 32-bit addresses (a run of m 8-byte pairs holds
+	 * m 4-byte addresses from its start: each is written at or below the
+	 * pair it came from, after that pair was read) */
+	group_pairs(a->pairs, a->npairs, at4, a->nkeys, n4);
+	for (size_t k = 0; k < a->nkeys; k++) {
+		uint8_t *run = base + at4[k] * 8;
+		size_t m = at4[k + 1] - at4[k], u = 0;
+		uint32_t *v;
+
+		for (size_t j = 0; j < m; j++) {
+			uint64_t x;
+			uint32_t y;
+
+			memcpy(&x, run + j * 8, 8);
+			y = (uint32_t)x;
+			memcpy(run + j * 4, &y, 4);
+		}
+		v = (uint32_t *)(void *)run;
+		sort32(v, m);
+		for (size_t j = 0; j < m; j++)
+			if (u == 0 || v[j] != v[u - 1])
+				v[u++] = v[j];
+		n4[k] = u;
 	}
-	for (size_t k = 0; k < a->nkeys; k++)
-		at4[k + 1] += at4[k];
 	if (a->n6 > 0)
 		qsort(a->p6, a->n6, sizeof(*a->p6), pair6_cmp);
 	for (size_t i = 0; i < a->n6; i++) {
@@ -383,8 +442,8 @@ agg_drain(struct agg *a, agg_cell_fn fn, void *ctx, struct err *e)
 		c.cc[0] = (char)('A' + (cell & 0x3ff) / 26);
 		c.cc[1] = (char)('A' + (cell & 0x3ff) % 26);
 		c.accesses = a->kacc[k];
-		c.v4 = v4 + at4[k];
-		c.n4 = at4[k + 1] - at4[k];
+		c.v4 = (const uint32_t *)(void *)(base + at4[k] * 8);
+		c.n4 = n4[k];
 		if (at6[k + 1] > at6[k]) {
 			c.n6 = at6[k + 1] - at6[k];
 			a6 = malloc(c.n6 * 16);
@@ -403,8 +462,8 @@ agg_drain(struct agg *a, agg_cell_fn fn, void *ctx, struct err *e)
 	}
 	ok = true;
 out:
-	free(tmp);
 	free(at4);
+	free(n4);
 	free(at6);
 	free(ord);
 	/* forget the keys and pairs (also after a failure: the run is over) */

@@ -6,7 +6,8 @@
  * one 8-byte (key, IPv4 address) pair appended to a buffer (IPv6: 20
  * bytes), after a small filter that drops a pair just seen.  When the
  * buffer or the key table reaches its bound, agg_full() turns true and the
- * caller drains: the pairs are sorted, duplicates dropped, and each key is
+ * caller drains: the pairs are grouped by key and sorted in place,
+ * duplicates dropped, and each key is
  * handed over with its accesses and its sorted unique sources; the caller
  * merges them into what it keeps (the store's sets).  Accesses add and sets
  * union, so draining early never changes a result.
@@ -47,8 +48,8 @@ struct agg_sensor_day {
 	int64_t excluded;          /* packets from excluded prefixes */
 };
 
-/* max_pairs: the pair buffer's entries (0: the default, 2^21: 16 MB, as
- * much again while sorting); max_keys: keys between drains (0: 2^18).
+/* max_pairs: the pair buffer's entries (0: the default, 2^22: 32 MB; a
+ * drain sorts it in place); max_keys: keys between drains (0: 2^16).
  * NULL when memory runs out. */
 struct agg *agg_create(size_t max_pairs, size_t max_keys);
 void agg_destroy(struct agg *a);
