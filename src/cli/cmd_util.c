@@ -40,7 +40,8 @@ static bool
 path_option(const char *a, size_t len)
 {
 	static const char *const names[] = { "--db", "--out", "--template",
-		"--notes", "--csv" };
+		"--notes", "--csv", "--geoip", "--sensor-map",
+		"--exclude" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
 		if (strlen(names[i]) == len && strncmp(a, names[i], len) == 0)

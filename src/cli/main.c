@@ -12,6 +12,9 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  import  --db FILE CSV...            import observation CSV (one transaction)\n"
+    "  ingest  --db FILE (--sensor NAME | --sensor-map FILE) --geoip FILE.mmdb\n"
+    "          [--tz ZONE] [--exclude FILE] [--year YYYY] CAPTURE-OR-LOG...\n"
+    "                                      count packets and firewall LOG lines\n"
     "  info    --db FILE [--csv]           months, sensors and coverage of a store\n"
     "  demo    --db FILE [--csv OUT]       write the deterministic sample store\n"
     "  render  --db FILE --month YYYY-MM [--to YYYY-MM] [--out DIR]\n"
@@ -27,7 +30,8 @@ main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "import", cmd_import }, { "info", cmd_info },
+		{ "import", cmd_import }, { "ingest", cmd_ingest },
+		{ "info", cmd_info },
 		{ "demo", cmd_demo }, { "render", cmd_render },
 		{ "export", cmd_export },
 	};

@@ -263,6 +263,10 @@ summary(struct ed_build *b)
 		r->count = s->total.accesses;
 	if ((r = row_add(b, &cap, "summary.sources", ED_COUNT, "unit.sources")))
 		r->count = s->total.sources;
+	/* ingested months: the exact distinct sources of the whole month */
+	if (m->has_unique && (r = row_add(b, &cap, "summary.unique_sources",
+	    ED_COUNT, "summary.unique_sources_unit")))
+		r->count = m->unique_sources;
 	if ((r = row_add(b, &cap, "summary.accesses_per_sensor_day", ED_DECIMAL,
 	    "unit.accesses")))
 		r->value = s->accesses_per_sensor_day;

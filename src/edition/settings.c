@@ -97,6 +97,9 @@ setting(struct settings *s, const char *path, unsigned long lineno, char *k,
 	} else if (strcmp(k, "font") == 0) {
 		dst = s->font;
 		cap = sizeof(s->font);
+	} else if (strcmp(k, "timezone") == 0) {
+		dst = s->timezone;
+		cap = sizeof(s->timezone);
 	}
 	if (dst != NULL) {
 		if (strlen(v) >= cap)

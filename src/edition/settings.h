@@ -1,5 +1,6 @@
 /* settings.h — DIR/settings.conf of a template folder: "key = value"
- * lines, '#' comments.  Keys: observatory, author, font, and
+ * lines, '#' comments.  Keys: observatory, author, font, timezone (the
+ * zone talot ingest cuts days in, e.g. Asia/Tokyo), and
  * notable.YYYY-MM (ports pinned as notable for that month, e.g.
  * "1026/udp 1027/udp"). */
 #ifndef TALOT_SETTINGS_H
@@ -15,6 +16,7 @@ struct settings {
 	char observatory[128];
 	char author[256];
 	char font[128];
+	char timezone[64];     /* "" when not set */
 	size_t npins;
 	struct {
 		month_t month;

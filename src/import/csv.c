@@ -45,6 +45,21 @@ isdig(char c)
 	return c >= '0' && c <= '9';
 }
 
+bool
+csv_sensor_valid(const char *s, size_t len)
+{
+	if (len < 1 || len > CSV_SENSOR_MAX)
+		return false;
+	for (size_t k = 0; k < len; k++) {
+		char c = s[k];
+
+		if (!(isdig(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '_' || c == '.' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 int32_t
 csv_parse_date(const char *s, size_t len)
 {
@@ -249,16 +264,11 @@ csv_parse_line(const char *line, size_t len, struct csv_row *row, char *msg,
 		    CSV_SENSOR_MAX);
 		return CSV_LINE_ERROR;
 	}
-	for (size_t k = 0; k < fl[1]; k++) {
-		char c = fs[1][k];
-
-		if (!(isdig(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    c == '_' || c == '.' || c == '-')) {
-			msgf(msg, msglen,
-			    "sensor '%.*s' may hold only A-Z a-z 0-9 _ . -",
-			    (int)fl[1], fs[1]);
-			return CSV_LINE_ERROR;
-		}
+	if (fl[1] > 0 && !csv_sensor_valid(fs[1], fl[1])) {
+		msgf(msg, msglen,
+		    "sensor '%.*s' may hold only A-Z a-z 0-9 _ . -",
+		    (int)fl[1], fs[1]);
+		return CSV_LINE_ERROR;
 	}
 	memcpy(row->sensor, fs[1], fl[1]);
 	row->sensor[fl[1]] = '\0';

@@ -49,6 +49,10 @@ bool csv_is_header(const char *line, size_t len);
 int32_t csv_parse_date(const char *s, size_t len);
 bool csv_date_valid(int y, int m, int d);
 
+/* True if s[0..len) is a sensor name: 1 to CSV_SENSOR_MAX characters of
+ * A-Z a-z 0-9 _ . - (the same rule for the CSV and `talot ingest`). */
+bool csv_sensor_valid(const char *s, size_t len);
+
 /* Protocol number from name ("tcp" -> 6), or 0.  And back. */
 int csv_proto_from_name(const char *s, size_t len);
 const char *csv_proto_name(int proto);

@@ -36,7 +36,9 @@ enum ingest_skip {
 	INGEST_SKIP_NOT_IP,       /* a link-layer frame that is not IPv4/6 */
 	INGEST_SKIP_SHORT,        /* a packet cut before its ports */
 	INGEST_SKIP_NOT_LOG,      /* a text line that is not a LOG record */
-	INGEST_SKIP_OUTBOUND,     /* a LOG record with OUT= set and no IN= */
+	INGEST_SKIP_OUTBOUND,     /* sent by the host: a LOG record with OUT=
+	                           * set and no IN=, or a packet a Linux
+	                           * cooked capture marks outgoing */
 	INGEST_SKIP_N
 };
 const char *ingest_skip_name(enum ingest_skip r);

@@ -888,6 +888,9 @@ model_build_sorted(const struct month_input *in,
 	if (!m->cur->has_data)
 		return err_set(e, "%04d-%02d: no data (no observed sensor-day in the store)",
 		    month_year(in->month), month_mon(in->month));
+	m->has_unique = in->unique_sensor_days > 0 &&
+	    in->unique_sensor_days == cur->sensor_days;
+	m->unique_sources = m->has_unique ? in->unique_sources : 0;
 	memcpy(m->sensors_per_day, cur->sensors_per_day,
 	    sizeof(m->sensors_per_day));
 	memcpy(m->prev_sensors_per_day, prev->sensors_per_day,

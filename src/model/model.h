@@ -132,6 +132,11 @@ struct month_input {
 	 * by strcmp (owned; NULL with 0 when not given) */
 	size_t nsensor_names[2];
 	struct sensor_name *sensor_names[2];
+	/* M's distinct source addresses over every day and sensor, and the
+	 * sensor-days they cover (store_ingest.h: ingested sensor-days only;
+	 * 0 when none) */
+	int64_t unique_sources;
+	int64_t unique_sensor_days;
 };
 
 void month_input_finish(struct month_input *in);
@@ -276,6 +281,11 @@ struct month_model {
 
 	size_t nnotable;
 	struct notable notable[MODEL_NOTABLE_MAX];
+
+	/* M's exact distinct sources over every day and sensor (ユニーク発信元
+	 *数), when every observed sensor-day of M was ingested */
+	bool has_unique;
+	int64_t unique_sources;
 
 	/* ---- facts for sentences (language-free) ---- */
 	bool has_prev;               /* M-1 has observed sensor-days */

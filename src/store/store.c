@@ -13,6 +13,8 @@
 
 #include "atomic.h"
 #include "pack.h"
+#include "store_ingest.h"
+#include "store_internal.h"
 
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
 
@@ -21,6 +23,7 @@ struct store {
 	char *path;
 	bool writable;
 	bool in_snapshot;
+	int version;               /* user_version: 1, or 2 (ingested into) */
 	/* STORE_CREATE: the new store, in a private folder until published */
 	bool creating;
 	struct atomic_file af;
@@ -196,8 +199,9 @@ create_schema(struct store *s, struct err *e)
 	    (int)TALOT_APP_ID);
 	if (!exec(s, sql, e))
 		goto fail;
-	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d",
-	    STORE_SCHEMA_VERSION);
+	/* schema 1: the ingest tables of schema 2 come with the first
+	 * ingest (store_ingest.c) */
+	snprintf(sql, sizeof(sql), "PRAGMA user_version=%d", 1);
 	if (!exec(s, sql, e) || !exec(s, "COMMIT", e))
 		goto fail;
 	return true;
@@ -308,6 +312,7 @@ create_private(const char *path, struct err *e)
 		return NULL;
 	}
 	s->writable = true;
+	s->version = 1;
 	/* what earlier creations that were killed (SIGKILL) left behind */
 	atomic_cleanup(path, 0);
 	if (!atomic_begin_private(&s->af, path, e)) {
@@ -455,8 +460,12 @@ reopen:
 		goto fail;
 	}
 	/* Schema 1 is the first: later versions migrate forward here, each
-	 * step in its own transaction. */
+	 * step in its own transaction.  Schema 2 adds the ingest tables, made
+	 * by the first ingest (store_ingest.c). */
 	if (!check_tables(s, e))
+		goto fail;
+	s->version = ver >= 1 ? (int)ver : 1;   /* 0: made just now */
+	if (s->version >= 2 && !store_ingest_tables_check(s, e))
 		goto fail;
 	if (s->writable) {
 		if (!color_indexes_ensure(s, e) ||
@@ -682,6 +691,10 @@ struct store_import {
 	size_t cap_hash;
 	int64_t rows, replaced, sensor_days;
 	int32_t dmin, dmax;
+	/* the mixing rule (store_ingest.h): a CSV import refuses ingested
+	 * sensor-days; the writing half of an ingest may replace them */
+	bool for_ingest;
+	sqlite3_stmt *get_ingested;
 };
 
 static unsigned
@@ -1203,6 +1216,9 @@ store_import_begin(struct store *s, struct err *e)
 	    " SET accesses=accesses+excluded.accesses,"
 	    " sources=sources+excluded.sources", e)) == NULL)
 		goto fail;
+	if (s->version >= 2 && (im->get_ingested = prep(s,
+	    "SELECT 1 FROM ingest_day WHERE day=? AND sensor=?", e)) == NULL)
+		goto fail;
 	return im;
 fail:
 	store_import_destroy(im);
@@ -1440,6 +1456,7 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 	struct sdinfo *sd;
 	int64_t sid, idx;
 	bool fresh;
+	size_t nsds_before = im->nsds;
 
 	sid = sensor_id(im, r->sensor, e);
 	if (sid < 0)
@@ -1449,6 +1466,23 @@ store_import_row(struct store_import *im, const struct csv_row *r,
 	idx = sd_get(im, r->day, sid, e);
 	if (idx < 0)
 		return -1;
+	if (im->nsds > nsds_before && !im->for_ingest &&
+	    im->get_ingested != NULL) {
+		int rc;
+
+		sqlite3_bind_int(im->get_ingested, 1, r->day);
+		sqlite3_bind_int64(im->get_ingested, 2, sid);
+		rc = sqlite3_step(im->get_ingested);
+		sqlite3_reset(im->get_ingested);
+		if (rc == SQLITE_ROW) {
+			err_set(e, "%s, sensor %s: this sensor-day was ingested from packets (talot ingest); a CSV import cannot replace it: keep CSV and ingested data in separate stores",
+			    day_str(r->day, ds, sizeof(ds)), r->sensor);
+			return 0;
+		}
+		if (rc != SQLITE_DONE)
+			return db_fail(im->s, e, "reading the ingest record"),
+			    -1;
+	}
 	if ((uint64_t)idx >= UINT64_C(1) << (64 - CELL_BITS))
 		return err_set(e, "%s: too many sensor-days", im->s->path), -1;
 	sd = &im->sds[idx];
@@ -1606,6 +1640,7 @@ store_import_destroy(struct store_import *im)
 	sqlite3_finalize(im->put_day);
 	sqlite3_finalize(im->up_mp);
 	sqlite3_finalize(im->up_mc);
+	sqlite3_finalize(im->get_ingested);
 	for (int r = 0; r < R_N; r++)
 		cmap_free(&im->roll[r]);
 	if (im->open)
@@ -2046,7 +2081,9 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
 	    !store_month_sensors(s, m - 1, &in->sensor_names[0],
 	    &in->nsensor_names[0], e) ||
 	    !store_month_sensors(s, m, &in->sensor_names[1],
-	    &in->nsensor_names[1], e))
+	    &in->nsensor_names[1], e) ||
+	    !store_ingest_month_unique(s, yyyymm(m), &in->unique_sources,
+	    &in->unique_sensor_days, e))
 		goto fail;
 	return true;
 fail:
@@ -2656,4 +2693,36 @@ out:
 		cmap_free(&c.mon[k]);
 	store_snapshot_end(s);
 	return res;
+}
+
+/* ---- for the other files of the SQLite store (store_internal.h) ---- */
+
+sqlite3 *
+store_sqlite_db(struct store *s)
+{
+	return s->db;
+}
+
+bool
+store_sqlite_fail(struct store *s, struct err *e, const char *what)
+{
+	return db_fail(s, e, what);
+}
+
+int
+store_sqlite_version(struct store *s)
+{
+	return s->version;
+}
+
+void
+store_sqlite_set_version(struct store *s, int version)
+{
+	s->version = version;
+}
+
+void
+store_import_for_ingest(struct store_import *im)
+{
+	im->for_ingest = true;
 }

@@ -22,7 +22,10 @@
 #include "err.h"
 #include "model.h"
 
-#define STORE_SCHEMA_VERSION 1
+/* 1: the CSV store; 2: a store talot ingest wrote into (store_ingest.h:
+ * the ingest tables).  A schema 1 store becomes 2 at its first ingest
+ * only, so a store never ingested into stays readable by older talots. */
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
