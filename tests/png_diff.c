@@ -3,6 +3,12 @@
  *
  *   png_diff EXPECTED.png ACTUAL.png
  *
+ *   png_diff --blank PAGE.png
+ *
+ * prints the share of an A4 page's text area (72 pt from the top to 70 pt
+ * from the bottom, as bulletin_pdf.c sets it) left blank below its last
+ * ink, the running footer excluded.
+ *
  * Exit 0 when both have the same size, the mean absolute difference is at
  * most MEAN_MAX grey levels and at most SHARE_MAX of the pixels differ by
  * more than PIXEL_MAX (so a moved line of text, a moved figure or a new
@@ -11,6 +17,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <cairo.h>
 
@@ -61,6 +68,27 @@ main(int argc, char **argv)
 	int w, h, rc = 0;
 	double sum = 0, big = 0;
 
+	if (argc == 3 && strcmp(argv[1], "--blank") == 0) {
+		const double page_h = 841.890, top = 72, bottom = 841.890 - 70;
+		const unsigned char *d;
+		int stride, last = -1;
+
+		a = load(argv[2]);
+		if (a == NULL)
+			return 2;
+		w = cairo_image_surface_get_width(a);
+		h = cairo_image_surface_get_height(a);
+		d = cairo_image_surface_get_data(a);
+		stride = cairo_image_surface_get_stride(a);
+		for (int y = 0; y < (int)(h * (bottom + 6) / page_h); y++)
+			for (int x = 0; x < w; x++)
+				if (grey(d + (size_t)y * stride, x) < 200)
+					last = y;
+		printf("%.3f\n", last < 0 ? 1.0 : fmax(0, (bottom -
+		    (last + 1) * page_h / h) / (bottom - top)));
+		cairo_surface_destroy(a);
+		return 0;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: png_diff EXPECTED.png ACTUAL.png\n");
 		return 2;

@@ -4,7 +4,8 @@
 # about 10^12; the first month with 250 countries), rasterised in grey at
 # 20 dpi by tests/pages.sh, equal to tests/golden/pages/*.png within the
 # tolerance of tests/png_diff.c (a moved line, figure or label fails;
-# antialiasing does not).  The same pages, no more, no fewer.
+# antialiasing does not).  The same pages, no more, no fewer; and no page
+# but the last of a bulletin more than a third blank.
 # tests/regen-page-golden.sh rewrites the goldens after a human has looked
 # at the new pages.  Skips (77) when pdftoppm or python3 is missing.
 set -u
@@ -52,5 +53,23 @@ while read -r f; do
 		bad "$f differs from its golden (if intended: look at the pages, then tests/regen-page-golden.sh)" "$out"
 	fi
 done <"$T/want"
+# page fill: no page but the last of a bulletin leaves more than a third of
+# its text area blank
+for name in sample sample.en huge countries; do
+	last=$(cd "$T/png" && ls -- "$name"-[0-9]*.png | sort | tail -1)
+	worst=0 at=""
+	for f in "$T/png/$name"-[0-9]*.png; do
+		[ "$(basename "$f")" = "$last" ] && continue
+		b=$("$DIFF" --blank "$f")
+		if awk -v b="$b" -v w="$worst" 'BEGIN { exit !(b > w) }'; then
+			worst=$b at=$(basename "$f")
+		fi
+	done
+	if awk -v b="$worst" 'BEGIN { exit !(b <= 1 / 3) }'; then
+		ok "$name: no page but the last is more than a third blank (most: $worst${at:+ on $at})"
+	else
+		bad "$name: $at leaves $worst of its text area blank (at most 1/3)"
+	fi
+done
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
