@@ -959,6 +959,7 @@ title_open(struct pdf *p, cmark_node *n)
 {
 	struct buf b = { 0 }, t = { 0 };
 	char link[64];
+	double size;
 	bool ok;
 
 	heading_markup(p, n, &b);
@@ -974,10 +975,29 @@ title_open(struct pdf *p, cmark_node *n)
 	p->outline_sec = cairo_pdf_surface_add_outline(p->surf,
 	    CAIRO_PDF_OUTLINE_ROOT, t.s ? t.s : "", link,
 	    CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	/* a title that wraps at 18 pt is set smaller, down to 15 pt, when
+	 * that puts it on one line */
+	size = heading_style(1).size;
+	for (double s = size; s >= 15 && b.len <= FLOW_CHUNK; s -= 1) {
+		PangoLayout *l = text_layout(p->t, b.s ? b.s : "", s, CONTENT_W,
+		    PANGO_ALIGN_CENTER, p->e);
+
+		if (l == NULL) {
+			buf_free(&b);
+			buf_free(&t);
+			return false;
+		}
+		if (pango_layout_get_line_count(l) == 1) {
+			size = s;
+			g_object_unref(l);
+			break;
+		}
+		g_object_unref(l);
+	}
 	cairo_save(p->cr);
 	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
-	ok = flow_markup(p, b.s ? b.s : "", heading_style(1).size, MARGIN_X,
-	    CONTENT_W, PANGO_ALIGN_CENTER);
+	ok = flow_markup(p, b.s ? b.s : "", size, MARGIN_X, CONTENT_W,
+	    PANGO_ALIGN_CENTER);
 	cairo_restore(p->cr);
 	p->y += 7;
 	p->title_open = true;
