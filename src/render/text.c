@@ -355,7 +355,8 @@ text_mark_nobreak(const char *text, size_t len, const char *terms,
 	}
 	/* overlapping spans become one; touching ones stay two, as the
 	 * break between them is allowed */
-	qsort(v->data, v->len, sizeof(struct span), span_cmp);
+	if (v->len > 1)
+		qsort(v->data, v->len, sizeof(struct span), span_cmp);
 	for (guint i = 0; i <= v->len; i++) {
 		struct span s = i < v->len ? g_array_index(v, struct span, i) :
 		    (struct span){ len + 1, len + 1 };
