@@ -22,7 +22,9 @@ check_month() { # NAME DB MONTH
 	pdftotext "$d/talot-$month.pdf" "$d/pdf.txt"
 	python3 "$SRC/tests/xlsx_check.py" "$d/talot-$month.xlsx" >"$d/dump"
 	# captions: 【…】 in the PDF, cell A1 of each figure sheet in the workbook
-	grep -o '【図[^】]*】' "$d/pdf.txt" | sed 's/^【//; s/】$//' | sort >"$d/cap.pdf"
+	# (a caption under one of two pies side by side may wrap: joined)
+	tr -d '\n' <"$d/pdf.txt" | grep -o '【図[^】]*】' | sed 's/^【//; s/】$//' |
+	    sort >"$d/cap.pdf"
 	awk -F'\t' '$1 == "cell" && $3 == "A1" && $2 != "概要" { print $5 }' \
 	    "$d/dump" | sort >"$d/cap.xlsx"
 	if [ -s "$d/cap.pdf" ] && diff -q "$d/cap.pdf" "$d/cap.xlsx" >/dev/null; then

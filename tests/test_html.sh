@@ -66,7 +66,9 @@ month() { # NAME DB MONTH [render options...]
 		bad "$name: the JSON parses"
 	fi
 	# the same text as the PDF: every caption of the PDF is in the page
-	pdftotext "$d/talot-$m.pdf" - | grep -o '【図[^】]*】' | sort >"$d/cap.pdf"
+	# (a caption under one of two pies side by side may wrap: joined)
+	pdftotext "$d/talot-$m.pdf" - | tr -d '\n' | grep -o '【図[^】]*】' |
+	    sort >"$d/cap.pdf"
 	python3 - "$d/talot-$m.html" <<'PY' | sort >"$d/cap.html"
 import sys, re, html
 s = open(sys.argv[1], encoding="utf-8").read()

@@ -144,6 +144,7 @@ static const char *const word_keys[ED_W_COUNT] = {
 	[ED_W_PER_SOURCE] = "head.per_source",
 	[ED_W_CAPTION_OPEN] = "format.caption_open",
 	[ED_W_CAPTION_CLOSE] = "format.caption_close",
+	[ED_W_NOBREAK] = "typeset.nobreak",
 };
 
 static void
@@ -368,7 +369,7 @@ edition_build(const struct month_model *m, const struct edition_opts *o,
 {
 	struct ed_build b = { .m = m, .o = o, .ed = ed, .warnings = warnings,
 		.e = e };
-	struct str_arg args[3];
+	struct str_arg args[4];
 
 	memset(ed, 0, sizeof(*ed));
 	if (m == NULL || m->cur == NULL)
@@ -399,6 +400,10 @@ edition_build(const struct month_model *m, const struct edition_opts *o,
 	    (struct str_arg[]){ { "page", "{{page}}" } }, 1);
 	ed->date_text = b.failed ? NULL : date_text(&b, o->date);
 	ed->author = ed_strdup(&b, o->settings->author);
+	if (!b.failed) {
+		args[3] = (struct str_arg){ "date", ed->date_text };
+		ed->issued = ed_expand(&b, "title.issued", args, 4);
+	}
 	ed->publisher = ed_strdup(&b, o->settings->observatory);
 	ed->font = ed_strdup(&b, o->settings->font);
 	parse_units(&b, ed);
@@ -460,6 +465,7 @@ edition_free(struct edition *ed)
 	free(ed->subtitle);
 	free(ed->month_text);
 	free(ed->date_text);
+	free(ed->issued);
 	free(ed->author);
 	free(ed->publisher);
 	free(ed->header);

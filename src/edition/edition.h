@@ -136,6 +136,7 @@ enum ed_word {
 	ED_W_PER_SOURCE,       /* "発信元1件あたりのアクセス数" */
 	ED_W_CAPTION_OPEN,     /* "【" before a caption on paper */
 	ED_W_CAPTION_CLOSE,    /* "】" after it */
+	ED_W_NOBREAK,          /* terms a line never breaks inside (PDF) */
 	ED_W_COUNT
 };
 
@@ -157,6 +158,7 @@ struct edition {
 	char *subtitle;         /* TALOT2 2007年6月の観測結果 */
 	char *month_text;       /* 2007年6月 */
 	char *date_text;        /* 発行日 */
+	char *issued;           /* title block: "2007年7月1日発行 talot 観測チーム" */
 	char *author;
 	char *publisher;        /* observatory */
 	char *header;           /* running header */

@@ -39,6 +39,9 @@ struct pdf {
 	int outline_sec;     /* outline id of the current section */
 	bool failed;
 	int depth;           /* of block(): nesting */
+	bool title_open;     /* in the title block (title_open()) */
+	bool filling;        /* setting text before a figure (figure_block()) */
+	bool jlreq;          /* Japanese: spaces by buf_add_prose() */
 	char header[640];
 };
 
@@ -306,9 +309,10 @@ flow_markup(struct pdf *p, const char *markup, double size, double x,
 	return ok;
 }
 
+/* A paragraph of markup, justified unless it is code. */
 static bool
 paragraph(struct pdf *p, const char *markup, double size, double indent,
-    double after)
+    double after, bool justify)
 {
 	bool ok;
 
@@ -316,8 +320,10 @@ paragraph(struct pdf *p, const char *markup, double size, double indent,
 		return false;
 	cairo_save(p->cr);
 	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	text_set_justify(p->t, justify);
 	ok = flow_markup(p, markup, size, MARGIN_X + indent, CONTENT_W - indent,
 	    PANGO_ALIGN_LEFT);
+	text_set_justify(p->t, false);
 	cairo_restore(p->cr);
 	p->y += after;
 	return ok;
@@ -333,7 +339,7 @@ paragraph(struct pdf *p, const char *markup, double size, double indent,
 /* Appends the pango markup of n's inlines to b, walking the tree with
  * cmark's iterator: no recursion, so no depth overflows the stack. */
 static void
-inlines(cmark_node *n, struct buf *b)
+inlines(cmark_node *n, struct buf *b, bool jlreq)
 {
 	cmark_iter *it = cmark_iter_new(n);
 	cmark_event_type ev;
@@ -352,7 +358,7 @@ inlines(cmark_node *n, struct buf *b)
 			continue;
 		switch (cmark_node_get_type(c)) {
 		case CMARK_NODE_TEXT:
-			buf_add_text(b, cmark_node_get_literal(c));
+			buf_add_prose(b, cmark_node_get_literal(c), jlreq);
 			break;
 		case CMARK_NODE_CODE:
 			buf_adds(b, "<tt>");
@@ -424,46 +430,160 @@ figure_height(const struct ed_figure *f)
 	}
 }
 
-static bool
-figure(struct pdf *p, const char *id)
-{
-	const struct ed_figure *f = edition_figure(p->ed, id);
-	struct buf b = { 0 };
-	PangoLayout *cap;
-	double h, ch;
-	bool ok;
+static cmark_node *lone_image(cmark_node *para);
+static bool is_figure(cmark_node *n);
 
-	if (f == NULL)
+/* Space around a figure: above the chart, between chart and caption,
+ * below the caption. */
+#define FIG_ABOVE 6.0
+#define FIG_GAP 4.0
+#define FIG_BELOW 14.0
+/* Two pies side by side: the gap between them, and their height. */
+#define PIE_PAIR_GAP 14.0
+#define PIE_PAIR_H 250.0
+/* A chart may shrink to this share of its height to stay on a page. */
+#define FIG_SHRINK 0.82
+
+/* A figure laid out but not drawn yet: its chart's height and its
+ * caption. */
+struct fig {
+	const struct ed_figure *f;
+	PangoLayout *cap;
+	double h, caph;
+};
+
+static bool
+fig_prepare(struct pdf *p, const char *id, double w, struct fig *fg)
+{
+	struct buf b = { 0 };
+
+	memset(fg, 0, sizeof(*fg));
+	fg->f = edition_figure(p->ed, id);
+	if (fg->f == NULL)
 		return err_set(p->e, "bulletin.md: figure talot:%s: no such figure this month",
 		    id);
 	buf_add_text(&b, p->ed->words[ED_W_CAPTION_OPEN]);
-	buf_add_text(&b, f->caption);
+	buf_add_text(&b, fg->f->caption);
 	buf_add_text(&b, p->ed->words[ED_W_CAPTION_CLOSE]);
-	cap = text_layout(p->t, b.oom ? "" : b.s, 8.8, CONTENT_W,
+	fg->cap = text_layout(p->t, b.oom ? "" : b.s, 8.8, w,
 	    PANGO_ALIGN_CENTER, p->e);
 	buf_free(&b);
-	if (cap == NULL)
+	if (fg->cap == NULL)
 		return false;
-	ch = text_height(cap);
-	h = figure_height(f);
+	fg->caph = text_height(fg->cap);
+	fg->h = figure_height(fg->f);
+	return true;
+}
+
+static void
+fig_finish(struct fig *fg)
+{
+	if (fg->cap != NULL)
+		g_object_unref(fg->cap);
+	fg->cap = NULL;
+}
+
+/* Draws a prepared figure at (x, p->y) in width w with the chart h high;
+ * p->y is not moved. */
+static bool
+fig_draw(struct pdf *p, const struct fig *fg, double x, double w, double h)
+{
+	double y = p->y + FIG_ABOVE;
+
+	if (!figure_chart_draw(p->ed, fg->f, text_context(p->t), 7.2, p->cr,
+	    x, y, w, h, p->e))
+		return false;
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	cairo_move_to(p->cr, x, y + h + FIG_GAP);
+	pango_cairo_show_layout(p->cr, fg->cap);
+	cairo_restore(p->cr);
+	return true;
+}
+
+/* The figure ids of a row at n: one figure, or two pies side by side
+ * (two paragraphs in a row holding a pie each).  0 if n is no figure. */
+static int
+figure_row(struct pdf *p, cmark_node *n, const char *ids[2])
+{
+	cmark_node *img = is_figure(n) ? lone_image(n) : NULL, *img2;
+	const struct ed_figure *f, *g;
+
+	if (img == NULL)
+		return 0;
+	ids[0] = cmark_node_get_url(img) + 6;
+	img2 = is_figure(cmark_node_next(n)) ?
+	    lone_image(cmark_node_next(n)) : NULL;
+	if (img2 == NULL)
+		return 1;
+	ids[1] = cmark_node_get_url(img2) + 6;
+	f = edition_figure(p->ed, ids[0]);
+	g = edition_figure(p->ed, ids[1]);
+	return f != NULL && g != NULL && f->kind == ED_FIG_PIE &&
+	    g->kind == ED_FIG_PIE ? 2 : 1;
+}
+
+/* The height a row of figures takes on the page at full size; *chart_h
+ * (if not NULL) the height of its charts. */
+static double
+row_height(struct pdf *p, cmark_node *n, double *chart_h)
+{
+	const char *ids[2];
+	int k = figure_row(p, n, ids);
+	double w = k == 2 ? (CONTENT_W - PIE_PAIR_GAP) / 2 : CONTENT_W, h = 0;
+
+	if (chart_h != NULL)
+		*chart_h = 0;
+	for (int i = 0; i < k; i++) {
+		struct fig fg;
+
+		if (!fig_prepare(p, ids[i], w, &fg)) {
+			p->e->msg[0] = '\0';
+			return 0;
+		}
+		h = fmax(h, (k == 2 ? PIE_PAIR_H : fg.h) + fg.caph);
+		if (chart_h != NULL)
+			*chart_h = k == 2 ? PIE_PAIR_H : fg.h;
+		fig_finish(&fg);
+	}
+	return k > 0 ? FIG_ABOVE + h + FIG_GAP + FIG_BELOW : 0;
+}
+
+/* Draws a row of k figures (1, or 2 pies side by side); a row that does
+ * not fit on the rest of the page shrinks a little when that makes it
+ * fit, or goes to the next page. */
+static bool
+figure_row_draw(struct pdf *p, const char *const *ids, int k)
+{
+	struct fig fg[2];
+	double w = k == 2 ? (CONTENT_W - PIE_PAIR_GAP) / 2 : CONTENT_W;
+	double h = 0, caph = 0, room, scale = 1;
+	bool ok = true;
+	int i;
+
+	for (i = 0; i < k && ok; i++) {
+		ok = fig_prepare(p, ids[i], w, &fg[i]);
+		if (ok) {
+			h = fmax(h, k == 2 ? PIE_PAIR_H : fg[i].h);
+			caph = fmax(caph, fg[i].caph);
+		}
+	}
+	if (!ok) {
+		for (int m = 0; m < i; m++)
+			fig_finish(&fg[m]);
+		return false;
+	}
 	/* a figure and its caption stay together */
-	if (!need(p, 6 + h + 4 + ch + 12)) {
-		g_object_unref(cap);
-		return false;
-	}
-	p->y += 6;
-	ok = figure_chart_draw(p->ed, f, text_context(p->t), 7.2, p->cr,
-	    MARGIN_X, p->y, CONTENT_W, h, p->e);
-	p->y += h + 4;
-	if (ok) {
-		cairo_save(p->cr);
-		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
-		cairo_move_to(p->cr, MARGIN_X, p->y);
-		pango_cairo_show_layout(p->cr, cap);
-		cairo_restore(p->cr);
-	}
-	p->y += ch + 14;
-	g_object_unref(cap);
+	room = bottom() - p->y - (FIG_ABOVE + FIG_GAP + caph + FIG_BELOW);
+	if (p->page > 0 && room < h && room >= h * FIG_SHRINK)
+		scale = room / h;
+	ok = need(p, FIG_ABOVE + h * scale + FIG_GAP + caph + FIG_BELOW);
+	for (i = 0; i < k && ok; i++)
+		ok = fig_draw(p, &fg[i], MARGIN_X + i * (w + PIE_PAIR_GAP), w,
+		    h * scale);
+	p->y += FIG_ABOVE + h * scale + FIG_GAP + caph + FIG_BELOW;
+	for (i = 0; i < k; i++)
+		fig_finish(&fg[i]);
 	return ok;
 }
 
@@ -529,7 +649,7 @@ port_table(struct pdf *p)
 
 		buf_add_text(&b, ed->words[ED_W_NO_PORTS]);
 		ok = b.oom ? err_set(p->e, "out of memory") :
-		    paragraph(p, b.s ? b.s : "", BODY_SIZE, 0, 7);
+		    paragraph(p, b.s ? b.s : "", BODY_SIZE, 0, 7, true);
 		buf_free(&b);
 		return ok;
 	}
@@ -599,42 +719,59 @@ port_table(struct pdf *p)
 
 /* ---- blocks ---- */
 
+/* The ranks of headings: 大見出し (##, a rule under it), 中見出し (###),
+ * smaller ones; # is the title (title_block()). */
+struct hstyle {
+	double size, before, after;
+	bool rule;
+};
+
+static struct hstyle
+heading_style(int level)
+{
+	switch (level) {
+	case 1:
+		return (struct hstyle){ 18, 0, 8, false };
+	case 2:
+		return (struct hstyle){ 13.5, 18, 9, true };
+	case 3:
+		return (struct hstyle){ 11, 11, 5, false };
+	default:
+		return (struct hstyle){ 10, 8, 4, false };
+	}
+}
+
+/* The pango markup of heading n: bold. */
+static bool
+heading_markup(struct pdf *p, cmark_node *n, struct buf *b)
+{
+	buf_adds(b, "<b>");
+	inlines(n, b, false);   /* not justified: spaces as written */
+	buf_adds(b, "</b>");
+	return !b->oom;
+}
+
 static bool
 heading(struct pdf *p, cmark_node *n, int level)
 {
 	struct buf b = { 0 }, t = { 0 };
-	double size = level == 1 ? 17 : level == 2 ? 13 : 11;
+	struct hstyle hs = heading_style(level);
 	char link[64];
 	bool ok;
-	double h;
-	PangoLayout *l;
 
-	inlines(n, &b);
+	heading_markup(p, n, &b);
 	plain_text(n, &t);
 	if (b.oom || t.oom) {
 		buf_free(&b);
 		buf_free(&t);
 		return err_set(p->e, "out of memory");
 	}
-	buf_adds(&b, "");
-	/* the height of a heading that fits on a page, to keep it with the
-	 * next lines; a longer one flows over pages like a paragraph */
-	h = 0;
-	if (b.len <= FLOW_CHUNK) {
-		l = text_layout(p->t, b.s ? b.s : "", size, CONTENT_W,
-		    PANGO_ALIGN_LEFT, p->e);
-		if (l == NULL) {
-			buf_free(&b);
-			buf_free(&t);
-			return false;
-		}
-		h = text_height(l);
-		g_object_unref(l);
-	}
-	ok = need(p, (level == 1 ? 0 : 10) + h + 30);
+	/* the heading stays with what follows (keep_with_next()); here, a
+	 * heading never starts in the last lines of a page */
+	ok = need(p, hs.before + 3 * hs.size + 3 * BODY_SIZE * 1.45);
 	if (ok) {
-		if (level > 1 && p->y > MARGIN_TOP + 1)
-			p->y += level == 2 ? 12 : 8;
+		if (p->y > MARGIN_TOP + 1)
+			p->y += hs.before;
 		snprintf(link, sizeof(link), "page=%d pos=[%.1f %.1f]", p->page,
 		    MARGIN_X, p->y);
 		if (level <= 2)
@@ -646,16 +783,16 @@ heading(struct pdf *p, cmark_node *n, int level)
 			    t.s ? t.s : "", link, 0);
 		cairo_save(p->cr);
 		cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
-		ok = flow_markup(p, b.s ? b.s : "", size, MARGIN_X, CONTENT_W,
+		ok = flow_markup(p, b.s ? b.s : "", hs.size, MARGIN_X, CONTENT_W,
 		    level == 1 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-		if (ok && level == 2) {
+		if (ok && hs.rule) {
 			cairo_set_line_width(p->cr, 0.8);
 			cairo_move_to(p->cr, MARGIN_X, p->y + 2);
 			cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 2);
 			cairo_stroke(p->cr);
 		}
 		cairo_restore(p->cr);
-		p->y += level == 1 ? 10 : 7;
+		p->y += hs.after;
 	}
 	buf_free(&b);
 	buf_free(&t);
@@ -688,53 +825,51 @@ node_line(cmark_node *n)
 	return 1;
 }
 
-/* Height a heading, a text paragraph or a figure will take (0 for other
- * blocks, or on error: keeping is a nicety, drawing reports errors). */
+/* Height a heading, a text paragraph (its first lines at most when
+ * lines > 0) or a row of figures will take (0 for other blocks, or on
+ * error: keeping is a nicety, drawing reports errors). */
 static double
-block_height(struct pdf *p, cmark_node *n)
+block_height(struct pdf *p, cmark_node *n, int lines)
 {
 	struct buf b = { 0 };
 	PangoLayout *l;
-	cmark_node *img;
 	struct err e;
-	double h = 0, size;
-	int level;
+	struct hstyle hs;
+	double h = 0;
 
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING:
-		level = cmark_node_get_heading_level(n);
-		size = level == 1 ? 17 : level == 2 ? 13 : 11;
-		inlines(n, &b);
+		hs = heading_style(cmark_node_get_heading_level(n));
+		heading_markup(p, n, &b);
 		if (b.len > FLOW_CHUNK) {
 			h = PAGE_H;   /* taller than a page: never kept */
 			break;
 		}
-		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", size,
+		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", hs.size,
 		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
 		if (l != NULL) {
-			h = text_height(l) + (level == 1 ? 10 : 19 + 12);
+			h = text_height(l) + hs.before + hs.after;
 			g_object_unref(l);
 		}
 		break;
 	case CMARK_NODE_PARAGRAPH:
-		img = lone_image(n);
-		if (img != NULL) {
-			const char *id = cmark_node_get_url(img) + 6;
-
-			const struct ed_figure *f = edition_figure(p->ed, id);
-
-			h = f != NULL ? figure_height(f) + 6 + 4 + 14 + 14 : 0;
+		if (lone_image(n) != NULL) {
+			h = is_figure(n) ? row_height(p, n, NULL) : 0;
 			break;
 		}
-		inlines(n, &b);
+		inlines(n, &b, p->jlreq);
 		if (b.len > FLOW_CHUNK) {
-			h = PAGE_H;   /* taller than a page: never kept */
+			h = lines > 0 ? lines * BODY_SIZE * 1.45 : PAGE_H;
 			break;
 		}
 		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", BODY_SIZE,
 		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
 		if (l != NULL) {
+			int nl = pango_layout_get_line_count(l);
+
 			h = text_height(l) + 7;
+			if (lines > 0 && nl > lines)
+				h = h * lines / nl;
 			g_object_unref(l);
 		}
 		break;
@@ -764,13 +899,16 @@ is_figure(cmark_node *n)
 }
 
 /* The height of n and of what it keeps with: a heading keeps with what
- * follows it (a paragraph, a figure, another heading and its own group), a
- * paragraph that introduces a figure keeps with that figure. */
+ * follows it (another heading and its own group, the first lines of a
+ * paragraph, a row of figures); a paragraph that introduces a figure keeps
+ * with that figure unless that would leave more than a third of the page
+ * blank (then the figure moves on and text fills the page:
+ * figure_block()). */
 static double
 keep_height(struct pdf *p, cmark_node *n, int depth)
 {
 	cmark_node *next = cmark_node_next(n);
-	double h = block_height(p, n);
+	double h = block_height(p, n, depth > 0 ? 3 : 0);
 
 	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 		if (next != NULL && depth < 3 &&
@@ -779,25 +917,143 @@ keep_height(struct pdf *p, cmark_node *n, int depth)
 			h += keep_height(p, next, depth + 1);
 		else
 			h += 60;
-	} else if (is_text_paragraph(n) && is_figure(next))
-		h += block_height(p, next);
+	} else if (depth == 0 && is_text_paragraph(n) && is_figure(next))
+		h += block_height(p, next, 0);
 	return h;
 }
 
 /* Starts a new page when n's group does not fit in what is left of this
- * one but would on a fresh page. */
+ * one but would on a fresh page.  A heading followed by a paragraph that
+ * introduces a figure goes with both when the paragraph would go with its
+ * figure (so a heading never ends a page). */
 static bool
 keep_with_next(struct pdf *p, cmark_node *n)
 {
-	double h;
+	double h, third = (bottom() - MARGIN_TOP) / 3, room = bottom() - p->y;
+	bool heading = cmark_node_get_type(n) == CMARK_NODE_HEADING;
+	cmark_node *next = cmark_node_next(n);
 
-	if (cmark_node_get_type(n) != CMARK_NODE_HEADING &&
-	    !(is_text_paragraph(n) && is_figure(cmark_node_next(n))))
+	if (!heading && !(is_text_paragraph(n) && is_figure(next)))
 		return true;
 	h = keep_height(p, n, 0);
-	if (h <= bottom() - MARGIN_TOP && p->page > 0 && p->y + h > bottom())
+	if (heading && is_text_paragraph(next) &&
+	    is_figure(cmark_node_next(next))) {
+		double hh = block_height(p, n, 0);
+
+		if (room - hh < third)
+			h = hh + keep_height(p, next, 0);
+	}
+	if (h <= bottom() - MARGIN_TOP && p->page > 0 && h > room &&
+	    (heading || room < third))
 		return page_new(p);
 	return true;
+}
+
+/* ---- the title block ---- */
+
+/* The title block on page 1: the document's first heading (#) centred as
+ * the title, the paragraphs right after it centred as its subtitle, then
+ * the date of issue and the publisher (title.issued), and a rule. */
+static bool
+title_open(struct pdf *p, cmark_node *n)
+{
+	struct buf b = { 0 }, t = { 0 };
+	char link[64];
+	double size;
+	bool ok;
+
+	heading_markup(p, n, &b);
+	plain_text(n, &t);
+	if (b.oom || t.oom) {
+		buf_free(&b);
+		buf_free(&t);
+		return err_set(p->e, "out of memory");
+	}
+	p->y += 6;
+	snprintf(link, sizeof(link), "page=%d pos=[%.1f %.1f]", p->page,
+	    MARGIN_X, p->y);
+	p->outline_sec = cairo_pdf_surface_add_outline(p->surf,
+	    CAIRO_PDF_OUTLINE_ROOT, t.s ? t.s : "", link,
+	    CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	/* a title that wraps at 18 pt is set smaller, down to 15 pt, when
+	 * that puts it on one line */
+	size = heading_style(1).size;
+	for (double s = size; s >= 15 && b.len <= FLOW_CHUNK; s -= 1) {
+		PangoLayout *l = text_layout(p->t, b.s ? b.s : "", s, CONTENT_W,
+		    PANGO_ALIGN_CENTER, p->e);
+
+		if (l == NULL) {
+			buf_free(&b);
+			buf_free(&t);
+			return false;
+		}
+		if (pango_layout_get_line_count(l) == 1) {
+			size = s;
+			g_object_unref(l);
+			break;
+		}
+		g_object_unref(l);
+	}
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+	ok = flow_markup(p, b.s ? b.s : "", size, MARGIN_X, CONTENT_W,
+	    PANGO_ALIGN_CENTER);
+	cairo_restore(p->cr);
+	p->y += 7;
+	p->title_open = true;
+	buf_free(&b);
+	buf_free(&t);
+	return ok;
+}
+
+/* A paragraph of the title block: the subtitle. */
+static bool
+title_line(struct pdf *p, cmark_node *n)
+{
+	struct buf b = { 0 };
+	bool ok;
+
+	inlines(n, &b, p->jlreq);
+	if (b.oom) {
+		buf_free(&b);
+		return err_set(p->e, "out of memory");
+	}
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+	ok = flow_markup(p, b.s ? b.s : "", 12, MARGIN_X, CONTENT_W,
+	    PANGO_ALIGN_CENTER);
+	cairo_restore(p->cr);
+	p->y += 3;
+	buf_free(&b);
+	return ok;
+}
+
+static bool
+title_close(struct pdf *p)
+{
+	struct buf b = { 0 };
+	bool ok;
+
+	p->title_open = false;
+	buf_add_text(&b, p->ed->issued != NULL ? p->ed->issued : "");
+	if (b.oom) {
+		buf_free(&b);
+		return err_set(p->e, "out of memory");
+	}
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+	p->y += 4;
+	ok = flow_markup(p, b.s ? b.s : "", 9, MARGIN_X, CONTENT_W,
+	    PANGO_ALIGN_CENTER);
+	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+	cairo_set_line_width(p->cr, 1.2);
+	cairo_move_to(p->cr, MARGIN_X, p->y + 8);
+	cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 8);
+	cairo_stroke(p->cr);
+	cairo_restore(p->cr);
+	p->y += 14;
+	buf_free(&b);
+	return ok;
 }
 
 static bool
@@ -809,10 +1065,17 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING:
+		if (p->title_open && !title_close(p))
+			return false;
+		if (cmark_node_get_heading_level(n) == 1 && p->page == 1 &&
+		    p->y <= MARGIN_TOP + 1)
+			return title_open(p, n);
 		return keep_with_next(p, n) &&
 		    heading(p, n, cmark_node_get_heading_level(n));
 	case CMARK_NODE_PARAGRAPH:
-		if (indent == 0 && !keep_with_next(p, n))
+		if (p->title_open && lone_image(n) != NULL && !title_close(p))
+			return false;
+		if (indent == 0 && !p->filling && !keep_with_next(p, n))
 			return false;
 		img = lone_image(n);
 		if (img != NULL) {
@@ -820,11 +1083,13 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 
 			if (strcmp(id, "port-table") == 0)
 				return port_table(p);
-			return figure(p, id);
+			return figure_row_draw(p, &id, 1);
 		}
-		inlines(n, &b);
+		if (p->title_open)
+			return title_line(p, n);
+		inlines(n, &b, p->jlreq);
 		ok = b.oom ? err_set(p->e, "out of memory") :
-		    paragraph(p, b.s ? b.s : "", BODY_SIZE, indent, 7);
+		    paragraph(p, b.s ? b.s : "", BODY_SIZE, indent, 7, true);
 		buf_free(&b);
 		return ok;
 	case CMARK_NODE_LIST:
@@ -835,10 +1100,10 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 			if (first && cmark_node_get_type(first) ==
 			    CMARK_NODE_PARAGRAPH) {
 				buf_adds(&b, "・");
-				inlines(first, &b);
+				inlines(first, &b, p->jlreq);
 				ok = b.oom ? err_set(p->e, "out of memory") :
 				    paragraph(p, b.s ? b.s : "", BODY_SIZE,
-				    indent + 10, 3);
+				    indent + 10, 3, true);
 				buf_free(&b);
 				for (cmark_node *r = cmark_node_next(first);
 				    ok && r; r = cmark_node_next(r))
@@ -855,7 +1120,7 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 		buf_add_text(&b, cmark_node_get_literal(n));
 		buf_adds(&b, "</tt>");
 		ok = b.oom ? err_set(p->e, "out of memory") :
-		    paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7);
+		    paragraph(p, b.s ? b.s : "", 8.5, indent + 10, 7, false);
 		buf_free(&b);
 		return ok;
 	case CMARK_NODE_THEMATIC_BREAK:
@@ -893,14 +1158,57 @@ block(struct pdf *p, cmark_node *n, double indent)
 	return ok;
 }
 
+/* A row of k figures at n (figure_row()); *after is the block after
+ * it.  When the row does not fit on the rest of the page, the text
+ * paragraphs that follow it and fit there are set first (up to the next
+ * heading or figure), so the page is not left blank; figures keep their
+ * order. */
+static bool
+figure_block(struct pdf *p, cmark_node *n, const char *const *ids, int k,
+    cmark_node **after)
+{
+	cmark_node *next = n;
+	double chart_h, h;
+
+	for (int i = 0; i < k; i++)
+		next = cmark_node_next(next);
+	h = row_height(p, n, &chart_h);
+	if (p->page > 0 && p->y + h - (1 - FIG_SHRINK) * chart_h > bottom()) {
+		p->filling = true;
+		while (is_text_paragraph(next) &&
+		    p->y + block_height(p, next, 0) <= bottom()) {
+			if (!block(p, next, 0)) {
+				p->filling = false;
+				return false;
+			}
+			next = cmark_node_next(next);
+		}
+		p->filling = false;
+	}
+	*after = next;
+	return figure_row_draw(p, ids, k);
+}
+
 static bool
 blocks(struct pdf *p, cmark_node *parent, double indent)
 {
-	for (cmark_node *n = cmark_node_first_child(parent); n != NULL;
-	    n = cmark_node_next(n))
+	cmark_node *n = cmark_node_first_child(parent);
+
+	while (n != NULL) {
+		const char *ids[2];
+		int k = indent == 0 ? figure_row(p, n, ids) : 0;
+
+		if (k > 0) {
+			if ((p->title_open && !title_close(p)) ||
+			    !figure_block(p, n, ids, k, &n))
+				return false;
+			continue;
+		}
 		if (!block(p, n, indent))
 			return false;
-	return true;
+		n = cmark_node_next(n);
+	}
+	return !p->title_open || title_close(p);
 }
 
 bool
@@ -1069,6 +1377,8 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	if (p.t == NULL)
 		goto out;
 	text_set_language(p.t, ed->lang);
+	text_set_terms(p.t, ed->words[ED_W_NOBREAK]);
+	p.jlreq = strcmp(ed->lang, "ja") == 0;
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_TITLE,
 	    ed->doc_title);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_AUTHOR,

@@ -13,6 +13,8 @@ struct text {
 	PangoFontMap *fm;
 	PangoContext *ctx;
 	char *family;
+	char *terms;         /* words never broken, separated by spaces */
+	bool justify;
 };
 
 struct text *
@@ -53,6 +55,7 @@ text_destroy(struct text *t)
 	g_object_unref(t->ctx);
 	g_object_unref(t->fm);
 	free(t->family);
+	free(t->terms);
 	free(t);
 }
 
@@ -119,12 +122,22 @@ text_layout_text(struct text *t, const char *text, size_t len,
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(l, text, (int)len);
-	if (attrs != NULL)
-		pango_layout_set_attributes(l, attrs);
+	{
+		PangoAttrList *al = attrs != NULL ?
+		    pango_attr_list_copy(attrs) : pango_attr_list_new();
+
+		text_mark_nobreak(text, len, t->terms, al);
+		pango_layout_set_attributes(l, al);
+		pango_attr_list_unref(al);
+	}
 	if (width > 0)
 		pango_layout_set_width(l, (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_alignment(l, align);
+	/* justified lines, the last one of a paragraph flush left */
+	pango_layout_set_justify(l, t->justify && width > 0 &&
+	    align == PANGO_ALIGN_LEFT);
+	pango_layout_set_justify_last_line(l, FALSE);
 	pango_layout_set_line_spacing(l, 1.45f);
 	if (!text_check_glyphs(l, e)) {
 		g_object_unref(l);
@@ -172,6 +185,220 @@ text_width(PangoLayout *l)
 	return (double)r.width / PANGO_SCALE;
 }
 
+/* ---- where a line must not break ---- */
+
+/* Characters that never start a line (JIS X 4051 行頭禁則: closing
+ * brackets, punctuation, the prolonged sound mark, small kana, iteration
+ * marks, percent) and characters that never end one (opening brackets). */
+static const char no_start[] =
+    "、。，．,.:;!?)]}）］｝〕〉》」』】〙〗〟’”»・：；？！‐゠–〜～ー"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "ゝゞヽヾ々%％‰℃";
+static const char no_end[] = "([{（［｛〔〈《「『【〘〖〝‘“«";
+
+/* Units that stay with the number before them ("1,234件", "10倍以上",
+ * "445/tcp", "2007年6月", "(1観測点)"); the longest first where one
+ * starts another. */
+static const char *const units[] = {
+	"倍以上", "倍", "件", "%", "％", "年", "か月", "ヶ月", "か所", "か国",
+	"月", "日", "時", "分", "秒", "観測点", "点", "万", "億", "兆", "位",
+	"回", "個", "種類", "割", "/tcp", "/udp", "×",
+};
+
+static bool
+is_digit(const char *s)
+{
+	return *s >= '0' && *s <= '9';
+}
+
+static bool
+has_char(const char *set, gunichar c)
+{
+	for (const char *p = set; *p != '\0'; p = g_utf8_next_char(p))
+		if (g_utf8_get_char(p) == c)
+			return true;
+	return false;
+}
+
+static bool
+is_katakana(gunichar c)
+{
+	return (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC;
+}
+
+/* Length of the number (with its "約", thousands separators, decimals and
+ * units, repeated: "2007年6月") at s, 0 if none. */
+static size_t
+number_span(const char *s, const char *end)
+{
+	const char *p = s;
+	bool any = false;
+
+	if (end - p > 3 && strncmp(p, "約", 3) == 0 && is_digit(p + 3))
+		p += 3;
+	while (p < end && is_digit(p)) {
+		size_t best = 0;
+
+		any = true;
+		while (p < end && (is_digit(p) || ((*p == ',' || *p == '.') &&
+		    p + 1 < end && is_digit(p + 1))))
+			p++;
+		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			size_t n = strlen(units[i]);
+
+			if ((size_t)(end - p) >= n && strncmp(p, units[i], n) == 0 &&
+			    n > best)
+				best = n;
+		}
+		/* a Latin unit is a whole word ("2x" but not "2xyz") */
+		if (best > 0 && ((unsigned char)p[best - 1] < 0x80) &&
+		    p + best < end && g_ascii_isalnum(p[best]))
+			best = 0;
+		p += best;
+		if (best == 0)
+			break;
+	}
+	return any ? (size_t)(p - s) : 0;
+}
+
+struct span {
+	size_t start, end;
+};
+
+static int
+span_cmp(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void
+text_mark_nobreak(const char *text, size_t len, const char *terms,
+    PangoAttrList *attrs)
+{
+	GArray *v = g_array_new(FALSE, FALSE, sizeof(struct span));
+	const char *end = text + len, *prev = NULL, *p = text;
+	struct span cur = { 0, 0 };
+
+	while (p < end) {
+		const char *next = g_utf8_find_next_char(p, end);
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+		size_t n;
+
+		if (next == NULL)
+			next = end;
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			prev = p;
+			p = next;
+			continue;
+		}
+		if (prev != NULL && has_char(no_start, c))
+			g_array_append_val(v, ((struct span){ (size_t)(prev - text),
+			    (size_t)(next - text) }));
+		if (next < end && has_char(no_end, c)) {
+			const char *after = g_utf8_find_next_char(next, end);
+
+			g_array_append_val(v, ((struct span){ (size_t)(p - text),
+			    after != NULL ? (size_t)(after - text) : len }));
+		}
+		if ((prev == NULL || !is_digit(prev)) &&
+		    (n = number_span(p, end)) > 0) {
+			g_array_append_val(v, ((struct span){ (size_t)(p - text),
+			    (size_t)(p - text) + n }));
+		}
+		if (is_katakana(c) && (prev == NULL ||
+		    !is_katakana(g_utf8_get_char(prev)))) {
+			const char *q = next;
+			int k = 1;
+
+			while (q < end && k < 16 && is_katakana(g_utf8_get_char(q))) {
+				q = g_utf8_find_next_char(q, end);
+				if (q == NULL)
+					q = end;
+				k++;
+			}
+			if (k > 1)
+				g_array_append_val(v, ((struct span){
+				    (size_t)(p - text), (size_t)(q - text) }));
+		}
+		for (const char *w = terms; w != NULL && *w != '\0';) {
+			size_t wl = strcspn(w, " ");
+
+			if (wl > 0 && (size_t)(end - p) >= wl &&
+			    memcmp(p, w, wl) == 0)
+				g_array_append_val(v, ((struct span){
+				    (size_t)(p - text), (size_t)(p - text) + wl }));
+			w += wl;
+			w += strspn(w, " ");
+		}
+		prev = p;
+		p = next;
+	}
+	/* the last line of a paragraph holds more than a character or two
+	 * and its full stop ("…ご覧ください。" never leaves "い。" alone) */
+	{
+		const char *q = end;
+		int k = 0;
+
+		while (q > text && k < 4) {
+			q = g_utf8_find_prev_char(text, q);
+			if (q == NULL)
+				break;
+			if (*q == ' ' || *q == '\n')
+				break;
+			k++;
+		}
+		if (q != NULL && k == 4)
+			g_array_append_val(v, ((struct span){ (size_t)(q - text),
+			    len }));
+	}
+	/* overlapping spans become one; touching ones stay two, as the
+	 * break between them is allowed */
+	if (v->len > 1)
+		qsort(v->data, v->len, sizeof(struct span), span_cmp);
+	for (guint i = 0; i <= v->len; i++) {
+		struct span s = i < v->len ? g_array_index(v, struct span, i) :
+		    (struct span){ len + 1, len + 1 };
+
+		if (cur.end > cur.start && s.start < cur.end) {
+			if (s.end > cur.end)
+				cur.end = s.end;
+			continue;
+		}
+		/* a span of one character has no inside */
+		if (cur.end > cur.start && g_utf8_next_char(text + cur.start) <
+		    text + cur.end) {
+			PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+
+			a->start_index = (guint)cur.start;
+			a->end_index = (guint)cur.end;
+			pango_attr_list_insert(attrs, a);
+		}
+		cur = s;
+	}
+	/* no hyphen where a word that does not fit is broken */
+	{
+		PangoAttribute *a = pango_attr_insert_hyphens_new(FALSE);
+
+		pango_attr_list_insert_before(attrs, a);
+	}
+	g_array_free(v, TRUE);
+}
+
+void
+text_set_terms(struct text *t, const char *terms)
+{
+	free(t->terms);
+	t->terms = terms != NULL ? strdup(terms) : NULL;
+}
+
+void
+text_set_justify(struct text *t, bool on)
+{
+	t->justify = on;
+}
+
 void
 buf_add(struct buf *b, const char *s, size_t n)
 {
@@ -214,12 +441,6 @@ buf_addf(struct buf *b, const char *fmt, ...)
 		    sizeof(tmp) - 1);
 }
 
-static bool
-isdigit_c(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Adds one UTF-8 character (or an escaped ASCII one), returns its length. */
 static size_t
 add_char(struct buf *b, const char *s)
@@ -259,26 +480,49 @@ add_char(struct buf *b, const char *s)
 void
 buf_add_text(struct buf *b, const char *s)
 {
-	while (*s) {
-		/* "約" + number + one unit character: never broken */
-		bool yaku = strncmp(s, "約", 3) == 0 && isdigit_c(s[3]);
+	while (*s)
+		s += add_char(b, s);
+}
 
-		if (isdigit_c(*s) || yaku) {
-			const char *p = s + (yaku ? 3 : 0);
+/* The last character of the text in markup b (after its tags), 0 if
+ * none. */
+static gunichar
+buf_last_char(const struct buf *b)
+{
+	const char *e = b->s != NULL ? b->s + b->len : NULL;
 
-			buf_adds(b, "<span allow_breaks=\"false\">");
-			if (yaku)
-				buf_add(b, s, 3);
-			while (isdigit_c(*p) || ((*p == ',' || *p == '.') &&
-			    isdigit_c(p[1])))
-				buf_add(b, p++, 1);
-			if (*p != '\0' && *p != ' ' && *p != '\n' &&
-			    strncmp(p, "、", 3) != 0 && strncmp(p, "。", 3) != 0 &&
-			    ((unsigned char)*p >= 0x80 || *p == '%'))
-				p += add_char(b, p);
-			buf_adds(b, "</span>");
-			s = p;
+	while (e != NULL && e > b->s) {
+		if (e[-1] == '>') {
+			while (e > b->s && e[-1] != '<')
+				e--;
+			if (e > b->s)
+				e--;
 			continue;
+		}
+		return g_utf8_get_char(g_utf8_find_prev_char(b->s, e));
+	}
+	return 0;
+}
+
+void
+buf_add_prose(struct buf *b, const char *s, bool jlreq)
+{
+	const char *start = s;
+
+	while (*s) {
+		/* a space between Japanese and Latin letters or digits, or
+		 * between Latin words in Japanese text */
+		if (jlreq && *s == ' ' && s[1] != '\0' && s[1] != ' ') {
+			gunichar l = s > start ? g_utf8_get_char(
+			    g_utf8_find_prev_char(start, s)) : buf_last_char(b);
+			gunichar r = g_utf8_get_char(s + 1);
+
+			if (l != 0 && g_unichar_isgraph(l) && g_unichar_isgraph(r) &&
+			    !(g_unichar_isdigit(l) && g_unichar_isdigit(r))) {
+				buf_adds(b, "\u2005");
+				s++;
+				continue;
+			}
 		}
 		s += add_char(b, s);
 	}

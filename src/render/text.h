@@ -32,12 +32,31 @@ PangoLayout *text_layout_text(struct text *t, const char *text, size_t len,
     PangoAttrList *attrs, double size, double width, PangoAlignment align,
     struct err *e);
 
+/* Marks in attrs the spans of text[0..len) that a line never breaks
+ * inside (allow_breaks false): a character that may not start a line with
+ * the one before it (、。」ー, small kana…), one that may not end a line
+ * with the one after it (（「…), a number with its "約" and its units
+ * ("約2倍", "1,234件", "10倍以上", "445/tcp", "2007年6月", "12.5%"), a
+ * katakana word, and every occurrence of terms (words separated by
+ * spaces, "ぜい弱性 観測点"; NULL for none).  Also turns off hyphens at
+ * breaks inside words.  Every layout of text_layout*() has these marks. */
+void text_mark_nobreak(const char *text, size_t len, const char *terms,
+    PangoAttrList *attrs);
+
+/* The terms of text_mark_nobreak() for the layouts from now on (copied;
+ * NULL for none). */
+void text_set_terms(struct text *t, const char *terms);
+
+/* Justified lines (the last of each paragraph flush left) for the layouts
+ * from now on with PANGO_ALIGN_LEFT and a width; off at first. */
+void text_set_justify(struct text *t, bool on);
+
 /* Height and width of a layout in points. */
 double text_height(PangoLayout *l);
 double text_width(PangoLayout *l);
 
-/* Appends s to a growing markup buffer, escaped, keeping numbers with
- * their unit together ("293,252件", "約2倍" never break inside). */
+/* Appends s to a growing markup buffer, escaped (where lines may break is
+ * text_mark_nobreak()'s rule, applied to every layout). */
 struct buf {
 	char *s;
 	size_t len, cap;
@@ -48,6 +67,16 @@ void buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_add_text(struct buf *b, const char *s);
+
+/* The same for prose; with jlreq (Japanese), a space the author wrote
+ * between Japanese and Latin letters or digits ("図 1.1 に", "UDP の") or
+ * between Latin words ("Windows Messenger") is set as U+2005 FOUR-PER-EM
+ * SPACE: JLREQ's quarter em, which justification does not stretch (pango
+ * stretches only U+0020 and U+00A0 when a line has them, so one space took
+ * a whole line's slack; without them it spreads the slack between all
+ * characters, as Japanese typesetting does).  Text extraction reads it as
+ * a space. */
+void buf_add_prose(struct buf *b, const char *s, bool jlreq);
 void buf_free(struct buf *b);
 
 /* True if fontconfig has the family itself (not a fallback); else false
