@@ -800,7 +800,8 @@ test_cells(void **state)
 	assert_float_equal(cell_number(d, "図2.3.1 ポート別アクセス数比率",
 	    "C4"), model.ports_acc.shares[0], 1e-12);
 	/* every figure sheet: frozen header, autofilter, widths */
-	assert_int_equal(nsheets, 1 + 1 + model.nnotable + 12);
+	/* summary, 1.1, notable, 12 figures, the section 4 table */
+	assert_int_equal(nsheets, 1 + 1 + model.nnotable + 12 + 1);
 	for (size_t i = 1; i < nsheets; i++) {
 		char name[256], prefix[300];
 

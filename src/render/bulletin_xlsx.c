@@ -36,6 +36,7 @@ struct book {
 	lxw_format *f_caption, *f_note, *f_head, *f_text;
 	lxw_format *f_count, *f_per_sensor, *f_share;
 	lxw_format *f_total_label, *f_total_count, *f_total_share;
+	lxw_format *f_wrap;
 	lxw_error lerr;                /* first libxlsxwriter error */
 	const char *lerr_what;
 	char index_names[32][128];     /* figure sheets for the summary index */
@@ -751,6 +752,70 @@ write_trend(struct book *bk, const struct ed_figure *f)
 	sheet_close(&sh);
 }
 
+/* Section 4: the month's top ports with their explanations and the
+ * catalogue's advisories, one hyperlink cell each (the URLs were checked
+ * by the catalogue: http or https, RFC 3986 characters). */
+static void
+write_ports(struct book *bk)
+{
+	const struct edition *ed = bk->ed;
+	struct sheet sh;
+	size_t maxrefs = 0;
+	lxw_row_t last;
+	lxw_col_t lastcol;
+
+	if (!sheet_open(bk, &sh, ed->words[ED_W_PORTS_SHEET]))
+		return;
+	book_index_add(bk, &sh, ed->words[ED_W_PORTS_SHEET]);
+	sheet_caption(&sh, ed->words[ED_W_PORTS_SHEET], NULL);
+	for (size_t i = 0; i < ed->nports; i++)
+		if (ed->ports[i].nrefs > maxrefs)
+			maxrefs = ed->ports[i].nrefs;
+	put_text(&sh, ROW_HEAD, 0, ed->words[ED_W_TABLE_PORT], bk->f_head);
+	put_text(&sh, ROW_HEAD, 1, ed->words[ED_W_TABLE_ACCESSES], bk->f_head);
+	put_text(&sh, ROW_HEAD, 2, ed->words[ED_W_TABLE_SHARE], bk->f_head);
+	put_text(&sh, ROW_HEAD, 3, ed->words[ED_W_TABLE_EXPLANATION], bk->f_head);
+	for (size_t k = 0; k < maxrefs; k++) {
+		char head[128];
+
+		if (k == 0)
+			snprintf(head, sizeof(head), "%s",
+			    ed->words[ED_W_REFERENCES]);
+		else
+			snprintf(head, sizeof(head), "%s %zu",
+			    ed->words[ED_W_REFERENCES], k + 1);
+		put_text(&sh, ROW_HEAD, (lxw_col_t)(4 + k), head, bk->f_head);
+	}
+	for (size_t i = 0; i < ed->nports; i++) {
+		const struct ed_port_row *r = &ed->ports[i];
+		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
+		char *owned;
+
+		put_text(&sh, row, 0, r->label, bk->f_text);
+		put_count(&sh, row, 1, r->accesses, NULL);
+		put_share(&sh, row, 2, r->share, NULL);
+		put_wide_text(&sh, row, 3, r->explanation[0] ? r->explanation :
+		    ed->words[ED_W_NO_EXPLANATION], bk->f_wrap);
+		widen(&sh, 3, 60);
+		for (size_t k = 0; k < r->nrefs; k++) {
+			const char *title = xml_text(bk, r->refs[k].title, &owned);
+
+			fail(bk, worksheet_write_url_opt(sh.ws, row,
+			    (lxw_col_t)(4 + k), r->refs[k].url, NULL, title,
+			    NULL), "writing a link");
+			widen(&sh, (lxw_col_t)(4 + k), text_width(title));
+			free(owned);
+		}
+	}
+	if (ed->nports == 0)
+		put_wide_text(&sh, ROW_DATA, 0, ed->words[ED_W_NO_PORTS],
+		    bk->f_text);
+	last = ROW_DATA + (lxw_row_t)(ed->nports > 0 ? ed->nports - 1 : 0);
+	lastcol = (lxw_col_t)(3 + maxrefs);
+	sheet_filter(&sh, last, lastcol);
+	sheet_close(&sh);
+}
+
 /* Fills the summary sheet sh (opened first so that it is the first sheet,
  * filled last so that it lists the figure sheets). */
 static void
@@ -877,6 +942,10 @@ book_formats(struct book *bk)
 	bk->f_total_count = workbook_add_format(wb);
 	format_set_bold(bk->f_total_count);
 	format_set_num_format(bk->f_total_count, FMT_COUNT);
+	bk->f_wrap = workbook_add_format(wb);
+	format_set_num_format(bk->f_wrap, "@");
+	format_set_text_wrap(bk->f_wrap);
+	format_set_align(bk->f_wrap, LXW_ALIGN_VERTICAL_TOP);
 	bk->f_total_share = workbook_add_format(wb);
 	format_set_bold(bk->f_total_share);
 	format_set_num_format(bk->f_total_share, FMT_SHARE);
@@ -1021,6 +1090,7 @@ bulletin_xlsx_write(const struct edition *ed, const char *path,
 			break;
 		}
 	}
+	write_ports(&bk);
 	if (have_summary)
 		write_summary(&bk, &summary);
 	return book_end(&bk, &af, e);
