@@ -54,7 +54,11 @@ def pdf_uris(path):
     return uris, len(rects)
 
 
-def xlsx_links(path, sheet_name):
+def xlsx_cells(path, sheet_name):
+    return xlsx_links(path, sheet_name, cells_only=True)
+
+
+def xlsx_links(path, sheet_name, cells_only=False):
     z = zipfile.ZipFile(path)
     wb = ET.fromstring(z.read("xl/workbook.xml"))
     rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
@@ -75,6 +79,8 @@ def xlsx_links(path, sheet_name):
         v = c.find(M + "v")
         if v is not None and c.get("t") == "s":
             cells[c.get("r")] = shared[int(v.text)]
+    if cells_only:
+        return cells
     relpart = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
     srels = {}
     if relpart in z.namelist():
@@ -163,15 +169,15 @@ def main():
                 bad.append("xlsx: %r, expected %r" % (got, flat))
             if any(mode != "External" for *_, mode in links):
                 bad.append("xlsx: a link that is not external")
-            # one row per port, references from column E on
-            rows = {}
-            for row, ref, *_ in links:
-                rows.setdefault(row, []).append(ref)
-            for i, refs in enumerate(expected):
-                if refs:
-                    want = ["%s%d" % ("EFGHIJKL"[k], 4 + i) for k in range(len(refs))]
-                    if rows.get(4 + i) != want:
-                        bad.append("xlsx row %d: %r, expected %r" % (4 + i, rows.get(4 + i), want))
+            # column E, one advisory a row, the port's label in column A
+            cells = xlsx_cells(base + ".xlsx", sheet)
+            want_rows = []
+            for p, refs in zip(js["ports"], expected):
+                want_rows += [p["port"]] * len(refs)
+            got_rows = [cells.get("A%d" % row) for row, *_ in links]
+            if [ref[0] for _, ref, *_ in links] != ["E"] * len(links) or got_rows != want_rows:
+                bad.append("xlsx: links in %r naming %r, expected column E naming %r" %
+                           ([ref for _, ref, *_ in links], got_rows, want_rows))
     for b in bad:
         print(b)
     print("%d references checked" % len(flat))

@@ -146,6 +146,7 @@ static const char *const word_keys[ED_W_COUNT] = {
 	[ED_W_CAPTION_CLOSE] = "format.caption_close",
 	[ED_W_REFERENCES] = "table.references",
 	[ED_W_PORTS_SHEET] = "table.sheet",
+	[ED_W_XLSX_DAY] = "format.xlsx_day",
 };
 
 static void
