@@ -275,6 +275,176 @@ test_languages(void **state)
 	rmdir(dir);
 }
 
+/* references.csv: optional; several advisories per port in file order;
+ * per language title_LANG/url_LANG; every URL checked; FILE:LINE errors. */
+static void
+test_references(void **state)
+{
+	char dir[] = "/tmp/talot-cat-XXXXXX";
+	static const char ports[] = "proto,port,label,explanation,explanation_en\n"
+	    "tcp,135,,ja,en\ntcp,445,,ja,en\nudp,1026,,,\n";
+	static const char head[] = "proto,port,title,url,title_en,url_en\n";
+	static const struct {
+		const char *body;   /* after head */
+		int line;
+		const char *msg;
+	} bad[] = {
+		{ "tcp,135,t,javascript:alert(1),t,\n", 2, "the url 'javascript:alert(1)' is not an http:// or https:// address" },
+		{ "tcp,135,t,ftp://example.org/,t,\n", 2, "the url 'ftp://example.org/' is not an http:// or https:// address" },
+		{ "tcp,135,t,https://example.org/a b,t,\n", 2, "the url 'https://example.org/a b' holds a space (write %20)" },
+		{ "tcp,135,t,https://example.org/,t,https://例え.jp/\n", 2, "the url_en 'https://例え.jp/' holds a non-ASCII character (percent-encode it as UTF-8)" },
+		{ "tcp,135,t,https://example.org/\"x,t,\n", 2, "quote inside an unquoted field (quote the whole field and double the quote)" },
+		{ "tcp,135,t,\"https://example.org/<x>\",t,\n", 2, "the url 'https://example.org/<x>' holds a character not allowed in a URL (percent-encode it)" },
+		{ "tcp,135,t,https://example.org/%zz,t,\n", 2, "the url 'https://example.org/%zz' has a % not followed by two hex digits" },
+		{ "tcp,135,t,https:///path,t,\n", 2, "the url 'https:///path' has no host name" },
+		{ "tcp,135,t,,t,\n", 2, "the url '' is empty" },
+		{ "tcp,135,t,https://example.org/,t,\n\ntcp,135,,https://example.org/,,\n", 4, "no title in any language" },
+		{ "tcp,135,\"a\x01" "b\",https://example.org/,t,\n", 2, "the title holds the control character U+0001 (only printable text; write it on one line)" },
+		{ "tcp,136,t,https://example.org/,t,\n", 2, "136/tcp is not in ports.csv (add it there first)" },
+		{ "tcp,135,t,https://example.org/,t\n", 2, "expected 6 fields (as the header), found 5" },
+		{ "sctp,135,t,https://example.org/,t,\n", 2, "unknown protocol 'sctp' (use tcp, udp or icmp)" },
+	};
+	struct catalog *c;
+	struct err e = { "" };
+	const struct catalog_ref *r;
+	char want[512], body[4096];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "ports.csv", ports);
+	put(dir, "countries.csv", "code,name,name_en\nJP,日本,Japan\n");
+	/* no references.csv: none, and no error */
+	c = catalog_load(dir, &e);
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(catalog_port_refs(c, TCP, 135, &r), 0);
+	catalog_destroy(c);
+	/* two for 445 in order, one English-only, one Japanese-only, a
+	 * Japanese URL with its own English one, a quoted title */
+	snprintf(body, sizeof(body), "%s%s", head,
+	    "# a comment\n"
+	    "tcp,445,MS08-067 日本語,https://example.org/ja/ms08-067,MS08-067 English,https://example.org/en/ms08-067\n"
+	    "tcp,445,\"MS17-010, 日本語\",https://example.org/ms17-010?a=1&b='2',MS17-010 English,\n"
+	    "tcp,135,,https://example.org/en-only,English only,\n"
+	    "udp,1026,日本語のみ,http://example.org/%E3%81%82,,\n");
+	put(dir, "references.csv", body);
+	c = catalog_load(dir, &e);
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(catalog_port_refs(c, TCP, 445, &r), 2);
+	assert_string_equal(r[0].title, "MS08-067 日本語");
+	assert_string_equal(r[0].url, "https://example.org/ja/ms08-067");
+	assert_string_equal(r[1].title, "MS17-010, 日本語");
+	assert_string_equal(r[1].url, "https://example.org/ms17-010?a=1&b='2'");
+	assert_int_equal(catalog_port_refs(c, TCP, 135, &r), 0);
+	assert_int_equal(catalog_port_refs(c, UDP, 1026, &r), 1);
+	assert_string_equal(r[0].url, "http://example.org/%E3%81%82");
+	assert_int_equal(catalog_port_refs(c, UDP, 1027, &r), 0);
+	catalog_destroy(c);
+	c = catalog_load_lang(dir, "en", &e);
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(catalog_port_refs(c, TCP, 445, &r), 2);
+	assert_string_equal(r[0].title, "MS08-067 English");
+	assert_string_equal(r[0].url, "https://example.org/en/ms08-067");
+	assert_string_equal(r[1].url, "https://example.org/ms17-010?a=1&b='2'");
+	assert_int_equal(catalog_port_refs(c, TCP, 135, &r), 1);
+	assert_string_equal(r[0].title, "English only");
+	assert_int_equal(catalog_port_refs(c, UDP, 1026, &r), 0);
+	catalog_destroy(c);
+	/* a language without its title column */
+	assert_null(catalog_load_lang(dir, "fr", &e));
+	snprintf(want, sizeof(want), "%s/ports.csv:1: no column explanation_fr "
+	    "for the 'fr' edition", dir);
+	assert_string_equal(e.msg, want);
+	put(dir, "references.csv", "proto,port,title,url\n");
+	assert_null(catalog_load_lang(dir, "en", &e));
+	snprintf(want, sizeof(want), "%s/references.csv:1: no column title_en "
+	    "for the 'en' edition", dir);
+	assert_string_equal(e.msg, want);
+	put(dir, "references.csv", "proto,port,title,url,note\n");
+	assert_null(catalog_load(dir, &e));
+	snprintf(want, sizeof(want), "%s/references.csv:1: unknown column "
+	    "'note' (expected title_LANG or url_LANG)", dir);
+	assert_string_equal(e.msg, want);
+	put(dir, "references.csv", "proto,port,url,title\n");
+	assert_null(catalog_load(dir, &e));
+	snprintf(want, sizeof(want), "%s/references.csv:1: expected the header "
+	    "line proto,port,title,url", dir);
+	assert_string_equal(e.msg, want);
+	/* at most CATALOG_REFS_MAX a port */
+	snprintf(body, sizeof(body), "%s", head);
+	for (int i = 0; i <= CATALOG_REFS_MAX; i++)
+		snprintf(body + strlen(body), sizeof(body) - strlen(body),
+		    "tcp,135,t%d,https://example.org/%d,,\n", i, i);
+	put(dir, "references.csv", body);
+	assert_null(catalog_load(dir, &e));
+	snprintf(want, sizeof(want), "%s/references.csv:%d: more than %d "
+	    "references for 135/tcp", dir, CATALOG_REFS_MAX + 2,
+	    CATALOG_REFS_MAX);
+	assert_string_equal(e.msg, want);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "%s%s", head, bad[i].body);
+		put(dir, "references.csv", body);
+		c = catalog_load(dir, &e);
+		if (c != NULL)
+			fail_msg("case %zu: expected an error", i);
+		snprintf(want, sizeof(want), "%s/references.csv:%d: %s", dir,
+		    bad[i].line, bad[i].msg);
+		if (strcmp(e.msg, want) != 0)
+			fail_msg("case %zu:\n got  %s\n want %s", i, e.msg, want);
+	}
+	/* the URL check alone */
+	assert_null(catalog_url_problem("https://learn.microsoft.com/ja-jp/x"));
+	assert_null(catalog_url_problem("http://a"));
+	assert_non_null(catalog_url_problem("HTTPS://a"));
+	assert_non_null(catalog_url_problem("https://a/\x7f"));
+	assert_non_null(catalog_url_problem("https://a/\\"));
+	assert_non_null(catalog_url_problem("data:text/html,x"));
+	assert_non_null(catalog_url_problem("//example.org/"));
+	rm(dir, "references.csv");
+	rm(dir, "ports.csv");
+	rm(dir, "countries.csv");
+	rmdir(dir);
+}
+
+/* The real references.csv: every line loads in both languages, and the
+ * advisories the seed bulletin and the catalogue's explanations cite. */
+static void
+test_real_references(void **state)
+{
+	const char *src = getenv("TALOT_SRCDIR");
+	char *dir = path2(src != NULL ? src : ".", "templates");
+	struct err e = { "" };
+	struct catalog *ja = catalog_load(dir, &e), *en;
+	const struct catalog_ref *r;
+	bool found = false;
+
+	(void)state;
+	if (ja == NULL)
+		fail_msg("%s", e.msg);
+	en = catalog_load_lang(dir, "en", &e);
+	if (en == NULL)
+		fail_msg("%s", e.msg);
+	/* the seed's 参考情報 under 1026/1027: MS03-043 */
+	assert_int_equal(catalog_port_refs(ja, UDP, 1026, &r), 1);
+	assert_non_null(strstr(r[0].title, "MS03-043"));
+	assert_string_equal(r[0].url, "https://learn.microsoft.com/ja-jp/"
+	    "security-updates/securitybulletins/2003/ms03-043");
+	assert_int_equal(catalog_port_refs(en, UDP, 1027, &r), 1);
+	assert_string_equal(r[0].url, "https://learn.microsoft.com/en-us/"
+	    "security-updates/securitybulletins/2003/ms03-043");
+	/* 135/tcp's explanation names MS03-026 */
+	assert_true(catalog_port_refs(ja, TCP, 135, &r) >= 1);
+	for (size_t i = 0; i < catalog_port_refs(ja, TCP, 135, &r); i++)
+		found = found || strstr(r[i].url, "ms03-026") != NULL;
+	assert_true(found);
+	assert_true(catalog_port_refs(en, TCP, 445, &r) >= 2);
+	free(dir);
+	catalog_destroy(ja);
+	catalog_destroy(en);
+}
+
 /* BOM, CRLF, comments, blank lines, quoting with commas and quotes, empty
  * label and empty explanation (a line break inside a quoted field is a
  * control character: test_control_chars). */
@@ -487,6 +657,8 @@ main(void)
 		cmocka_unit_test(test_languages),
 		cmocka_unit_test(test_bad_fixtures),
 		cmocka_unit_test(test_control_chars),
+		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_real_references),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

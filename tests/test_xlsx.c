@@ -774,8 +774,62 @@ test_cells(void **state)
 		const char *f = field(line, 3);
 
 		if (strcmp(f, "#,##0") != 0 && strcmp(f, "#,##0.0") != 0 &&
-		    strcmp(f, "0.0%") != 0)
+		    strcmp(f, "0.0%") != 0 && strcmp(f, "m/d") != 0)
 			fail_msg("unexpected number format: %s", f);
+	}
+	/* days are date cells shown m/d, the year in the value: Excel's
+	 * serial counts days from 1899-12-30 (2007-06-01 is 39234, worked
+	 * out with Python's date(2007, 6, 1) - date(1899, 12, 30)) */
+	assert_true(cell(d, "図2.2.1 日別ポート別アクセス数", "A4", t, v,
+	    sizeof(v)));
+	assert_string_equal(t, "n");
+	assert_string_equal(v, "39234");
+	assert_true(cell_number(d, "図2.2.1 日別ポート別アクセス数", "A33") ==
+	    39234 + 29);
+	assert_true(find_line(d, "numfmt\t図2.2.1 日別ポート別アクセス数\tA4\t",
+	    0, line, sizeof(line)));
+	assert_string_equal(field(line, 3), "m/d");
+	/* the daily charts' category axes: m/d, a label every few days */
+	{
+		size_t ndaily = 0;
+
+		for (size_t i = 0; find_line(d, "catfmt\t", i, line,
+		    sizeof(line)); i++) {
+			char l[4096];
+
+			memcpy(l, line, sizeof(l));
+			if (strcmp(field(l, 2), "m/d") != 0)
+				continue;
+			memcpy(l, line, sizeof(l));
+			assert_true(atoi(field(l, 3)) >= 2);
+			ndaily++;
+		}
+		/* 2.1.n, 2.2.1/2, 2.4.1/3 */
+		assert_int_equal(ndaily, model.nnotable + 4);
+	}
+	/* every chart's text in the edition's font */
+	for (size_t i = 0; find_line(d, "font\t", i, line, sizeof(line)); i++)
+		assert_string_equal(field(line, 2), "BIZ UDPGothic");
+	/* printing: every sheet one page wide; figures and tables landscape */
+	{
+		size_t nprint = 0;
+
+		for (size_t i = 0; find_line(d, "print\t", i, line,
+		    sizeof(line)); i++, nprint++) {
+			char l[4096];
+			bool summary;
+
+			memcpy(l, line, sizeof(l));
+			summary = strcmp(field(l, 1), "概要") == 0;
+			memcpy(l, line, sizeof(l));
+			assert_string_equal(field(l, 3), "1");
+			memcpy(l, line, sizeof(l));
+			assert_string_equal(field(l, 4), "0");
+			memcpy(l, line, sizeof(l));
+			if (!summary)
+				assert_string_equal(field(l, 2), "landscape");
+		}
+		assert_int_equal(nprint, 1 + 1 + model.nnotable + 12 + 1);
 	}
 	/* daily values per observed sensor; 1–3 June empty, not 0 */
 	assert_false(cell(d, "図2.2.1 日別ポート別アクセス数", "C4", t, v,
@@ -783,7 +837,9 @@ test_cells(void **state)
 	assert_false(cell(d, "図2.2.1 日別ポート別アクセス数", "C6", t, v,
 	    sizeof(v)));
 	assert_true(cell_number(d, "図2.2.1 日別ポート別アクセス数", "B4") == 0);
-	assert_cell_text(d, "図2.2.1 日別ポート別アクセス数", "A7", "6/4");
+	/* 6/4, now a date cell (issue 10): 2007-06-01 + 3 */
+	assert_true(cell_number(d, "図2.2.1 日別ポート別アクセス数", "A7") ==
+	    39234 + 3);
 	assert_float_equal(cell_number(d, "図2.2.1 日別ポート別アクセス数",
 	    "C7"), model.ports_acc.daily[3], 1e-9);
 	assert_float_equal(cell_number(d, "図2.2.1 日別ポート別アクセス数",
@@ -800,7 +856,8 @@ test_cells(void **state)
 	assert_float_equal(cell_number(d, "図2.3.1 ポート別アクセス数比率",
 	    "C4"), model.ports_acc.shares[0], 1e-12);
 	/* every figure sheet: frozen header, autofilter, widths */
-	assert_int_equal(nsheets, 1 + 1 + model.nnotable + 12);
+	/* summary, 1.1, notable, 12 figures, the section 4 table */
+	assert_int_equal(nsheets, 1 + 1 + model.nnotable + 12 + 1);
 	for (size_t i = 1; i < nsheets; i++) {
 		char name[256], prefix[300];
 

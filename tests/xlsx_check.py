@@ -15,6 +15,12 @@ one fact per line, tab-separated (standard library only):
   series  PART    IDX   CAT   VAL   NAME    COLOR   NPOINTS
   point   PART    IDX   COLOR               pie slice colours
   core    FIELD   VALUE                     docProps/core.xml
+  print   SHEET   ORIENTATION FITW  FITH    page setup ("" when not set)
+  link    SHEET   REF   TARGET              hyperlinks (#location appended)
+  font    PART    TYPEFACES                 the chart's typefaces, sorted,
+                                            comma-separated ("" when none)
+  catfmt  PART    FORMAT  SKIP              category axis number format and
+                                            tickLblSkip ("" when not set)
 Exit 2 if the file is not a readable zip.
 """
 import posixpath
@@ -44,14 +50,17 @@ def out(*fields):
     print("\t".join(esc(str(f)) for f in fields))
 
 
-def rels(z, part):
+def rels(z, part, raw=False):
     d, b = posixpath.split(part)
     p = posixpath.join(d, "_rels", b + ".rels")
     res = {}
     if p not in z.namelist():
         return res
     for r in ET.fromstring(z.read(p)).findall("rel:Relationship", NS):
-        res[r.get("Id")] = posixpath.normpath(posixpath.join(d, r.get("Target")))
+        if raw:   # external targets as written
+            res[r.get("Id")] = r.get("Target")
+        else:
+            res[r.get("Id")] = posixpath.normpath(posixpath.join(d, r.get("Target")))
     return res
 
 
@@ -92,6 +101,20 @@ def main():
         for pane in ws.iter("{%s}pane" % NS["m"]):
             if pane.get("state") == "frozen":
                 out("freeze", name, pane.get("topLeftCell"))
+        ps = ws.find("m:pageSetup", NS)
+        fit = ws.find("m:sheetPr/m:pageSetUpPr", NS)
+        fitting = fit is not None and fit.get("fitToPage") in ("1", "true")
+        out("print", name, ps.get("orientation", "") if ps is not None else "",
+            ps.get("fitToWidth", "1") if fitting else "",
+            ps.get("fitToHeight", "1") if fitting else "")
+        srels = rels(z, part, raw=True)
+        for h in ws.findall("m:hyperlinks/m:hyperlink", NS):
+            tgt = h.get("location", "")
+            rid = h.get("{%s}id" % NS["r"])
+            if rid is not None:
+                tgt = srels.get(rid, "") + ("#" + h.get("location")
+                                            if h.get("location") else "")
+            out("link", name, h.get("ref"), tgt)
         af = ws.find("m:autoFilter", NS)
         if af is not None:
             out("filter", name, af.get("ref"))
@@ -147,6 +170,16 @@ def color_of(el):
 
 def chart(z, part, sheet):
     root = ET.fromstring(z.read(part))
+    faces = sorted({e.get("typeface") for e in root.iter("{%s}latin" % NS["a"])})
+    out("font", part, ",".join(faces))
+    cax = root.find("c:chart/c:plotArea/c:catAx", NS)
+    if cax is None:
+        cax = root.find("c:chart/c:plotArea/c:dateAx", NS)
+    if cax is not None:
+        nf = cax.find("c:numFmt", NS)
+        sk = cax.find("c:tickLblSkip", NS)
+        out("catfmt", part, nf.get("formatCode") if nf is not None else "",
+            sk.get("val") if sk is not None else "")
     plot = root.find("c:chart/c:plotArea", NS)
     title = "".join(t.text or "" for t in
                     root.findall("c:chart/c:title//a:t", NS))

@@ -7,6 +7,7 @@
 #include "textfile.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ struct port_entry {
 	uint32_t key;            /* proto << 16 | port */
 	char *label;             /* owned; NULL: default label */
 	char *explanation;       /* owned; NULL: none */
+	struct catalog_ref *refs; /* owned titles and URLs, in file order */
+	size_t nrefs;
 };
 
 struct catalog {
@@ -272,6 +275,9 @@ csv_close(struct csv *r, char *data)
 
 /* ---- loading --------------------------------------------------------------- */
 
+static struct port_entry *port_find_mut(const struct catalog *c, int proto,
+    int port);
+
 
 static int
 proto_parse(const char *s)
@@ -424,6 +430,7 @@ ports_load(struct catalog *c, const char *dir, const char *lang,
 			cap = ncap;
 		}
 		pe = &c->ports[c->nports++];
+		memset(pe, 0, sizeof(*pe));
 		pe->key = key;
 		pe->label = dup_or_null(csv_field(&r, (size_t)col_label), &oom);
 		if (pe->label == NULL && !oom)
@@ -514,6 +521,199 @@ done:
 	return ok;
 }
 
+/* ---- references.csv ---------------------------------------------------------- */
+
+static bool
+hex_digit(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+	    (ch >= 'A' && ch <= 'F');
+}
+
+const char *
+catalog_url_problem(const char *url)
+{
+	const char *p, *host;
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	else
+		return "is not an http:// or https:// address";
+	if (strlen(url) > CATALOG_URL_CHARS)
+		return "is longer than " CATALOG_URL_MAX_TEXT " characters";
+	if (*host == '\0' || *host == '/' || *host == '?' || *host == '#' ||
+	    *host == ':' || *host == '@')
+		return "has no host name";
+	for (p = url; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+
+		if (ch == '%') {
+			if (!hex_digit(p[1]) || !hex_digit(p[2]))
+				return "has a % not followed by two hex digits";
+			continue;
+		}
+		/* RFC 3986: unreserved, reserved and nothing else */
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~:/?#[]@!$&'()*+,;=",
+		    ch) != NULL)
+			continue;
+		return ch < 0x20 || ch == 0x7F ? "holds a control character" :
+		    ch == ' ' ? "holds a space (write %20)" : ch >= 0x80 ?
+		    "holds a non-ASCII character (percent-encode it as UTF-8)" :
+		    "holds a character not allowed in a URL (percent-encode it)";
+	}
+	return NULL;
+}
+
+static int
+column_of(struct csv *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields && i < CSV_FIELDS_MAX; i++)
+		if (strcmp(csv_field(r, i), name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Reads DIR/references.csv when it exists: advisories per port, one line
+ * each.  The 'ja' edition reads title and url; another language LANG reads
+ * title_LANG (a line whose title_LANG is empty is not shown in that
+ * language) and url_LANG where present and not empty, else url. */
+static bool
+refs_load(struct catalog *c, const char *dir, const char *lang,
+    struct err *e)
+{
+	struct csv r;
+	char *data = NULL, *path = path_join(dir, "references.csv");
+	struct stat sb;
+	bool ok = false, eof, ja = lang == NULL || strcmp(lang, "ja") == 0;
+	int col_title = 2, col_url = 3, col_url_lang = -1;
+	size_t ncols;
+	char colname[CSV_FIELDS_MAX][40];
+
+	if (path == NULL)
+		return err_set(e, "%s/references.csv: out of memory", dir);
+	if (lstat(path, &sb) != 0 && errno == ENOENT) {
+		free(path);        /* the references are optional */
+		return true;
+	}
+	if (!csv_open(&r, &data, path, "proto,port,title,url", 4, e))
+		goto done;
+	ncols = r.nfields;
+	if (!ja) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "title_%s", lang);
+		if ((col_title = column_of(&r, name)) < 0) {
+			err_set(e, "%s:%d: no column title_%s for the '%s' edition",
+			    path, r.record_line, lang, lang);
+			goto done;
+		}
+		snprintf(name, sizeof(name), "url_%s", lang);
+		col_url_lang = column_of(&r, name);
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		const char *h = csv_field(&r, i);
+
+		if (i >= 4 && ((strncmp(h, "title_", 6) != 0 &&
+		    strncmp(h, "url_", 4) != 0) || strlen(h) >= sizeof(colname[0]))) {
+			err_set(e, "%s:%d: unknown column '%s' (expected "
+			    "title_LANG or url_LANG)", path, r.record_line, h);
+			goto done;
+		}
+		snprintf(colname[i], sizeof(colname[0]), "%s", h);
+	}
+	while (csv_next(&r, &eof, e)) {
+		int proto, line = r.record_line;
+		long port;
+		struct port_entry *pe;
+		const char *title, *url;
+		bool any_title = false;
+
+		if (r.nfields != ncols) {
+			err_set(e, "%s:%d: expected %zu fields (as the header), "
+			    "found %zu%s", path, line, ncols, r.nfields,
+			    r.nfields > ncols ?
+			    " (quote a field that contains a comma)" : "");
+			goto done;
+		}
+		if ((proto = proto_parse(csv_field(&r, 0))) < 0) {
+			err_set(e, "%s:%d: unknown protocol '%s' (use tcp, udp "
+			    "or icmp)", path, line, csv_field(&r, 0));
+			goto done;
+		}
+		if (!port_parse(csv_field(&r, 1), proto == PROTO_ICMP ? 255 :
+		    65535, &port)) {
+			err_set(e, "%s:%d: bad %s '%s' (a number 0-%d)", path,
+			    line, proto == PROTO_ICMP ? "ICMP type" : "port",
+			    csv_field(&r, 1), proto == PROTO_ICMP ? 255 : 65535);
+			goto done;
+		}
+		/* every field of every language is checked, not only ours */
+		for (size_t i = 2; i < ncols; i++) {
+			const char *v = csv_field(&r, i);
+			bool is_url = strncmp(colname[i], "url", 3) == 0;
+			const char *why;
+			char what[64];
+
+			snprintf(what, sizeof(what), "the %s", colname[i]);
+			if (!text_field_check(path, line, what, v,
+			    is_url ? CATALOG_URL_CHARS : CATALOG_TITLE_CHARS, e))
+				goto done;
+			if (!is_url) {
+				any_title = any_title || *v != '\0';
+				continue;
+			}
+			if ((i == 3 || *v != '\0') &&
+			    (why = catalog_url_problem(v)) != NULL) {
+				err_set(e, "%s:%d: %s '%s' %s", path, line, what,
+				    v, *v ? why : "is empty");
+				goto done;
+			}
+		}
+		if (!any_title) {
+			err_set(e, "%s:%d: no title in any language", path, line);
+			goto done;
+		}
+		if ((pe = port_find_mut(c, proto, (int)port)) == NULL) {
+			err_set(e, "%s:%d: %ld/%s is not in ports.csv (add it there "
+			    "first)", path, line, port, proto_name(proto));
+			goto done;
+		}
+		title = csv_field(&r, (size_t)col_title);
+		url = col_url_lang >= 0 && *csv_field(&r, (size_t)col_url_lang) ?
+		    csv_field(&r, (size_t)col_url_lang) : csv_field(&r,
+		    (size_t)col_url);
+		if (*title == '\0')
+			continue;     /* not in this language */
+		if (pe->nrefs == CATALOG_REFS_MAX) {
+			err_set(e, "%s:%d: more than %d references for %ld/%s",
+			    path, line, CATALOG_REFS_MAX, port, proto_name(proto));
+			goto done;
+		}
+		if (pe->refs == NULL && (pe->refs = calloc(CATALOG_REFS_MAX,
+		    sizeof(*pe->refs))) == NULL) {
+			err_set(e, "%s: out of memory", path);
+			goto done;
+		}
+		pe->refs[pe->nrefs].title = strdup(title);
+		pe->refs[pe->nrefs].url = strdup(url);
+		pe->nrefs++;
+		if (pe->refs[pe->nrefs - 1].title == NULL ||
+		    pe->refs[pe->nrefs - 1].url == NULL) {
+			err_set(e, "%s: out of memory", path);
+			goto done;
+		}
+	}
+	if (eof)
+		ok = true;
+done:
+	csv_close(&r, data);
+	free(path);
+	return ok;
+}
+
 struct catalog *
 catalog_load(const char *dir, struct err *e)
 {
@@ -533,7 +733,8 @@ catalog_load_lang(const char *dir, const char *lang, struct err *e)
 		err_set(e, "%s: out of memory", dir);
 		return NULL;
 	}
-	if (!ports_load(c, dir, lang, e) || !countries_load(c, dir, lang, e)) {
+	if (!ports_load(c, dir, lang, e) || !countries_load(c, dir, lang, e) ||
+	    !refs_load(c, dir, lang, e)) {
 		catalog_destroy(c);
 		return NULL;
 	}
@@ -548,6 +749,11 @@ catalog_destroy(struct catalog *c)
 	for (size_t i = 0; i < c->nports; i++) {
 		free(c->ports[i].label);
 		free(c->ports[i].explanation);
+		for (size_t k = 0; k < c->ports[i].nrefs; k++) {
+			free((char *)c->ports[i].refs[k].title);
+			free((char *)c->ports[i].refs[k].url);
+		}
+		free(c->ports[i].refs);
 	}
 	free(c->ports);
 	for (size_t i = 0; i < 26 * 26; i++)
@@ -559,6 +765,12 @@ catalog_destroy(struct catalog *c)
 
 static const struct port_entry *
 port_find(const struct catalog *c, int proto, int port)
+{
+	return port_find_mut(c, proto, port);
+}
+
+static struct port_entry *
+port_find_mut(const struct catalog *c, int proto, int port)
 {
 	size_t lo = 0, hi;
 	uint32_t key;
@@ -597,6 +809,16 @@ catalog_port_label(const struct catalog *c, int proto, int port, char *buf,
 	else
 		snprintf(buf, len, "%d/proto %d", port, proto);
 	return buf;
+}
+
+size_t
+catalog_port_refs(const struct catalog *c, int proto, int port,
+    const struct catalog_ref **refs)
+{
+	const struct port_entry *pe = port_find(c, proto, port);
+
+	*refs = pe != NULL ? pe->refs : NULL;
+	return pe != NULL ? pe->nrefs : 0;
 }
 
 const char *

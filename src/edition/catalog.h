@@ -11,7 +11,17 @@
  *                language; code is an ISO 3166-1 alpha-2 code in upper
  *                case (ZZ = unknown), name the Japanese short name.
  *
- * Both are UTF-8 CSV (RFC 4180 quoting; LF or CRLF).  Blank lines and lines
+ * references.csv (optional): header `proto,port,title,url` and optionally
+ *                `title_LANG` and `url_LANG` per further language; one line
+ *                per advisory about a port of ports.csv (several lines for
+ *                several advisories, shown in file order, at most
+ *                CATALOG_REFS_MAX a port).  title is the Japanese title,
+ *                url an http:// or https:// address (RFC 3986 characters
+ *                only: percent-encode spaces and non-ASCII); an empty
+ *                title_LANG leaves the advisory out of that language's
+ *                edition, an empty url_LANG means url.
+ *
+ * All are UTF-8 CSV (RFC 4180 quoting; LF or CRLF).  Blank lines and lines
  * starting with `#` are ignored.  Lookups are O(log n) for ports and O(1)
  * for countries, and need no locking (the catalogue is read-only once
  * loaded).
@@ -30,6 +40,17 @@
  * field, with FILE:LINE. */
 #define CATALOG_LABEL_CHARS 64
 #define CATALOG_EXPLANATION_CHARS 1000
+#define CATALOG_TITLE_CHARS 200
+#define CATALOG_URL_CHARS 2000
+#define CATALOG_URL_MAX_TEXT "2000"
+#define CATALOG_REFS_MAX 8
+
+/* An advisory about a port: a title and its address, both owned by the
+ * catalogue. */
+struct catalog_ref {
+	const char *title;
+	const char *url;
+};
 
 struct catalog;  /* opaque: ports + countries */
 
@@ -65,6 +86,19 @@ const char *catalog_port_label(const struct catalog *c, int proto, int port,
  * catalog_destroy()), or NULL if the port is not catalogued or has none. */
 const char *catalog_port_explanation(const struct catalog *c, int proto,
     int port);
+
+/* The advisories about a port in the catalogue's language: sets *refs to
+ * an array (owned by c, valid until catalog_destroy()) and returns its
+ * length, 0 (and *refs NULL or not) when there are none. */
+size_t catalog_port_refs(const struct catalog *c, int proto, int port,
+    const struct catalog_ref **refs);
+
+/* Why url is not a link talot publishes ("is not an http:// or https://
+ * address", "holds a space (write %20)", …), or NULL when it is one: an
+ * http or https URL with a host, made of RFC 3986 characters only (so it
+ * needs no escaping beyond HTML's & and '), at most CATALOG_URL_CHARS
+ * long. */
+const char *catalog_url_problem(const char *url);
 
 /* The Japanese name of the country with upper-case alpha-2 code cc (owned by
  * c, valid until catalog_destroy()), or NULL for an unknown code. */

@@ -145,6 +145,9 @@ static const char *const word_keys[ED_W_COUNT] = {
 	[ED_W_CAPTION_OPEN] = "format.caption_open",
 	[ED_W_CAPTION_CLOSE] = "format.caption_close",
 	[ED_W_NOBREAK] = "typeset.nobreak",
+	[ED_W_REFERENCES] = "table.references",
+	[ED_W_PORTS_SHEET] = "table.sheet",
+	[ED_W_XLSX_DAY] = "format.xlsx_day",
 };
 
 static void
@@ -175,6 +178,21 @@ port_table(struct ed_build *b)
 		ex = catalog_port_explanation(b->o->cat, br->keys[i].proto,
 		    br->keys[i].port);
 		r->explanation = ed_strdup(b, ex ? ex : "");
+		{
+			const struct catalog_ref *refs;
+			size_t nr = catalog_port_refs(b->o->cat,
+			    br->keys[i].proto, br->keys[i].port, &refs);
+
+			if (nr > 0 && (r->refs = ed_calloc(b, nr,
+			    sizeof(*r->refs))) != NULL) {
+				for (size_t k = 0; k < nr; k++) {
+					r->refs[k].title = ed_strdup(b,
+					    refs[k].title);
+					r->refs[k].url = ed_strdup(b, refs[k].url);
+				}
+				r->nrefs = nr;
+			}
+		}
 		r->accesses = br->totals[i];
 		snprintf(r->accesses_text, sizeof(r->accesses_text), "%s",
 		    fmt_int(br->totals[i], num));
@@ -438,6 +456,11 @@ edition_free(struct edition *ed)
 	for (size_t i = 0; i < ed->nports; i++) {
 		free(ed->ports[i].label);
 		free(ed->ports[i].explanation);
+		for (size_t k = 0; k < ed->ports[i].nrefs; k++) {
+			free(ed->ports[i].refs[k].title);
+			free(ed->ports[i].refs[k].url);
+		}
+		free(ed->ports[i].refs);
 	}
 	free(ed->ports);
 	for (size_t i = 0; i < ed->nsummary; i++) {

@@ -85,10 +85,19 @@ struct ed_figure {
 	bool integer_values;   /* trend: value labels as integers */
 };
 
+/* An advisory about a port (references.csv): a title and an http(s) URL
+ * made of RFC 3986 characters only (catalog_url_problem() passed). */
+struct ed_ref {
+	char *title;
+	char *url;
+};
+
 /* A row of the section 4 table. */
 struct ed_port_row {
 	char *label;           /* "135/tcp" */
 	char *explanation;     /* catalogue text or "" */
+	size_t nrefs;
+	struct ed_ref *refs;   /* the catalogue's advisories, in order */
 	int64_t accesses;
 	char accesses_text[32];
 	double share;
@@ -137,6 +146,9 @@ enum ed_word {
 	ED_W_CAPTION_OPEN,     /* "【" before a caption on paper */
 	ED_W_CAPTION_CLOSE,    /* "】" after it */
 	ED_W_NOBREAK,          /* terms a line never breaks inside (PDF) */
+	ED_W_REFERENCES,       /* "参考情報" */
+	ED_W_PORTS_SHEET,      /* the workbook sheet of the section 4 table */
+	ED_W_XLSX_DAY,         /* the workbook's number format of a day: "m/d" */
 	ED_W_COUNT
 };
 

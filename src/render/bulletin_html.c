@@ -64,6 +64,8 @@ const char bulletin_html_css[] =
     "vertical-align:top}"
     "th{background:#e6ebf2;text-align:left;white-space:nowrap}"
     "table.ports td:last-child{min-width:12em}"
+    "ul.refs{margin:.4em 0 0;padding-left:1.2em;font-size:.9em}"
+    "ul.refs li{overflow-wrap:anywhere}"
     "td.n{text-align:right;white-space:nowrap;"
     "font-variant-numeric:tabular-nums}"
     "table.ports th[scope=row],td.k{white-space:nowrap}"
@@ -296,6 +298,21 @@ port_table(struct html *h)
 		buf_adds(b, "</td><td>");
 		html_escape(b, r->explanation[0] ? r->explanation :
 		    ed->words[ED_W_NO_EXPLANATION]);
+		if (r->nrefs > 0) {
+			/* the catalogue checked each URL: http(s), RFC 3986 */
+			buf_adds(b, "<ul class=\"refs\" aria-label=\"");
+			html_escape(b, ed->words[ED_W_REFERENCES]);
+			buf_adds(b, "\">");
+			for (size_t k = 0; k < r->nrefs; k++) {
+				buf_adds(b, "<li><a rel=\"external noopener\" "
+				    "href=\"");
+				html_escape(b, r->refs[k].url);
+				buf_adds(b, "\">");
+				html_escape(b, r->refs[k].title);
+				buf_adds(b, "</a></li>");
+			}
+			buf_adds(b, "</ul>");
+		}
 		buf_adds(b, "</td></tr>\n");
 	}
 	buf_adds(b, "</tbody></table></div>\n");

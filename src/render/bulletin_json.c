@@ -539,7 +539,19 @@ bulletin_json_build(const struct edition *ed, struct buf *b, struct err *e)
 		buf_adds(b, ", ");
 		key(b, "explanation");
 		json_string(b, p->explanation);
-		buf_adds(b, "}");
+		buf_adds(b, ", ");
+		key(b, "references");
+		buf_adds(b, "[");
+		for (size_t k = 0; k < p->nrefs; k++) {
+			buf_adds(b, k > 0 ? ", {" : "{");
+			key(b, "title");
+			json_string(b, p->refs[k].title);
+			buf_adds(b, ", ");
+			key(b, "url");
+			json_string(b, p->refs[k].url);
+			buf_adds(b, "}");
+		}
+		buf_adds(b, "]}");
 	}
 	buf_adds(b, "],\n");
 	daily(ed, b);

@@ -632,6 +632,74 @@ table_row_draw(struct pdf *p, PangoLayout *l1, PangoLayout *l2, double c1,
 	p->y += h;
 }
 
+/* Makes each reference title in layout l (drawn at x, y) a link to its URL:
+ * one rectangle per line the title runs over.  The URLs were checked by
+ * the catalogue (RFC 3986 characters only), so only ' needs escaping in
+ * cairo's attribute string. */
+static void
+ref_links(struct pdf *p, PangoLayout *l, const struct ed_port_row *r,
+    double x, double y)
+{
+	const char *text = pango_layout_get_text(l);
+	size_t from = strlen(text);
+
+	/* the titles follow the explanation, in order */
+	for (size_t k = r->nrefs; k-- > 0;) {
+		const char *t = r->refs[k].title, *hit = NULL;
+		struct buf a = { 0 };
+		PangoLayoutIter *it;
+		int start, end, nrect = 0;
+
+		for (const char *q = text; (q = strstr(q, t)) != NULL &&
+		    (size_t)(q - text) + strlen(t) <= from; q++)
+			hit = q;
+		if (hit == NULL || *t == '\0')
+			continue;
+		start = (int)(hit - text);
+		end = start + (int)strlen(t);
+		from = (size_t)start;
+		buf_adds(&a, "uri='");
+		for (const char *u = r->refs[k].url; *u != '\0'; u++) {
+			if (*u == '\'' || *u == '\\')
+				buf_adds(&a, "\\");
+			buf_add(&a, u, 1);
+		}
+		buf_adds(&a, "' rect=[");
+		it = pango_layout_get_iter(l);
+		do {
+			PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+			int y0, y1, *ranges = NULL, n = 0;
+
+			if (line->start_index >= end ||
+			    line->start_index + line->length <= start)
+				continue;
+			pango_layout_iter_get_line_yrange(it, &y0, &y1);
+			pango_layout_line_get_x_ranges(line, start, end, &ranges, &n);
+			for (int i = 0; i < n; i++) {
+				char num[128];
+
+				if (ranges[2 * i + 1] <= ranges[2 * i])
+					continue;
+				snprintf(num, sizeof(num), "%s%.2f %.2f %.2f %.2f",
+				    nrect++ ? " " : "",
+				    x + (double)ranges[2 * i] / PANGO_SCALE,
+				    y + (double)y0 / PANGO_SCALE,
+				    (double)(ranges[2 * i + 1] - ranges[2 * i]) /
+				    PANGO_SCALE, (double)(y1 - y0) / PANGO_SCALE);
+				buf_adds(&a, num);
+			}
+			g_free(ranges);
+		} while (pango_layout_iter_next_line(it));
+		pango_layout_iter_free(it);
+		buf_adds(&a, "]");
+		if (!a.oom && nrect > 0) {
+			cairo_tag_begin(p->cr, CAIRO_TAG_LINK, a.s);
+			cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+		}
+		buf_free(&a);
+	}
+}
+
 /* The month's top ports with their catalogue explanations; the header row
  * is repeated on every page the table reaches. */
 static bool
@@ -686,6 +754,17 @@ port_table(struct pdf *p)
 		buf_adds(&b1, ")</small>");
 		buf_add_text(&b2, r->explanation[0] ? r->explanation :
 		    ed->words[ED_W_NO_EXPLANATION]);
+		if (r->nrefs > 0) {
+			buf_adds(&b2, "\n<small>");
+			buf_add_text(&b2, ed->words[ED_W_REFERENCES]);
+			for (size_t k = 0; k < r->nrefs; k++) {
+				buf_adds(&b2, "\n<span foreground=\"#0b4f8a\" "
+				    "underline=\"single\">");
+				buf_add_text(&b2, r->refs[k].title);
+				buf_adds(&b2, "</span>");
+			}
+			buf_adds(&b2, "</small>");
+		}
 		ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, c1,
 		    pad, &l1, &l2);
 		buf_free(&b1);
@@ -701,8 +780,10 @@ port_table(struct pdf *p)
 			if (ok)
 				table_row_draw(p, h1, h2, c1, pad, hh, true);
 		}
-		if (ok)
+		if (ok) {
+			ref_links(p, l2, r, MARGIN_X + c1 + pad, p->y + pad);
 			table_row_draw(p, l1, l2, c1, pad, h, false);
+		}
 		g_object_unref(l1);
 		g_object_unref(l2);
 		if (!ok) {

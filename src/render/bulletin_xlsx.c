@@ -36,6 +36,9 @@ struct book {
 	lxw_format *f_caption, *f_note, *f_head, *f_text;
 	lxw_format *f_count, *f_per_sensor, *f_share;
 	lxw_format *f_total_label, *f_total_count, *f_total_share;
+	lxw_format *f_wrap, *f_link, *f_top, *f_count_top, *f_share_top;
+	lxw_format *f_day;             /* a date cell shown as a day ("m/d") */
+	const char *font;              /* chart text, or NULL */
 	lxw_error lerr;                /* first libxlsxwriter error */
 	const char *lerr_what;
 	char index_names[32][128];     /* figure sheets for the summary index */
@@ -231,6 +234,23 @@ put_share(struct sheet *sh, lxw_row_t row, lxw_col_t col, double v,
 	widen(sh, col, 6);
 }
 
+/* A day as a date cell (the year in its value), shown in the edition's
+ * day format; text where the workbook has no day format. */
+static void
+put_day(struct sheet *sh, lxw_row_t row, lxw_col_t col,
+    const struct ed_cat *c)
+{
+	lxw_datetime dt = { .year = c->year, .month = c->mon, .day = c->day };
+
+	if (sh->bk->f_day == NULL || c->year < 1900 || c->day < 1) {
+		put_text(sh, row, col, c->label, sh->bk->f_text);
+		return;
+	}
+	fail(sh->bk, worksheet_write_datetime(sh->ws, row, col, &dt,
+	    sh->bk->f_day), "writing a date");
+	widen(sh, col, text_width(c->label) + 1);
+}
+
 /* ---- sheets ---- */
 
 /* Makes name a valid sheet name: no []:*?/\, no apostrophe at either end,
@@ -379,7 +399,9 @@ static lxw_chart *
 chart_new(struct book *bk, uint8_t type, const char *title)
 {
 	lxw_chart *ch = workbook_add_chart(bk->wb, type);
-	lxw_chart_font font = { .size = 11, .bold = LXW_TRUE };
+	lxw_chart_font font = { .size = 11, .bold = LXW_TRUE,
+	    .name = (char *)bk->font };
+	lxw_chart_font small = { .size = 9, .name = (char *)bk->font };
 	char *owned;
 
 	if (ch == NULL) {
@@ -389,18 +411,19 @@ chart_new(struct book *bk, uint8_t type, const char *title)
 	chart_title_set_name(ch, xml_text(bk, title, &owned));
 	free(owned);
 	chart_title_set_name_font(ch, &font);
+	chart_legend_set_font(ch, &small);
 	chart_legend_set_position(ch, type == LXW_CHART_PIE ?
 	    LXW_CHART_LEGEND_RIGHT : LXW_CHART_LEGEND_BOTTOM);
 	return ch;
 }
 
 static void
-chart_axes(lxw_chart *ch, const char *x_name, const char *y_name,
-    const char *y_format)
+chart_axes(struct book *bk, lxw_chart *ch, const char *x_name,
+    const char *y_name, const char *y_format)
 {
 	lxw_chart_axis *x = chart_axis_get(ch, LXW_CHART_AXIS_TYPE_X);
 	lxw_chart_axis *y = chart_axis_get(ch, LXW_CHART_AXIS_TYPE_Y);
-	lxw_chart_font small = { .size = 9 };
+	lxw_chart_font small = { .size = 9, .name = (char *)bk->font };
 
 	if (x_name != NULL)
 		chart_axis_set_name(x, x_name);
@@ -503,7 +526,7 @@ write_daily(struct book *bk, const struct ed_figure *f)
 		lxw_row_t row = ROW_DATA + (lxw_row_t)i;
 		double sum = 0;
 
-		put_text(&sh, row, 0, f->cats[i].label, bk->f_text);
+		put_day(&sh, row, 0, &f->cats[i]);
 		put_count(&sh, row, 1, f->cats[i].sensors, NULL);
 		if (f->cats[i].missing)
 			continue;    /* unobserved: empty cells, not 0 */
@@ -530,10 +553,13 @@ write_daily(struct book *bk, const struct ed_figure *f)
 			    false);
 		chart_set_series_gap(ch, 40);
 		chart_set_series_overlap(ch, 100);
-		chart_axes(ch, f->x_title, f->y_title, FMT_COUNT);
+		chart_axes(bk, ch, f->x_title, f->y_title, FMT_COUNT);
 		/* a label a week over two months, every other day over one */
 		chart_axis_set_interval_unit(chart_axis_get(ch,
 		    LXW_CHART_AXIS_TYPE_X), f->ncat > 31 ? 7 : 2);
+		if (bk->f_day != NULL)
+			chart_axis_set_num_format(chart_axis_get(ch,
+			    LXW_CHART_AXIS_TYPE_X), ed->words[ED_W_XLSX_DAY]);
 		chart_place(&sh, ch, ROW_HEAD, col_total + 2, 2.0, 1.6);
 	}
 	sheet_close(&sh);
@@ -616,6 +642,12 @@ write_pie(struct book *bk, const struct ed_figure *f)
 					fail(bk, chart_series_set_labels_custom(s, lp),
 					    "labelling pie slices");
 				}
+				{
+					lxw_chart_font lf = { .size = 9,
+					    .name = (char *)bk->font };
+
+					chart_series_set_labels_font(s, &lf);
+				}
 				chart_series_set_labels_position(s,
 				    LXW_CHART_LABEL_POSITION_BEST_FIT);
 				chart_series_set_labels_leader_line(s);
@@ -687,7 +719,7 @@ write_shares(struct book *bk, const struct ed_figure *f)
 			    false);
 		chart_set_series_gap(ch, 60);
 		chart_set_series_overlap(ch, 100);
-		chart_axes(ch, f->x_title, f->y_title, "0%");
+		chart_axes(bk, ch, f->x_title, f->y_title, "0%");
 		chart_place(&sh, ch, last + 2, 0, 1.6, 1.6);
 	}
 	sheet_close(&sh);
@@ -742,13 +774,99 @@ write_trend(struct book *bk, const struct ed_figure *f)
 		chart_column_series(&sh, ch, ROW_DATA, last, 0,
 		    (lxw_col_t)(5 + j), rgb_hex(f->series[j].color), true);
 		chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-		chart_axes(ch, f->x_title, j == 0 ? f->y_title : f->y2_title,
+		chart_axes(bk, ch, f->x_title, j == 0 ? f->y_title : f->y2_title,
 		    FMT_COUNT);
 		chart_axis_set_min(chart_axis_get(ch, LXW_CHART_AXIS_TYPE_Y), 0);
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
 		chart_place(&sh, ch, last + 2 + (lxw_row_t)j * 22, 0, 1.5, 1.4);
 	}
 	sheet_close(&sh);
+}
+
+/* Column widths of the section 4 sheet: the explanation and each
+ * reference wrap within them. */
+#define PORTS_EXPL_W 50.0
+#define PORTS_REF_W_MAX 100.0
+
+/* Section 4: the month's top ports with their explanations and the
+ * catalogue's advisories, one hyperlink cell each (the URLs were checked
+ * by the catalogue: http or https, RFC 3986 characters).  A link does not
+ * wrap, so the advisories of a port stand one under the other in column E,
+ * each row naming its port (a filter on the port keeps them). */
+static void
+write_ports(struct book *bk)
+{
+	const struct edition *ed = bk->ed;
+	struct sheet sh;
+	double refw = 0;
+	lxw_row_t row = ROW_DATA;
+	bool any_ref = false;
+
+	if (!sheet_open(bk, &sh, ed->words[ED_W_PORTS_SHEET]))
+		return;
+	book_index_add(bk, &sh, ed->words[ED_W_PORTS_SHEET]);
+	sheet_caption(&sh, ed->words[ED_W_PORTS_SHEET], NULL);
+	for (size_t i = 0; i < ed->nports; i++)
+		any_ref = any_ref || ed->ports[i].nrefs > 0;
+	put_text(&sh, ROW_HEAD, 0, ed->words[ED_W_TABLE_PORT], bk->f_head);
+	put_text(&sh, ROW_HEAD, 1, ed->words[ED_W_TABLE_ACCESSES], bk->f_head);
+	put_text(&sh, ROW_HEAD, 2, ed->words[ED_W_TABLE_SHARE], bk->f_head);
+	put_text(&sh, ROW_HEAD, 3, ed->words[ED_W_TABLE_EXPLANATION], bk->f_head);
+	if (any_ref)
+		put_text(&sh, ROW_HEAD, 4, ed->words[ED_W_REFERENCES], bk->f_head);
+	for (size_t i = 0; i < ed->nports; i++) {
+		const struct ed_port_row *r = &ed->ports[i];
+		const char *ex = r->explanation[0] ? r->explanation :
+		    ed->words[ED_W_NO_EXPLANATION];
+		double lines = ceil(text_width(ex) / (PORTS_EXPL_W - 2));
+
+		put_text(&sh, row, 0, r->label, bk->f_top);
+		put_count(&sh, row, 1, r->accesses, bk->f_count_top);
+		put_share(&sh, row, 2, r->share, bk->f_share_top);
+		put_wide_text(&sh, row, 3, ex, bk->f_wrap);
+		/* the explanation wraps: the row as high as its lines */
+		fail(bk, worksheet_set_row(sh.ws, row, 15.0 * fmax(lines, 1) +
+		    3, NULL), "setting a row height");
+		for (size_t k = 0; k < r->nrefs; k++) {
+			char *owned;
+			const char *title = xml_text(bk, r->refs[k].title, &owned);
+
+			if (k > 0)
+				put_text(&sh, ++row, 0, r->label, bk->f_top);
+			fail(bk, worksheet_write_url_opt(sh.ws, row, 4,
+			    r->refs[k].url, bk->f_link, title, NULL),
+			    "writing a link");
+			refw = fmax(refw, text_width(title));
+			free(owned);
+		}
+		row++;
+	}
+	widen(&sh, 3, PORTS_EXPL_W - 2);
+	if (ed->nports == 0)
+		put_wide_text(&sh, row++, 0, ed->words[ED_W_NO_PORTS],
+		    bk->f_text);
+	sheet_filter(&sh, row - 1, any_ref ? 4 : 3);
+	sheet_close(&sh);
+	if (any_ref)
+		fail(bk, worksheet_set_column(sh.ws, 4, 4, fmin(refw + 2,
+		    PORTS_REF_W_MAX), NULL), "setting a column width");
+}
+
+/* The summary's columns: item, value, unit, and the notable table's 8 */
+#define SUMMARY_LAST_COL 7
+
+/* Text over the merged cells row:first..last, so that it prints within
+ * the page's width instead of running past the last column. */
+static void
+merged_text(struct sheet *sh, lxw_row_t row, lxw_col_t first,
+    lxw_col_t last, const char *s, lxw_format *f)
+{
+	char *owned;
+
+	s = xml_text(sh->bk, s, &owned);
+	fail(sh->bk, worksheet_merge_range(sh->ws, row, first, row, last, s, f),
+	    "writing merged cells");
+	free(owned);
 }
 
 /* Fills the summary sheet sh (opened first so that it is the first sheet,
@@ -762,7 +880,11 @@ write_summary(struct book *bk, struct sheet *shp)
 	lxw_row_t row;
 
 	snprintf(caption, sizeof(caption), "%s", ed->doc_title);
-	put_wide_text(&sh, ROW_CAPTION, 0, caption, bk->f_caption);
+	merged_text(&sh, ROW_CAPTION, 0, SUMMARY_LAST_COL, caption,
+	    bk->f_caption);
+	/* printed: A4, one page wide, the title within the printed width */
+	worksheet_set_paper(sh.ws, 9);
+	worksheet_fit_to_pages(sh.ws, 1, 0);
 	put_text(&sh, ROW_HEAD, 0, ed->words[ED_W_SUMMARY_ITEM], bk->f_head);
 	put_text(&sh, ROW_HEAD, 1, ed->words[ED_W_SUMMARY_VALUE], bk->f_head);
 	put_text(&sh, ROW_HEAD, 2, ed->words[ED_W_SUMMARY_UNIT], bk->f_head);
@@ -792,7 +914,8 @@ write_summary(struct book *bk, struct sheet *shp)
 
 	/* notable ports */
 	row++;
-	put_text(&sh, row++, 0, ed->words[ED_W_NOTABLE_HEAD], bk->f_total_label);
+	put_wide_text(&sh, row++, 0, ed->words[ED_W_NOTABLE_HEAD],
+	    bk->f_total_label);
 	{
 		lxw_row_t head = row;
 
@@ -823,7 +946,8 @@ write_summary(struct book *bk, struct sheet *shp)
 
 	/* the figure sheets, linked */
 	row++;
-	put_text(&sh, row++, 0, ed->words[ED_W_FIGURE_LIST], bk->f_total_label);
+	put_wide_text(&sh, row++, 0, ed->words[ED_W_FIGURE_LIST],
+	    bk->f_total_label);
 	for (size_t i = 0; i < bk->nindex; i++, row++) {
 		char url[192];
 		char quoted[160];
@@ -841,7 +965,8 @@ write_summary(struct book *bk, struct sheet *shp)
 		fail(bk, worksheet_write_url_opt(sh.ws, row, 0, url, NULL,
 		    bk->index_names[i], NULL), "writing a link");
 		widen(&sh, 0, text_width(bk->index_names[i]));
-		put_wide_text(&sh, row, 1, bk->index_captions[i], bk->f_text);
+		merged_text(&sh, row, 1, SUMMARY_LAST_COL, bk->index_captions[i],
+		    bk->f_text);
 	}
 	sheet_close(&sh);
 }
@@ -877,6 +1002,23 @@ book_formats(struct book *bk)
 	bk->f_total_count = workbook_add_format(wb);
 	format_set_bold(bk->f_total_count);
 	format_set_num_format(bk->f_total_count, FMT_COUNT);
+	bk->f_wrap = workbook_add_format(wb);
+	format_set_num_format(bk->f_wrap, "@");
+	format_set_text_wrap(bk->f_wrap);
+	format_set_align(bk->f_wrap, LXW_ALIGN_VERTICAL_TOP);
+	bk->f_top = workbook_add_format(wb);
+	format_set_num_format(bk->f_top, "@");
+	format_set_align(bk->f_top, LXW_ALIGN_VERTICAL_TOP);
+	bk->f_count_top = workbook_add_format(wb);
+	format_set_num_format(bk->f_count_top, FMT_COUNT);
+	format_set_align(bk->f_count_top, LXW_ALIGN_VERTICAL_TOP);
+	bk->f_share_top = workbook_add_format(wb);
+	format_set_num_format(bk->f_share_top, FMT_SHARE);
+	format_set_align(bk->f_share_top, LXW_ALIGN_VERTICAL_TOP);
+	bk->f_link = workbook_add_format(wb);
+	format_set_font_color(bk->f_link, 0x0563C1);
+	format_set_underline(bk->f_link, LXW_UNDERLINE_SINGLE);
+	format_set_align(bk->f_link, LXW_ALIGN_VERTICAL_TOP);
 	bk->f_total_share = workbook_add_format(wb);
 	format_set_bold(bk->f_total_share);
 	format_set_num_format(bk->f_total_share, FMT_SHARE);
@@ -998,6 +1140,11 @@ bulletin_xlsx_write(const struct edition *ed, const char *path,
 	if (!book_begin(&bk, &af, path, ed->doc_title, ed->doc_subject,
 	    ed->author, ed->date, e))
 		return false;
+	bk.font = ed->font;
+	if (ed->words[ED_W_XLSX_DAY] != NULL &&
+	    ed->words[ED_W_XLSX_DAY][0] != '\0' &&
+	    (bk.f_day = workbook_add_format(bk.wb)) != NULL)
+		format_set_num_format(bk.f_day, ed->words[ED_W_XLSX_DAY]);
 
 	/* the summary first; it lists the figure sheets, so it is filled last */
 	have_summary = sheet_open(&bk, &summary, ed->words[ED_W_SUMMARY_SHEET]);
@@ -1021,6 +1168,7 @@ bulletin_xlsx_write(const struct edition *ed, const char *path,
 			break;
 		}
 	}
+	write_ports(&bk);
 	if (have_summary)
 		write_summary(&bk, &summary);
 	return book_end(&bk, &af, e);
@@ -1075,7 +1223,7 @@ write_range_months(struct book *bk, const struct range_edition *red)
 		    (lxw_col_t)(5 + j), rgb_hex(chart_palette((size_t)j)),
 		    true);
 		chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-		chart_axes(ch, red->axis_month, j == 0 ? red->axis_accesses :
+		chart_axes(bk, ch, red->axis_month, j == 0 ? red->axis_accesses :
 		    red->axis_sources, FMT_COUNT);
 		chart_axis_set_min(chart_axis_get(ch, LXW_CHART_AXIS_TYPE_Y), 0);
 		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
@@ -1087,7 +1235,7 @@ write_range_months(struct book *bk, const struct range_edition *red)
 		    rgb_hex(chart_palette(0)), false);
 		chart_column_series(&sh, ch, ROW_DATA, last, 0, 4,
 		    rgb_hex(chart_palette(1)), false);
-		chart_axes(ch, red->axis_month, red->axis_count, FMT_COUNT);
+		chart_axes(bk, ch, red->axis_month, red->axis_count, FMT_COUNT);
 		chart_place(&sh, ch, last + 2 + 44, 0, 1.5, 1.4);
 	}
 	sheet_close(&sh);
@@ -1134,7 +1282,7 @@ write_range_table(struct book *bk, const struct range_edition *red,
 			    (lxw_col_t)(1 + k), rgb_hex(t->colors[k]), false);
 		chart_set_series_gap(ch, 50);
 		chart_set_series_overlap(ch, 100);
-		chart_axes(ch, red->axis_month, t->y_title, FMT_COUNT);
+		chart_axes(bk, ch, red->axis_month, t->y_title, FMT_COUNT);
 		chart_place(&sh, ch, last + 2, 0, 2.0, 1.6);
 	}
 	sheet_close(&sh);
