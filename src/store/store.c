@@ -642,8 +642,9 @@ cmap_free(struct cmap *m)
  * one packed blob per sensor-day touched (merged with what this import
  * wrote for it before).  Rollup deltas are summed in memory per (day, port),
  * (day, country), (day, port, country), (month, port), (month, country) and
- * merged into the per-day blobs and the monthly rows at the same times:
- * additions commute, so flushing early is always right.  A sensor-day seen
+ * merged into the per-day blobs at the same times, and into the monthly
+ * rows when the monthly maps fill (and at commit): additions commute, so
+ * flushing early is always right.  A sensor-day seen
  * for the first time in this import first subtracts what the store held for
  * it.  Memory is bounded by the flush size, not by the number of rows.
  */
@@ -1432,7 +1433,8 @@ nomem:
 }
 
 /* Flush when the gathered cells or the day × port × country rollups reach
- * this many entries: each map then holds at most 4 MB (2^17 slots), and an
+ * this many entries (the monthly maps: when either of them does): each
+ * map then holds at most 4 MB (2^17 slots), and an
  * import's peak memory stays near 45 MB whatever the rows and their order
  * (2^17 entries: 69 MB with the rows sorted by port). */
 #define FLUSH_AT (1u << 16)
