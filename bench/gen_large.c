@@ -354,8 +354,11 @@ main(int argc, char **argv)
 	oputs("day,sensor,proto,port,country,accesses,sources\n", 47);
 	for (long d = 0; d < ndays; d++) {
 		char day[32];
-		/* gentle decrease over the year, weekly cycle (weekends lower) */
-		double dayf = (1.0 - 0.15 * (double)d / 365.0) *
+		/* gentle decrease (15 % a year, in steps of 365 days so that it
+		 * stays positive however many years), weekly cycle (weekends
+		 * lower).  The first 365 days are as they always were. */
+		double dayf = pow(0.85, (double)(d / 365)) *
+		    (1.0 - 0.15 * (double)(d % 365) / 365.0) *
 		    (d % 7 == 5 || d % 7 == 6 ? 0.9 : 1.0);
 		double surge = mo == 6 ? 2.0 : mo > 6 ? 1.6 : 1.0;
 
@@ -446,7 +449,12 @@ main(int argc, char **argv)
 					}
 				}
 				mean *= dayf * sensf;
-				acc = (uint64_t)(mean * exp(0.6 * rng_gauss(&r))) + 1;
+				{
+					double a = mean * exp(0.6 * rng_gauss(&r));
+
+					/* never negative, never past what a row can hold */
+					acc = (uint64_t)(a > 0 ? (a < 1e15 ? a : 1e15) : 0) + 1;
+				}
 				src = (uint64_t)((double)acc / (ratio *
 				    (0.7 + 0.6 * rng_unif(&r))));
 				if (src < 1)

@@ -1752,6 +1752,119 @@ test_many_sensors_fast(void **state)
 	free(one);
 }
 
+/* The monthly rollups are flushed on their own, apart from the sensor-days
+ * and the daily rollups: more (month, port) keys than one flush holds
+ * (FLUSH_AT in store.c), in shuffled order, then one sensor replaced on
+ * every day by a second import (whose subtractions alone overflow a flush).
+ * Every monthly sum must equal the one computed here from the rows. */
+enum { MF_PORTS = 24000, MF_MONTHS = 3 };
+
+static int64_t
+mf_accesses(int pass, size_t m, size_t sen, int proto, size_t port)
+{
+	return pass == 1 ? (int64_t)(1 + port % 97 + m + sen + (proto == 17)) :
+	    (int64_t)(2 + port % 89);
+}
+
+static void
+mf_shuffle(struct csv_row *v, size_t n, uint64_t x)
+{
+	for (size_t i = n - 1; i > 0; i--) {
+		size_t j;
+		struct csv_row t;
+
+		x = x * UINT64_C(6364136223846793005) + 1442695040888963407u;
+		j = (size_t)(x >> 33) % (i + 1);
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+}
+
+static void
+test_month_rollups_flushed_apart(void **state)
+{
+	size_t n1 = MF_MONTHS * 2 * 2 * MF_PORTS, n2 = MF_MONTHS * 2 * (MF_PORTS / 2);
+	struct csv_row *r1 = malloc(n1 * sizeof(*r1)), *r2 = malloc(n2 * sizeof(*r2));
+	int64_t (*want)[2][MF_PORTS][2] = calloc(MF_MONTHS, sizeof(*want));
+	size_t k1 = 0, k2 = 0;
+	struct err e = { "" };
+	struct store *s;
+
+	(void)state;
+	assert_non_null(r1);
+	assert_non_null(r2);
+	assert_non_null(want);
+	for (size_t m = 0; m < MF_MONTHS; m++)
+		for (int pi = 0; pi < 2; pi++)
+			for (size_t port = 0; port < MF_PORTS; port++) {
+				int proto = pi ? 17 : 6;
+				int32_t day = 20070105 + (int32_t)m * 100;
+
+				for (size_t sen = 0; sen < 2; sen++) {
+					int64_t a = mf_accesses(1, m, sen, proto, port);
+
+					r1[k1++] = R(day, sen ? "b" : "a", proto,
+					    (int)port, "JP", a, 1 + a / 3);
+					if (sen == 1) {   /* b stays */
+						want[m][pi][port][0] += a;
+						want[m][pi][port][1] += 1 + a / 3;
+					}
+				}
+				if (port < MF_PORTS / 2) {  /* a is replaced */
+					int64_t a = mf_accesses(2, m, 0, proto, port);
+
+					r2[k2++] = R(day, "a", proto, (int)port, "CN",
+					    a, 1);
+					want[m][pi][port][0] += a;
+					want[m][pi][port][1] += 1;
+				}
+			}
+	assert_int_equal(k1, n1);
+	assert_int_equal(k2, n2);
+	/* more monthly keys than one flush: the months are flushed mid-import */
+	assert_true(MF_MONTHS * 2 * MF_PORTS > (1 << 16));
+	mf_shuffle(r1, n1, 777);
+	mf_shuffle(r2, n2, 4242);
+	import_ok(dbpath, r1, n1, NULL);
+	rollups_agree(dbpath);
+	import_ok(dbpath, r2, n2, NULL);
+	rollups_agree(dbpath);
+
+	s = store_open(dbpath, STORE_READ, &e);
+	if (s == NULL)
+		fail_msg("store_open(READ): %s", e.msg);
+	for (size_t m = 0; m < MF_MONTHS; m++) {
+		struct month_data d;
+		size_t seen = 0;
+
+		if (!store_month_data(s, month_make(2007, 1 + (int)m), &d, &e))
+			fail_msg("store_month_data: %s", e.msg);
+		for (size_t i = 0; i < d.nports; i++) {
+			const struct cell *c = &d.ports[i];
+			int pi = c->key.proto == 17;
+
+			assert_true(c->key.proto == 6 || c->key.proto == 17);
+			assert_true(c->key.port < MF_PORTS);
+			if (c->c.accesses != want[m][pi][c->key.port][0] ||
+			    c->c.sources != want[m][pi][c->key.port][1])
+				fail_msg("2007-%02zu %d/%d: a=%lld s=%lld, want a=%lld s=%lld",
+				    m + 1, c->key.proto, c->key.port,
+				    (long long)c->c.accesses, (long long)c->c.sources,
+				    (long long)want[m][pi][c->key.port][0],
+				    (long long)want[m][pi][c->key.port][1]);
+			seen++;
+		}
+		assert_int_equal(seen, 2 * MF_PORTS);
+		assert_int_equal(d.ncountries, 2);
+		month_data_finish(&d);
+	}
+	store_close(s);
+	free(want);
+	free(r1);
+	free(r2);
+}
+
 /* More months than the 240 the summary once held (issue 15, item 8). */
 static void
 test_many_months_summary(void **state)
@@ -1801,6 +1914,7 @@ main(void)
 		T(test_duplicate_across_flush),
 		T(test_many_sensors_fast),
 		T(test_many_months_summary),
+		T(test_month_rollups_flushed_apart),
 	};
 #undef T
 
