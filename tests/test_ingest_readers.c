@@ -461,6 +461,26 @@ test_log_syslog_year(void **state)
 	if (!read_file(tpath("s.log"), &o, &g, &st, &e))
 		fail_msg("%s", e.msg);
 	check_events(&g, want_all, 8);
+	/* a file over New Year: the year given is the first line's, and
+	 * January after December is the next year (a line a little out of
+	 * order does not turn it) */
+	o.tz = NULL;
+	write_text(tpath("ny.log"),
+	    "Dec 31 23:59:59 h k: IN=eth0 OUT= SRC=192.0.2.9 DST=192.0.2.1 "
+	    "PROTO=UDP SPT=1 DPT=7\n"
+	    "Nov 30 23:59:59 h k: IN=eth0 OUT= SRC=192.0.2.9 DST=192.0.2.1 "
+	    "PROTO=UDP SPT=1 DPT=7\n"
+	    "Jan  1 00:00:01 h k: IN=eth0 OUT= SRC=192.0.2.9 DST=192.0.2.1 "
+	    "PROTO=UDP SPT=1 DPT=7\n"
+	    "Jan  1 00:00:02 h k: IN=eth0 OUT= SRC=192.0.2.9 DST=192.0.2.1 "
+	    "PROTO=UDP SPT=1 DPT=7\n");
+	if (!read_file(tpath("ny.log"), &o, &g, &st, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(g.n, 4);
+	assert_int_equal(g.ev[0].sec, INT64_C(1798761599));
+	assert_int_equal(g.ev[1].sec, INT64_C(1796083199));
+	assert_int_equal(g.ev[2].sec, INT64_C(1798761601));
+	assert_int_equal(g.ev[3].sec, INT64_C(1798761602));
 	ingest_tz_free(tokyo);
 }
 
