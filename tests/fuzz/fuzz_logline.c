@@ -71,10 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	if (tokyo == NULL) {
+	/* without tzdata, zone-less stamps are read as UTC */
+	if (tokyo == NULL)
 		tokyo = ingest_tz_open("Asia/Tokyo", &e);
-		FUZZ_CHECK(tokyo != NULL);
-	}
 	if (data[0] & 1)
 		o.year = 2026;
 	if (data[0] & 2)
