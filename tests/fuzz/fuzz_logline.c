@@ -68,6 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t pos = 0;
 	int64_t sum;
 	FILE *fp;
+	bool ok;
 
 	if (size < 1)
 		return 0;
@@ -96,7 +97,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fclose(fp) == 0);
 	memset(&st, 0, sizeof(st));
 	e.msg[0] = '\0';
-	if (!logline_read_file(path, &o, on_event, NULL, &st, &e)) {
+	ok = logline_read_file(path, &o, on_event, NULL, &st, &e);
+	unlink(path);
+	if (!ok) {
 		char want[80];
 		snprintf(want, sizeof(want), "%s:%lld: ", path,
 		    (long long)st.packets);
