@@ -14,9 +14,15 @@
  * MMDB.
  *
  * IPv4 addresses in an IPv6 database are looked up where IPv4 lives in it
- * (libmaxminddb's MMDB_lookup_sockaddr with an AF_INET address starts at
- * the IPv4 subtree).  Results for IPv4 are kept in a small direct-mapped
- * cache keyed by the /24, so repeated sources cost one comparison.
+ * (the ::/96 subtree, as libmaxminddb's MMDB_lookup_sockaddr does).
+ *
+ * Speed: at open, the IPv4 part of the tree is walked once
+ * (MMDB_read_node) into a sorted table of address ranges and their
+ * countries (adjacent ranges of one country merged), with an index by
+ * /16; an IPv4 lookup is then a short binary search (GeoLite2-Country:
+ * a few hundred thousand ranges, about 2 MB).  A tree that cannot be
+ * walked (damaged, or larger than its node count allows) falls back to
+ * libmaxminddb's lookups, as IPv6 addresses always do.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,20 +39,17 @@
 #include "ingest.h"
 #include "ingest_internal.h"
 
-#define CACHE_BITS 16
-
-struct cache_slot {
-	uint32_t key;        /* the /24 (addr >> 8), or the address itself */
-	uint8_t exact;       /* 1: key is a whole address; 2: empty */
-	char cc[2];
-};
-
 struct geoip {
 	MMDB_s db;
 	char *path;
 	char *type;
 	int64_t build;
-	struct cache_slot *cache;
+	/* the IPv4 table: ranges [v4start[i], v4start[i + 1]) have country
+	 * v4cc[i]; v4idx[k] is the range holding address k << 16 */
+	uint32_t *v4start;
+	char (*v4cc)[2];
+	size_t nv4;
+	uint32_t *v4idx;
 };
 
 bool
@@ -110,6 +113,177 @@ entry_country(MMDB_entry_s *entry, char cc[3], int *status)
 	return true;
 }
 
+/* ---- the IPv4 table ---------------------------------------------------- */
+
+struct walk {
+	struct geoip *g;
+	size_t cap, visits, max_visits;
+	/* countries of data entries already decoded (by entry offset) */
+	uint32_t off[256];
+	char cc[256][2];
+	bool used[256];
+};
+
+static bool
+emit(struct walk *w, uint32_t start, const char cc[2])
+{
+	struct geoip *g = w->g;
+
+	if (g->nv4 > 0 && memcmp(g->v4cc[g->nv4 - 1], cc, 2) == 0)
+		return true;          /* one more range of the same country */
+	if (g->nv4 == w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 4096;
+		uint32_t *ns = realloc(g->v4start, nc * sizeof(*ns));
+		char (*ncc)[2];
+
+		if (ns == NULL)
+			return false;
+		g->v4start = ns;
+		ncc = realloc(g->v4cc, nc * sizeof(*ncc));
+		if (ncc == NULL)
+			return false;
+		g->v4cc = ncc;
+		w->cap = nc;
+	}
+	g->v4start[g->nv4] = start;
+	memcpy(g->v4cc[g->nv4], cc, 2);
+	g->nv4++;
+	return true;
+}
+
+static bool
+emit_entry(struct walk *w, uint32_t start, MMDB_entry_s *entry)
+{
+	unsigned h = (entry->offset * 2654435761u) >> 24;
+	char cc[3];
+	int status;
+
+	if (!w->used[h] || w->off[h] != entry->offset) {
+		if (!entry_country(entry, cc, &status))
+			return false;
+		w->used[h] = true;
+		w->off[h] = entry->offset;
+		memcpy(w->cc[h], cc, 2);
+	}
+	return emit(w, start, w->cc[h]);
+}
+
+/* The subtree at node, which holds the addresses prefix/depth. */
+static bool
+walk_v4(struct walk *w, uint32_t node, int depth, uint32_t prefix)
+{
+	MMDB_search_node_s sn;
+
+	if (++w->visits > w->max_visits || depth > 31)
+		return false;
+	if (MMDB_read_node(&w->g->db, node, &sn) != MMDB_SUCCESS)
+		return false;
+	for (int side = 0; side < 2; side++) {
+		uint32_t start = prefix | (uint32_t)side << (31 - depth);
+		int type = side ? sn.right_record_type : sn.left_record_type;
+		uint64_t rec = side ? sn.right_record : sn.left_record;
+		MMDB_entry_s *entry = side ? &sn.right_record_entry :
+		    &sn.left_record_entry;
+
+		switch (type) {
+		case MMDB_RECORD_TYPE_SEARCH_NODE:
+			if (rec > UINT32_MAX ||
+			    !walk_v4(w, (uint32_t)rec, depth + 1, start))
+				return false;
+			break;
+		case MMDB_RECORD_TYPE_DATA:
+			if (!emit_entry(w, start, entry))
+				return false;
+			break;
+		case MMDB_RECORD_TYPE_EMPTY:
+			if (!emit(w, start, "ZZ"))
+				return false;
+			break;
+		default:
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Builds g's IPv4 table; false if the tree cannot be walked. */
+static bool
+flatten_v4(struct geoip *g)
+{
+	struct walk w;
+	uint32_t node = 0;
+	size_t j = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.g = g;
+	w.max_visits = (size_t)g->db.metadata.node_count + 64;
+	if (g->db.metadata.node_count == 0)
+		return false;
+	if (g->db.metadata.ip_version == 6) {
+		/* IPv4 lives at ::/96 */
+		for (int i = 0; i < 96; i++) {
+			MMDB_search_node_s sn;
+
+			if (MMDB_read_node(&g->db, node, &sn) != MMDB_SUCCESS)
+				return false;
+			if (sn.left_record_type == MMDB_RECORD_TYPE_SEARCH_NODE) {
+				if (sn.left_record > UINT32_MAX)
+					return false;
+				node = (uint32_t)sn.left_record;
+				continue;
+			}
+			/* all of IPv4 is one record */
+			if (sn.left_record_type == MMDB_RECORD_TYPE_DATA) {
+				if (!emit_entry(&w, 0, &sn.left_record_entry))
+					return false;
+			} else if (sn.left_record_type == MMDB_RECORD_TYPE_EMPTY) {
+				if (!emit(&w, 0, "ZZ"))
+					return false;
+			} else {
+				return false;
+			}
+			goto index;
+		}
+	} else if (g->db.metadata.ip_version != 4) {
+		return false;
+	}
+	if (!walk_v4(&w, node, 0, 0))
+		return false;
+index:
+	if (g->nv4 == 0 || g->v4start[0] != 0)
+		return false;
+	g->v4idx = malloc(65536 * sizeof(*g->v4idx));
+	if (g->v4idx == NULL)
+		return false;
+	for (uint32_t k = 0; k < 65536; k++) {
+		while (j + 1 < g->nv4 && g->v4start[j + 1] <= k << 16)
+			j++;
+		g->v4idx[k] = (uint32_t)j;
+	}
+	return true;
+}
+
+/* The country of IPv4 address a from the table. */
+static void
+lookup_v4(const struct geoip *g, uint32_t a, char cc[3])
+{
+	uint32_t k = a >> 16;
+	size_t lo = g->v4idx[k];
+	size_t hi = k < 65535 ? g->v4idx[k + 1] : g->nv4 - 1;
+
+	/* the last range starting at or before a, in [lo, hi] */
+	while (lo < hi) {
+		size_t m = lo + (hi - lo + 1) / 2;
+		if (g->v4start[m] <= a)
+			lo = m;
+		else
+			hi = m - 1;
+	}
+	cc[0] = g->v4cc[lo][0];
+	cc[1] = g->v4cc[lo][1];
+	cc[2] = '\0';
+}
+
 /* True if word (lower case) occurs in s, ignoring case. */
 static bool
 has_word(const char *s, const char *word)
@@ -156,13 +330,20 @@ geoip_open(const char *path, struct err *e)
 	g->type = strdup(type);
 	g->build = g->db.metadata.build_epoch > (uint64_t)INT64_MAX ? INT64_MAX :
 	    (int64_t)g->db.metadata.build_epoch;
-	g->cache = malloc(sizeof(*g->cache) << CACHE_BITS);
-	if (g->path == NULL || g->type == NULL || g->cache == NULL) {
+	if (g->path == NULL || g->type == NULL) {
 		geoip_close(g);
 		return err_set(e, "%s: out of memory", path), NULL;
 	}
-	for (size_t i = 0; i < (size_t)1 << CACHE_BITS; i++)
-		g->cache[i].exact = 2;
+	if (!flatten_v4(g)) {
+		/* not walkable: libmaxminddb looks every address up */
+		free(g->v4start);
+		free(g->v4cc);
+		free(g->v4idx);
+		g->v4start = NULL;
+		g->v4cc = NULL;
+		g->v4idx = NULL;
+		g->nv4 = 0;
+	}
 	return g;
 }
 
@@ -174,7 +355,9 @@ geoip_close(struct geoip *g)
 	MMDB_close(&g->db);
 	free(g->path);
 	free(g->type);
-	free(g->cache);
+	free(g->v4start);
+	free(g->v4cc);
+	free(g->v4idx);
 	free(g);
 }
 
@@ -190,13 +373,6 @@ geoip_build_epoch(const struct geoip *g)
 	return g->build;
 }
 
-static struct cache_slot *
-slot(const struct geoip *g, uint32_t net24)
-{
-	uint32_t h = net24 * 2654435761u;
-	return &g->cache[h >> (32 - CACHE_BITS)];
-}
-
 bool
 geoip_country(struct geoip *g, int family, const uint8_t addr[16],
     char cc[3], struct err *e)
@@ -205,19 +381,13 @@ geoip_country(struct geoip *g, int family, const uint8_t addr[16],
 	struct sockaddr_in6 sin6;
 	const struct sockaddr *sa;
 	MMDB_lookup_result_s res;
-	uint32_t a4 = 0;
-	struct cache_slot *cs = NULL;
 	int rc, status;
 
 	if (family == 4) {
-		a4 = (uint32_t)addr[0] << 24 | (uint32_t)addr[1] << 16 |
-		    (uint32_t)addr[2] << 8 | addr[3];
-		cs = slot(g, a4 >> 8);
-		if ((cs->exact == 0 && cs->key == a4 >> 8) ||
-		    (cs->exact == 1 && cs->key == a4)) {
-			cc[0] = cs->cc[0];
-			cc[1] = cs->cc[1];
-			cc[2] = '\0';
+		if (g->v4idx != NULL) {
+			lookup_v4(g, (uint32_t)addr[0] << 24 |
+			    (uint32_t)addr[1] << 16 | (uint32_t)addr[2] << 8 |
+			    addr[3], cc);
 			return true;
 		}
 		memset(&sin, 0, sizeof(sin));
@@ -244,20 +414,6 @@ geoip_country(struct geoip *g, int family, const uint8_t addr[16],
 	} else if (!entry_country(&res.entry, cc, &status)) {
 		return err_set(e, "%s: damaged database: %s", g->path,
 		    MMDB_strerror(status));
-	}
-	if (cs != NULL) {
-		/* the network the answer holds for, as an IPv4 length */
-		int plen = g->db.metadata.ip_version == 6 ? res.netmask - 96 :
-		    res.netmask;
-		if (plen <= 24) {
-			cs->exact = 0;
-			cs->key = a4 >> 8;
-		} else {
-			cs->exact = 1;
-			cs->key = a4;
-		}
-		cs->cc[0] = cc[0];
-		cs->cc[1] = cc[1];
 	}
 	return true;
 }

@@ -491,12 +491,32 @@ logline_parse(const char *line, size_t len, const struct ingest_read_opts *o,
 
 /* ---- the file ---------------------------------------------------------- */
 
+/* The month (1-12) of a traditional syslog stamp starting line, else 0. */
+static int
+syslog_month(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	if (p < end && *p == '<') {
+		const char *q = p + 1;
+		while (q < end && isdig(*q) && q - p < 5)
+			q++;
+		if (q < end && *q == '>')
+			p = q + 1;
+	}
+	if (end - p < 15 || p[3] != ' ' || p[6] != ' ' || p[9] != ':')
+		return 0;
+	return month_from_name(p);
+}
+
 bool
 logline_read_file(const char *path, const struct ingest_read_opts *o,
     ingest_event_fn fn, void *ctx, struct ingest_file_stats *st,
     struct err *e)
 {
 	static const struct ingest_read_opts none = { 0, NULL };
+	struct ingest_read_opts cur;
+	int last_mon = 0;
 	char *buf;
 	size_t len = 0, pos = 0;
 	bool eof = false, skipping = false, ok = true;
@@ -507,6 +527,9 @@ logline_read_file(const char *path, const struct ingest_read_opts *o,
 
 	if (o == NULL)
 		o = &none;
+	/* the year of syslog stamps: the one given for the first, one more
+	 * after each turn of the year (December, then January) */
+	cur = *o;
 	fp = fopen(path, "rb");
 	if (fp == NULL)
 		return err_set(e, "%s: %s", path, strerror(errno));
@@ -564,10 +587,19 @@ logline_read_file(const char *path, const struct ingest_read_opts *o,
 		}
 		lineno++;
 		st->packets++;
-		if (n > LOG_LINE_MAX)
+		if (n > LOG_LINE_MAX) {
 			r = INGEST_SKIP_NOT_LOG;
-		else
-			r = logline_parse(buf + pos, n, o, &ev, msg, sizeof(msg));
+		} else {
+			if (cur.year != 0) {
+				int mon = syslog_month(buf + pos, n);
+				if (mon != 0 && last_mon != 0 && mon < last_mon - 6)
+					cur.year++;
+				if (mon != 0)
+					last_mon = mon;
+			}
+			r = logline_parse(buf + pos, n, &cur, &ev, msg,
+			    sizeof(msg));
+		}
 		pos += n + 1;
 		if (r < 0) {
 			ok = err_set(e, "%s:%lld: %s", path, (long long)lineno,

@@ -100,6 +100,7 @@ file(const uint8_t *data, size_t size)
 	e.msg[0] = '\0';
 	npackets = 0;
 	ok = capture_read_file(path, on_event, NULL, &st, &e);
+	unlink(path);
 	if (!ok) {
 		FUZZ_CHECK(strncmp(e.msg, path, strlen(path)) == 0);
 		return;

@@ -68,13 +68,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t pos = 0;
 	int64_t sum;
 	FILE *fp;
+	bool ok;
 
 	if (size < 1)
 		return 0;
-	if (tokyo == NULL) {
+	/* without tzdata, zone-less stamps are read as UTC */
+	if (tokyo == NULL)
 		tokyo = ingest_tz_open("Asia/Tokyo", &e);
-		FUZZ_CHECK(tokyo != NULL);
-	}
 	if (data[0] & 1)
 		o.year = 2026;
 	if (data[0] & 2)
@@ -97,7 +97,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(fclose(fp) == 0);
 	memset(&st, 0, sizeof(st));
 	e.msg[0] = '\0';
-	if (!logline_read_file(path, &o, on_event, NULL, &st, &e)) {
+	ok = logline_read_file(path, &o, on_event, NULL, &st, &e);
+	unlink(path);
+	if (!ok) {
 		char want[80];
 		snprintf(want, sizeof(want), "%s:%lld: ", path,
 		    (long long)st.packets);
