@@ -440,7 +440,7 @@ static bool is_figure(cmark_node *n);
 #define FIG_BELOW 14.0
 /* Two pies side by side: the gap between them, and their height. */
 #define PIE_PAIR_GAP 14.0
-#define PIE_PAIR_H 250.0
+#define PIE_PAIR_H 215.0
 /* A chart may shrink to this share of its height to stay on a page. */
 #define FIG_SHRINK 0.82
 
