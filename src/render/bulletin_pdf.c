@@ -39,7 +39,7 @@ struct pdf {
 	int outline_sec;     /* outline id of the current section */
 	bool failed;
 	int depth;           /* of block(): nesting */
-	bool title_open;     /* in the title block (title_open()) */
+	bool in_title;       /* in the title block (title_open()) */
 	bool filling;        /* setting text before a figure (figure_block()) */
 	bool jlreq;          /* Japanese: spaces by buf_add_prose() */
 	char header[640];
@@ -440,7 +440,7 @@ static bool is_figure(cmark_node *n);
 #define FIG_BELOW 14.0
 /* Two pies side by side: the gap between them, and their height. */
 #define PIE_PAIR_GAP 14.0
-#define PIE_PAIR_H 250.0
+#define PIE_PAIR_H 215.0
 /* A chart may shrink to this share of its height to stay on a page. */
 #define FIG_SHRINK 0.82
 
@@ -1081,7 +1081,7 @@ title_open(struct pdf *p, cmark_node *n)
 	    PANGO_ALIGN_CENTER);
 	cairo_restore(p->cr);
 	p->y += 7;
-	p->title_open = true;
+	p->in_title = true;
 	buf_free(&b);
 	buf_free(&t);
 	return ok;
@@ -1115,7 +1115,7 @@ title_close(struct pdf *p)
 	struct buf b = { 0 };
 	bool ok;
 
-	p->title_open = false;
+	p->in_title = false;
 	buf_add_text(&b, p->ed->issued != NULL ? p->ed->issued : "");
 	if (b.oom) {
 		buf_free(&b);
@@ -1144,18 +1144,18 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 	cmark_node *img;
 	bool ok = true;
 
+	/* the title block ends at the first block that is not a paragraph
+	 * of text */
+	if (p->in_title && !is_text_paragraph(n) && !title_close(p))
+		return false;
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING:
-		if (p->title_open && !title_close(p))
-			return false;
 		if (cmark_node_get_heading_level(n) == 1 && p->page == 1 &&
 		    p->y <= MARGIN_TOP + 1)
 			return title_open(p, n);
 		return keep_with_next(p, n) &&
 		    heading(p, n, cmark_node_get_heading_level(n));
 	case CMARK_NODE_PARAGRAPH:
-		if (p->title_open && lone_image(n) != NULL && !title_close(p))
-			return false;
 		if (indent == 0 && !p->filling && !keep_with_next(p, n))
 			return false;
 		img = lone_image(n);
@@ -1166,7 +1166,7 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 				return port_table(p);
 			return figure_row_draw(p, &id, 1);
 		}
-		if (p->title_open)
+		if (p->in_title)
 			return title_line(p, n);
 		inlines(n, &b, p->jlreq);
 		ok = b.oom ? err_set(p->e, "out of memory") :
@@ -1280,7 +1280,7 @@ blocks(struct pdf *p, cmark_node *parent, double indent)
 		int k = indent == 0 ? figure_row(p, n, ids) : 0;
 
 		if (k > 0) {
-			if ((p->title_open && !title_close(p)) ||
+			if ((p->in_title && !title_close(p)) ||
 			    !figure_block(p, n, ids, k, &n))
 				return false;
 			continue;
@@ -1289,7 +1289,7 @@ blocks(struct pdf *p, cmark_node *parent, double indent)
 			return false;
 		n = cmark_node_next(n);
 	}
-	return !p->title_open || title_close(p);
+	return !p->in_title || title_close(p);
 }
 
 bool
