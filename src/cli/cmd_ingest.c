@@ -568,6 +568,9 @@ cmd_ingest(int argc, char **argv)
 			    geoip_type(r.geo), geoip_build_epoch(r.geo), &e))
 				goto out;
 	}
+	/* the pair buffer is not needed for the commit */
+	agg_destroy(r.agg);
+	r.agg = NULL;
 	if (!store_ingest_commit(r.in, &sum, &e))
 		goto out;
 	committed = true;

@@ -71,9 +71,11 @@ agg_create(size_t max_pairs, size_t max_keys)
 
 	if (a == NULL)
 		return NULL;
-	a->max_pairs = max_pairs ? max_pairs : (size_t)1 << 22;
+	a->max_pairs = max_pairs ? max_pairs : (size_t)3 << 20;
 	a->max_keys = max_keys ? max_keys : (size_t)1 << 16;
-	a->max6 = a->max_pairs / 4 + 1;
+	/* IPv6 pairs take 20 bytes: a sixteenth of the entries (IPv6
+	 * sources are few; more only means an earlier drain) */
+	a->max6 = a->max_pairs / 16 + 1;
 	a->kcap = pow2_at_least(a->max_keys * 2);
 	a->kmap = calloc(a->kcap, sizeof(*a->kmap));
 	a->kcode = malloc(a->max_keys * sizeof(*a->kcode));

@@ -48,8 +48,9 @@ struct agg_sensor_day {
 	int64_t excluded;          /* packets from excluded prefixes */
 };
 
-/* max_pairs: the pair buffer's entries (0: the default, 2^22: 32 MB; a
- * drain sorts it in place); max_keys: keys between drains (0: 2^16).
+/* max_pairs: the pair buffer's entries (0: the default, 3 × 2^20: 24 MB,
+ * and a sixteenth as many IPv6 pairs, 4 MB; a drain sorts them in place);
+ * max_keys: keys between drains (0: 2^16).
  * NULL when memory runs out. */
 struct agg *agg_create(size_t max_pairs, size_t max_keys);
 void agg_destroy(struct agg *a);

@@ -52,11 +52,7 @@ struct store_ingest {
 	/* sensor-days of this run */
 	struct sdref *sds;
 	size_t nsds, capsds;
-	/* the sensor-day whose union is being gathered */
-	bool cur_open;
-	int32_t cur_day;
-	int64_t cur_sid;
-	struct srcset cur;
+	sqlite3_stmt *srcs_of;
 };
 
 static bool
@@ -148,7 +144,6 @@ store_ingest_begin(struct store *s, struct err *e)
 	}
 	in->s = s;
 	in->db = store_sqlite_db(s);
-	srcset_init(&in->cur);
 	if ((in->im = store_import_begin(s, e)) == NULL)
 		goto fail;
 	store_import_for_ingest(in->im);
@@ -195,7 +190,9 @@ store_ingest_begin(struct store *s, struct err *e)
 	    "SELECT 1 FROM ingest_day WHERE day=? AND sensor=?", e)) == NULL ||
 	    (in->cells_of = prep(in,
 	    "SELECT proto, port, cc, accesses, sources FROM ingest_cell"
-	    " WHERE day=? AND sensor=? ORDER BY proto, port, cc", e)) == NULL)
+	    " WHERE day=? AND sensor=? ORDER BY proto, port, cc", e)) == NULL ||
+	    (in->srcs_of = prep(in,
+	    "SELECT srcs FROM ingest_cell WHERE day=? AND sensor=?", e)) == NULL)
 		goto fail;
 	return in;
 fail:
@@ -221,7 +218,7 @@ store_ingest_destroy(struct store_ingest *in)
 	sqlite3_finalize(in->has_ing);
 	sqlite3_finalize(in->cells_of);
 	store_import_destroy(in->im);   /* rolls back unless committed */
-	srcset_finish(&in->cur);
+	sqlite3_finalize(in->srcs_of);
 	for (size_t i = 0; i < in->nnames; i++)
 		free(in->names[i]);
 	free(in->names);
@@ -363,42 +360,42 @@ store_ingest_sensor_day(struct store_ingest *in, int32_t day,
 	return true;
 }
 
-/* Writes the union gathered for the current sensor-day. */
+/* Writes the union of a sensor-day's sources over all its cells (at
+ * commit, once per sensor-day: the drains need not hold it). */
 static bool
-day_flush(struct store_ingest *in, struct err *e)
+day_union(struct store_ingest *in, int32_t day, int64_t sid, struct err *e)
 {
-	sqlite3_stmt *st = in->get_day;
-	uint8_t *b;
+	sqlite3_stmt *st = in->srcs_of;
+	struct srcset set;
+	uint8_t *b = NULL;
 	size_t len;
 	bool ok = true;
 	int rc;
 
-	if (!in->cur_open)
-		return true;
-	in->cur_open = false;
-	sqlite3_bind_int(st, 1, in->cur_day);
-	sqlite3_bind_int64(st, 2, in->cur_sid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && !srcset_add_blob(&in->cur,
-	    sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0)))
-		ok = errno == ENOMEM ? err_set(e, "out of memory") :
-		    err_set(e, "%s: the store is damaged (table ingest_day: a source set does not decode)",
-		    store_path(in->s));
-	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	srcset_init(&set);
+	sqlite3_bind_int(st, 1, day);
+	sqlite3_bind_int64(st, 2, sid);
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!srcset_add_blob(&set, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0)))
+			ok = errno == ENOMEM ? err_set(e, "out of memory") :
+			    err_set(e, "%s: the store is damaged (table ingest_cell: a source set does not decode)",
+			    store_path(in->s));
+	if (ok && rc != SQLITE_DONE)
 		ok = fail(in, e, "reading a sensor-day's sources");
 	sqlite3_reset(st);
-	if (!ok)
-		return false;
-	if ((b = srcset_encode(&in->cur, &len)) == NULL)
-		return err_set(e, "out of memory");
-	st = in->put_day;
-	sqlite3_bind_int(st, 1, in->cur_day);
-	sqlite3_bind_int64(st, 2, in->cur_sid);
-	sqlite3_bind_int64(st, 3, srcset_count(&in->cur));
-	sqlite3_bind_blob64(st, 4, b, len, free);
-	ok = step_done(in, st, e, "writing a sensor-day's sources");
-	sqlite3_clear_bindings(st);
-	srcset_finish(&in->cur);
+	if (ok && (b = srcset_encode(&set, &len)) == NULL)
+		ok = err_set(e, "out of memory");
+	if (ok) {
+		st = in->put_day;
+		sqlite3_bind_int(st, 1, day);
+		sqlite3_bind_int64(st, 2, sid);
+		sqlite3_bind_int64(st, 3, srcset_count(&set));
+		sqlite3_bind_blob64(st, 4, b, len, free);
+		ok = step_done(in, st, e, "writing a sensor-day's sources");
+		sqlite3_clear_bindings(st);
+	}
+	srcset_finish(&set);
 	return ok;
 }
 
@@ -416,14 +413,6 @@ store_ingest_cell(struct store_ingest *in, const struct store_ingest_cell *c,
 
 	if ((sid = sensor_id(in, c->sensor, &idx, e)) < 0)
 		return false;
-	if (in->cur_open && (in->cur_day != c->day || in->cur_sid != sid) &&
-	    !day_flush(in, e))
-		return false;
-	if (!in->cur_open) {
-		in->cur_open = true;
-		in->cur_day = c->day;
-		in->cur_sid = sid;
-	}
 	srcset_init(&set);
 	sqlite3_bind_int(st, 1, c->day);
 	sqlite3_bind_int64(st, 2, sid);
@@ -443,8 +432,7 @@ store_ingest_cell(struct store_ingest *in, const struct store_ingest_cell *c,
 	} else if (rc != SQLITE_DONE)
 		ok = fail(in, e, "reading a cell's sources");
 	sqlite3_reset(st);
-	if (ok && (!srcset_add(&set, c->v4, c->n4, c->v6, c->n6) ||
-	    !srcset_add(&in->cur, c->v4, c->n4, c->v6, c->n6)))
+	if (ok && !srcset_add(&set, c->v4, c->n4, c->v6, c->n6))
 		ok = err_set(e, "out of memory");
 	if (ok && (b = srcset_encode(&set, &len)) == NULL)
 		ok = err_set(e, "out of memory");
@@ -474,7 +462,7 @@ store_ingest_note(struct store_ingest *in, int32_t day, const char *sensor,
 	int64_t sid = sensor_id(in, sensor, &idx, e);
 	bool ok;
 
-	if (sid < 0 || !day_flush(in, e))
+	if (sid < 0)
 		return false;
 	sqlite3_bind_int(in->note_day, 1, day);
 	sqlite3_bind_int64(in->note_day, 2, sid);
@@ -549,14 +537,13 @@ store_ingest_commit(struct store_ingest *in, struct store_ingest_summary *sum,
     struct err *e)
 {
 	memset(sum, 0, sizeof(*sum));
-	if (!day_flush(in, e))
-		return false;
 	if (in->nsds > 1)
 		qsort(in->sds, in->nsds, sizeof(*in->sds), sdref_cmp);
 	for (size_t i = 0; i < in->nsds; i++) {
 		if (i > 0 && sdref_cmp(&in->sds[i - 1], &in->sds[i]) == 0)
 			continue;
-		if (!rewrite_sensor_day(in, &in->sds[i], e))
+		if (!day_union(in, in->sds[i].day, in->sds[i].sid, e) ||
+		    !rewrite_sensor_day(in, &in->sds[i], e))
 			return false;
 	}
 	if (!store_import_commit(in->im, &sum->import, e))

@@ -70,9 +70,8 @@ bool store_ingest_input_add(struct store_ingest *in, const char *sha256,
  * "YYYY-MM-DD, sensor NAME: … imported from CSV …") and records it. */
 bool store_ingest_sensor_day(struct store_ingest *in, int32_t day,
     const char *sensor, struct err *e);
-/* Merges one key's accesses and sources into the stored cell.  Cells of
- * one sensor-day should come together (the per-sensor-day union is
- * written when the sensor-day changes). */
+/* Merges one key's accesses and sources into the stored cell (the
+ * sensor-day's union over its cells is written at commit). */
 bool store_ingest_cell(struct store_ingest *in,
     const struct store_ingest_cell *c, struct err *e);
 /* Adds a sensor-day's excluded packets and the database it was located
