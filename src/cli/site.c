@@ -438,12 +438,14 @@ site_index_rebuild(const char *dir, struct err *e)
 		struct site_lang *l = &langs[li];
 		struct site_index *si = &l->si;
 
-		if (l->lang[0])
+		{
+			char lang[8];
+
+			memcpy(lang, l->lang, sizeof(lang));
+			lang[7] = '\0';
 			snprintf(l->index_name, sizeof(l->index_name),
-			    "index.%.7s.html", l->lang);
-		else
-			snprintf(l->index_name, sizeof(l->index_name),
-			    "index.html");
+			    "index%s%s.html", lang[0] ? "." : "", lang);
+		}
 		si->months = calloc(l->n, sizeof(*si->months));
 		if (si->months == NULL) {
 			ok = err_set(e, "out of memory");
