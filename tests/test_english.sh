@@ -20,6 +20,9 @@ japanese() {
 	python3 - "$1" <<'PY'
 import re, sys
 t = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+if sys.argv[1].endswith(".html"):
+    # the link to the Japanese edition names it in Japanese, marked lang="ja"
+    t = re.sub(r'<a [^>]*\blang="ja"[^>]*>[^<]*</a>', "", t)
 m = re.search(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]", t)
 if m:
     i = m.start()

@@ -11,6 +11,12 @@
   web_check.py index INDEX M...      the index lists exactly months M…,
                                      in this order
   web_check.py text PAGE STRING      STRING is in the page's text (parsed)
+  web_check.py langindex INDEX LANG M...  the index of language LANG lists
+                                     exactly the pages talot-M.LANG.html
+  web_check.py alternates PAGE LANG=HREF...  the page's hreflang alternates
+                                     (<link> in the head and the nav's
+                                     links, each marked lang) are exactly
+                                     these
 Exit 0 when every check passes; prints one line per failure.
 """
 import json
@@ -106,6 +112,11 @@ def safe(path):
     doc, raw = parse(path, strict=False)
     for e in doc.iter():
         t = local(e.tag)
+        if t == "link" and (e.get("rel") or "").split() == ["alternate"] \
+                and re.fullmatch(r"[A-Za-z0-9._-]+", e.get("href") or ""):
+            # the same page in another language, a file beside it: a
+            # browser fetches nothing for it
+            continue
         if t in ("script", "img", "iframe", "object", "embed", "link",
                  "image", "audio", "video", "source", "foreignObject",
                  "base", "form"):
@@ -249,6 +260,43 @@ def index(path, months):
     print(f"index: {len(links)} months")
 
 
+def langindex(path, lang, months):
+    doc, raw = parse(path)
+    if doc.get("lang") != lang:
+        fail(f"<html lang={doc.get('lang')!r}>, expected {lang!r}")
+    links = []
+    for tr in doc.iter("tr"):
+        th = tr.find("th")
+        a = th.find("a") if th is not None else None
+        if a is not None:
+            links.append(a.get("href"))
+    want = [f"talot-{m}.{lang}.html" for m in months]
+    if links != want:
+        fail(f"index lists {links}, expected {want}")
+    print(f"langindex: {len(links)} months")
+
+
+def alternates(path, pairs):
+    doc, raw = parse(path)
+    want = sorted(tuple(p.split("=", 1)) for p in pairs)
+    head = sorted((e.get("hreflang"), e.get("href"))
+                  for e in doc.find("head").iter("link")
+                  if e.get("rel") == "alternate")
+    nav = sorted((e.get("hreflang"), e.get("href"))
+                 for e in doc.find("body").iter("a")
+                 if e.get("rel") == "alternate")
+    if head != want:
+        fail(f"head alternates {head}, expected {want}")
+    if nav != want:
+        fail(f"nav language links {nav}, expected {want}")
+    for e in doc.find("body").iter("a"):
+        if e.get("rel") == "alternate" and e.get("lang") != e.get("hreflang"):
+            fail(f"language link without lang: {e.attrib}")
+        if e.get("rel") == "alternate" and not (e.text or "").strip():
+            fail(f"language link without a name: {e.attrib}")
+    print(f"alternates: {len(head)}")
+
+
 def text(path, s):
     doc, raw = parse(path, strict=False)
     if s not in text_of(doc.find("body")):
@@ -261,6 +309,10 @@ def main():
         markup(sys.argv[2])
     elif cmd == "safe":
         safe(sys.argv[2])
+    elif cmd == "langindex":
+        langindex(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif cmd == "alternates":
+        alternates(sys.argv[2], sys.argv[3:])
     elif cmd == "numbers":
         numbers(sys.argv[2], sys.argv[3], sys.argv[4])
     elif cmd == "index":

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "site.h"
 #include "store.h"
+#include "strtab.h"
 
 static bool
 is_dir(const char *p)
@@ -178,9 +179,49 @@ write_html(const struct render_job *j, const struct edition *ed,
     bool prev_empty, struct err *e)
 {
 	char pdf[64], xlsx[64], json[64], prev[64], next[64], page[64];
-	char prev_label[16], next_label[16], path[4096];
-	struct html_links l = { .index = "index.html" };
+	char prev_label[16], next_label[16], path[4096], index[32];
+	char alt_href[SITE_LANGS_MAX][64], disk[SITE_LANGS_MAX][8];
+	char *alt_owned[SITE_LANGS_MAX] = { NULL };
+	struct html_alt alts[SITE_LANGS_MAX];
+	struct html_links l = { .index = index, .alts = alts };
 	month_t m = ed->month;
+	size_t ndisk;
+	bool ok;
+
+	/* the index and the same month in the other languages: those of
+	 * this run, and those whose page is already in the folder */
+	if (strcmp(ed->lang, "ja") == 0)
+		snprintf(index, sizeof(index), "index.html");
+	else
+		snprintf(index, sizeof(index), "index.%.7s.html", ed->lang);
+	for (size_t i = 0; i < j->nlangs && l.nalts < SITE_LANGS_MAX; i++) {
+		struct html_alt *a = &alts[l.nalts];
+
+		if (strcmp(j->langs[i].name, ed->lang) == 0)
+			continue;
+		a->lang = j->langs[i].name;
+		a->href = edition_file_name(m, a->lang, "html",
+		    alt_href[l.nalts], sizeof(alt_href[0]));
+		a->name = strtab_has(j->langs[i].strings, "lang.name") ?
+		    strtab_get(j->langs[i].strings, "lang.name", NULL) : NULL;
+		l.nalts++;
+	}
+	ndisk = site_page_langs(j->out_dir, m, disk, SITE_LANGS_MAX);
+	for (size_t i = 0; i < ndisk && l.nalts < SITE_LANGS_MAX; i++) {
+		struct html_alt *a = &alts[l.nalts];
+		bool known = strcmp(disk[i], ed->lang) == 0;
+
+		for (size_t k = 0; k < l.nalts && !known; k++)
+			known = strcmp(alts[k].lang, disk[i]) == 0;
+		if (known)
+			continue;
+		a->lang = disk[i];
+		a->href = edition_file_name(m, a->lang, "html",
+		    alt_href[l.nalts], sizeof(alt_href[0]));
+		a->name = alt_owned[l.nalts] = site_lang_name(j->out_dir, m,
+		    disk[i]);
+		l.nalts++;
+	}
 
 	edition_file_name(m, ed->lang, "json", json, sizeof(json));
 	snprintf(path, sizeof(path), "%s/%s", j->out_dir, json);
@@ -210,7 +251,10 @@ write_html(const struct render_job *j, const struct edition *ed,
 	}
 	snprintf(path, sizeof(path), "%s/%s", j->out_dir,
 	    edition_file_name(m, ed->lang, "html", page, sizeof(page)));
-	return bulletin_html_write(ed, &l, path, e);
+	ok = bulletin_html_write(ed, &l, path, e);
+	for (size_t i = 0; i < SITE_LANGS_MAX; i++)
+		free(alt_owned[i]);
+	return ok;
 }
 
 bool

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "edition.h"
+#include "bulletin_html.h"
 #include "site_index.h"
 
 #define JSON_MAX (64 * 1024 * 1024)
@@ -176,7 +177,7 @@ words_free(struct site_words *w)
 	char **all[] = { &w->lang, &w->title, &w->publisher, &w->font,
 		&w->month, &w->accesses, &w->sources,
 		&w->accesses_per_sensor_day, &w->sources_per_sensor_day,
-		&w->top_port, &w->notable, &w->none };
+		&w->top_port, &w->notable, &w->none, &w->language };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		free(*all[i]);
@@ -200,8 +201,8 @@ month_free(struct site_month *m)
 
 /* Reads one month's headline; with words, also the page's words. */
 static bool
-month_read(const char *dir, month_t mo, struct site_month *m,
-    struct site_words *w, struct err *e)
+month_read(const char *dir, month_t mo, const char *lang,
+    struct site_month *m, struct site_words *w, struct err *e)
 {
 	char path[4096], name[64];
 	const char *h, *p, *labels;
@@ -209,7 +210,7 @@ month_read(const char *dir, month_t mo, struct site_month *m,
 
 	memset(m, 0, sizeof(*m));
 	m->month = mo;
-	snprintf(path, sizeof(path), "%s/%s", dir, edition_file_name(mo, NULL,
+	snprintf(path, sizeof(path), "%s/%s", dir, edition_file_name(mo, lang,
 	    "json", name, sizeof(name)));
 	if ((s = read_all(path, e)) == NULL)
 		return false;
@@ -226,13 +227,13 @@ month_read(const char *dir, month_t mo, struct site_month *m,
 	m->accesses_per_sensor_day = num_of(h, "accesses_per_sensor_day");
 	m->sources_per_sensor_day = num_of(h, "sources_per_sensor_day");
 	m->top_port = str_of(h, "top_port");
-	m->page = strdup(edition_file_name(mo, NULL, "html", name,
+	m->page = strdup(edition_file_name(mo, lang, "html", name,
 	    sizeof(name)));
-	m->json = strdup(edition_file_name(mo, NULL, "json", name,
+	m->json = strdup(edition_file_name(mo, lang, "json", name,
 	    sizeof(name)));
-	if (site_file_exists(dir, edition_file_name(mo, NULL, "pdf", name, sizeof(name))))
+	if (site_file_exists(dir, edition_file_name(mo, lang, "pdf", name, sizeof(name))))
 		m->pdf = strdup(name);
-	if (site_file_exists(dir, edition_file_name(mo, NULL, "xlsx", name, sizeof(name))))
+	if (site_file_exists(dir, edition_file_name(mo, lang, "xlsx", name, sizeof(name))))
 		m->xlsx = strdup(name);
 	p = value_of(h, "notable");
 	if (p != NULL && *p == '[') {
@@ -271,6 +272,7 @@ month_read(const char *dir, month_t mo, struct site_month *m,
 		w->top_port = str_of(labels, "top_port");
 		w->notable = str_of(labels, "notable");
 		w->none = str_of(labels, "none");
+		w->language = str_of(labels, "language");
 	}
 	free(s);
 	if (m->month_text == NULL || m->page == NULL || m->json == NULL ||
@@ -282,74 +284,204 @@ month_read(const char *dir, month_t mo, struct site_month *m,
 	return true;
 }
 
-/* "talot-YYYY-MM.json" exactly (the default language). */
+/* "talot-YYYY-MM.json" (the default language, lang "") or
+ * "talot-YYYY-MM.LANG.json" (LANG 2-3 lower-case letters). */
 static bool
-month_of_name(const char *name, month_t *m)
+month_of_name(const char *name, month_t *m, char lang[8])
 {
 	char ym[8];
+	size_t n = strlen(name), l;
 
-	if (strlen(name) != strlen("talot-2007-06.json") ||
-	    strncmp(name, "talot-", 6) != 0 ||
-	    strcmp(name + 13, ".json") != 0)
+	if (n < strlen("talot-2007-06.json") || strncmp(name, "talot-", 6) != 0 ||
+	    strcmp(name + n - 5, ".json") != 0)
 		return false;
 	memcpy(ym, name + 6, 7);
 	ym[7] = '\0';
+	lang[0] = '\0';
+	if (n > strlen("talot-2007-06.json")) {
+		if (name[13] != '.')
+			return false;
+		l = n - 5 - 14;
+		if (l < 2 || l > 3)
+			return false;
+		for (size_t i = 0; i < l; i++)
+			if (name[14 + i] < 'a' || name[14 + i] > 'z')
+				return false;
+		memcpy(lang, name + 14, l);
+		lang[l] = '\0';
+		if (strcmp(lang, "ja") == 0)
+			return false;     /* ja has no suffix */
+	}
 	return month_parse(ym, m);
+}
+
+/* The months of one language found in the folder. */
+struct site_lang {
+	char lang[8];                /* "" for the default (ja) */
+	month_t *months;
+	size_t n;
+	month_t newest;
+	struct site_index si;
+	char index_name[32];         /* "index.html", "index.en.html" */
+};
+
+static const char *
+lang_or_null(const struct site_lang *l)
+{
+	return l->lang[0] ? l->lang : NULL;
+}
+
+/* Lists the folder's months per language (both page and JSON present). */
+static bool
+site_scan(const char *dir, struct site_lang *langs, size_t *nlangs,
+    struct err *e)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	bool ok = true;
+
+	*nlangs = 0;
+	if (d == NULL)
+		return err_set(e, "%s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		month_t m, *nm;
+		char lang[8];
+		struct site_lang *l = NULL;
+
+		if (!month_of_name(de->d_name, &m, lang) ||
+		    !site_page_exists(dir, m, lang[0] ? lang : NULL))
+			continue;
+		for (size_t i = 0; i < *nlangs; i++)
+			if (strcmp(langs[i].lang, lang) == 0)
+				l = &langs[i];
+		if (l == NULL) {
+			if (*nlangs == SITE_LANGS_MAX)
+				continue;
+			l = &langs[(*nlangs)++];
+			memset(l, 0, sizeof(*l));
+			snprintf(l->lang, sizeof(l->lang), "%s", lang);
+		}
+		nm = realloc(l->months, (l->n + 1) * sizeof(*nm));
+		if (nm == NULL) {
+			ok = err_set(e, "out of memory");
+			break;
+		}
+		l->months = nm;
+		l->months[l->n++] = m;
+		if (l->n == 1 || m > l->newest)
+			l->newest = m;
+	}
+	closedir(d);
+	return ok;
+}
+
+static int
+lang_order(const void *a, const void *b)
+{
+	const struct site_lang *x = a, *y = b;
+
+	return strcmp(x->lang, y->lang);   /* the default ("") first */
+}
+
+size_t
+site_page_langs(const char *dir, month_t m, char langs[][8], size_t max)
+{
+	struct site_lang found[SITE_LANGS_MAX];
+	size_t nfound = 0, n = 0;
+	struct err e = { "" };
+
+	if (!site_scan(dir, found, &nfound, &e))
+		return 0;
+	for (size_t i = 0; i < nfound; i++) {
+		for (size_t k = 0; k < found[i].n && n < max; k++)
+			if (found[i].months[k] == m) {
+				snprintf(langs[n++], 8, "%.7s", found[i].lang[0] ?
+				    found[i].lang : "ja");
+				break;
+			}
+		free(found[i].months);
+	}
+	return n;
+}
+
+char *
+site_lang_name(const char *dir, month_t m, const char *lang)
+{
+	struct site_month sm;
+	struct site_words w;
+	struct err e = { "" };
+	char *name;
+
+	memset(&w, 0, sizeof(w));
+	if (!month_read(dir, m, lang, &sm, &w, &e))
+		return NULL;
+	month_free(&sm);
+	name = w.language;
+	w.language = NULL;
+	words_free(&w);
+	return name;
 }
 
 bool
 site_index_rebuild(const char *dir, struct err *e)
 {
-	struct site_index si;
-	char path[4096];
-	month_t *found = NULL, newest = 0;
-	size_t nfound = 0;
-	struct dirent *de;
-	DIR *d = opendir(dir);
-	bool ok = true;
+	struct site_lang langs[SITE_LANGS_MAX];
+	struct html_alt alts[SITE_LANGS_MAX];
+	size_t nlangs = 0;
+	bool ok;
 
-	memset(&si, 0, sizeof(si));
-	if (d == NULL)
-		return err_set(e, "%s: %s", dir, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		month_t m, *nf;
+	ok = site_scan(dir, langs, &nlangs, e);
+	if (nlangs > 1)
+		qsort(langs, nlangs, sizeof(*langs), lang_order);
+	/* every language's months and words */
+	for (size_t li = 0; ok && li < nlangs; li++) {
+		struct site_lang *l = &langs[li];
+		struct site_index *si = &l->si;
 
-		if (!month_of_name(de->d_name, &m) ||
-		    !site_page_exists(dir, m, NULL))
-			continue;
-		nf = realloc(found, (nfound + 1) * sizeof(*nf));
-		if (nf == NULL) {
+		{
+			char lang[8];
+
+			memcpy(lang, l->lang, sizeof(lang));
+			lang[7] = '\0';
+			snprintf(l->index_name, sizeof(l->index_name),
+			    "index%s%s.html", lang[0] ? "." : "", lang);
+		}
+		si->months = calloc(l->n, sizeof(*si->months));
+		if (si->months == NULL) {
 			ok = err_set(e, "out of memory");
 			break;
 		}
-		found = nf;
-		found[nfound++] = m;
-		if (nfound == 1 || m > newest)
-			newest = m;
+		for (size_t i = 0; i < l->n && ok; i++) {
+			ok = month_read(dir, l->months[i], lang_or_null(l),
+			    &si->months[si->nmonths], l->months[i] == l->newest ?
+			    &si->w : NULL, e);
+			if (ok)
+				si->nmonths++;
+		}
+		alts[li] = (struct html_alt){ .lang = l->lang[0] ? l->lang :
+		    "ja", .href = l->index_name, .name = si->w.language };
 	}
-	closedir(d);
-	if (!ok || nfound == 0) {
-		free(found);
-		return ok;
+	/* each index links to the others */
+	for (size_t li = 0; ok && li < nlangs; li++) {
+		struct site_index *si = &langs[li].si;
+		char path[4096];
+		size_t k = 0;
+
+		for (size_t o = 0; o < nlangs; o++)
+			if (o != li)
+				si->alts[k++] = alts[o];
+		si->nalts = k;
+		snprintf(path, sizeof(path), "%s/%s", dir, langs[li].index_name);
+		ok = site_index_write(si, path, e);
 	}
-	si.months = calloc(nfound, sizeof(*si.months));
-	if (si.months == NULL) {
-		free(found);
-		return err_set(e, "out of memory");
+	for (size_t li = 0; li < nlangs; li++) {
+		struct site_index *si = &langs[li].si;
+
+		for (size_t i = 0; i < si->nmonths; i++)
+			month_free(&si->months[i]);
+		free(si->months);
+		words_free(&si->w);
+		free(langs[li].months);
 	}
-	for (size_t i = 0; i < nfound && ok; i++) {
-		ok = month_read(dir, found[i], &si.months[si.nmonths],
-		    found[i] == newest ? &si.w : NULL, e);
-		if (ok)
-			si.nmonths++;
-	}
-	snprintf(path, sizeof(path), "%s/index.html", dir);
-	if (ok)
-		ok = site_index_write(&si, path, e);
-	for (size_t i = 0; i < si.nmonths; i++)
-		month_free(&si.months[i]);
-	free(si.months);
-	words_free(&si.w);
-	free(found);
 	return ok;
 }

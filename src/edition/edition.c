@@ -148,6 +148,7 @@ static const char *const word_keys[ED_W_COUNT] = {
 	[ED_W_REFERENCES] = "table.references",
 	[ED_W_PORTS_SHEET] = "table.sheet",
 	[ED_W_XLSX_DAY] = "format.xlsx_day",
+	[ED_W_LANG_NAME] = "lang.name",
 };
 
 static void

@@ -149,6 +149,7 @@ enum ed_word {
 	ED_W_REFERENCES,       /* "参考情報" */
 	ED_W_PORTS_SHEET,      /* the workbook sheet of the section 4 table */
 	ED_W_XLSX_DAY,         /* the workbook's number format of a day: "m/d" */
+	ED_W_LANG_NAME,        /* the language's own name: "日本語", "English" */
 	ED_W_COUNT
 };
 

@@ -41,6 +41,7 @@ const char bulletin_html_css[] =
     "font-size:.9rem}"
     "nav.site .files{margin-left:auto}"
     "nav.site a{margin-right:.6rem}"
+    "nav.site .langs:first-child{margin-left:auto}"
     "a{color:#0b4f8a}a:visited{color:#5b2a86}"
     "a:focus-visible{outline:3px solid #0b4f8a;outline-offset:2px}"
     "h1,h2,h3,h4{color:#0d2e5c;line-height:1.4}"
@@ -574,6 +575,41 @@ link(struct buf *b, const char *href, const char *rel, const char *text)
 	buf_adds(b, "</a>");
 }
 
+void
+bulletin_html_alternates(struct buf *b, const struct html_alt *alts,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(b, "<link rel=\"alternate\" hreflang=\"");
+		html_escape(b, alts[i].lang);
+		buf_adds(b, "\" href=\"");
+		html_escape(b, alts[i].href);
+		buf_adds(b, "\">\n");
+	}
+}
+
+void
+bulletin_html_lang_links(struct buf *b, const struct html_alt *alts,
+    size_t n)
+{
+	if (n == 0)
+		return;
+	buf_adds(b, "<span class=\"langs\">");
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(b, "<a rel=\"alternate\" hreflang=\"");
+		html_escape(b, alts[i].lang);
+		buf_adds(b, "\" lang=\"");
+		html_escape(b, alts[i].lang);
+		buf_adds(b, "\" href=\"");
+		html_escape(b, alts[i].href);
+		buf_adds(b, "\">");
+		html_escape(b, alts[i].name != NULL && alts[i].name[0] ?
+		    alts[i].name : alts[i].lang);
+		buf_adds(b, "</a>");
+	}
+	buf_adds(b, "</span>");
+}
+
 static void
 nav(const struct edition *ed, const struct html_links *l, struct buf *b)
 {
@@ -595,7 +631,9 @@ nav(const struct edition *ed, const struct html_links *l, struct buf *b)
 	link(b, l->pdf, NULL, "PDF");
 	link(b, l->xlsx, NULL, "XLSX");
 	link(b, l->json, NULL, "JSON");
-	buf_adds(b, "</span></nav>\n");
+	buf_adds(b, "</span>");
+	bulletin_html_lang_links(b, l->alts, l->nalts);
+	buf_adds(b, "</nav>\n");
 }
 
 static void
@@ -644,6 +682,7 @@ bulletin_html_page(const struct edition *ed, const struct html_links *links,
 	meta(out, "property", "og:site_name", ed->publisher);
 	meta(out, "property", "og:locale", strcmp(ed->lang, "ja") == 0 ?
 	    "ja_JP" : ed->lang);
+	bulletin_html_alternates(out, links->alts, links->nalts);
 	buf_adds(out, "<style>");
 	buf_adds(out, bulletin_html_css);
 	buf_adds(out, "</style>\n</head>\n<body>\n");

@@ -14,13 +14,32 @@
 #include "err.h"
 #include "text.h"
 
+/* The same page in another language. */
+struct html_alt {
+	const char *lang;            /* "en" */
+	const char *href;            /* "talot-2007-06.en.html" */
+	const char *name;            /* the language's own name: "English" */
+};
+
 /* File names relative to the page; NULL = no link. */
 struct html_links {
 	const char *pdf, *xlsx, *json;
 	const char *prev, *next;     /* neighbouring months' pages */
 	const char *prev_label, *next_label; /* e.g. "2007-05" */
 	const char *index;           /* the site index */
+	const struct html_alt *alts; /* other languages' pages, in the head
+	                              * (hreflang alternates) and the nav */
+	size_t nalts;
 };
+
+/* Appends <link rel="alternate" hreflang=…> for each of alts[0..n), the
+ * page's own language included by the caller if wanted. */
+void bulletin_html_alternates(struct buf *b, const struct html_alt *alts,
+    size_t n);
+
+/* Appends the language links of a nav: <a hreflang lang>name</a>. */
+void bulletin_html_lang_links(struct buf *b, const struct html_alt *alts,
+    size_t n);
 
 /* Writes the page of ed to path atomically; links may be NULL.  false
  * with e "PATH: reason". */

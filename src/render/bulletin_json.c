@@ -199,6 +199,9 @@ headline(const struct edition *ed, struct buf *b)
 	buf_adds(b, ", ");
 	key(b, "font");
 	json_string(b, ed->font);
+	buf_adds(b, ", ");
+	key(b, "language");
+	json_string(b, ed->words[ED_W_LANG_NAME]);
 	buf_adds(b, "}},\n");
 }
 

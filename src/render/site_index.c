@@ -166,9 +166,17 @@ site_index_page(const struct site_index *si, struct buf *out, struct err *e)
 	buf_adds(out, " — ");
 	html_escape(out, str(w->publisher));
 	buf_adds(out, "\">\n<meta name=\"generator\" content=\"talot "
-	    TALOT_VERSION "\">\n<style>");
+	    TALOT_VERSION "\">\n");
+	bulletin_html_alternates(out, si->alts, si->nalts);
+	buf_adds(out, "<style>");
 	buf_adds(out, bulletin_html_css);
-	buf_adds(out, "</style>\n</head>\n<body>\n<main>\n<h1 id=\"title\">");
+	buf_adds(out, "</style>\n</head>\n<body>\n");
+	if (si->nalts > 0) {
+		buf_adds(out, "<nav class=\"site\">");
+		bulletin_html_lang_links(out, si->alts, si->nalts);
+		buf_adds(out, "</nav>\n");
+	}
+	buf_adds(out, "<main>\n<h1 id=\"title\">");
 	html_escape(out, str(w->title));
 	buf_adds(out, "</h1>\n<p style=\"text-align:center\">");
 	html_escape(out, str(w->publisher));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "bulletin_html.h"
 #include "model.h"
 #include "text.h"
 
@@ -30,12 +31,15 @@ struct site_words {
 	char *lang, *title, *publisher, *font;
 	char *month, *accesses, *sources, *accesses_per_sensor_day,
 	    *sources_per_sensor_day, *top_port, *notable, *none;
+	char *language;              /* the language's own name, or NULL */
 };
 
 struct site_index {
 	struct site_words w;
 	size_t nmonths;
 	struct site_month *months;   /* any order: the page sorts */
+	struct html_alt alts[8];     /* the other languages' indexes */
+	size_t nalts;
 };
 
 /* Writes the index atomically; false with e "PATH: reason". */
