@@ -21,7 +21,9 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def expected_refs(tables, lang):
+def expected_refs(tables, lang, month):
+    """The advisories of each port for the bulletin of month ("YYYY-MM"):
+    those published by the end of that month, or with no month given."""
     out = {}
     with open(tables + "/references.csv", encoding="utf-8-sig", newline="") as f:
         rows = [r for r in csv.reader(line for line in f
@@ -30,9 +32,12 @@ def expected_refs(tables, lang):
     col = {h: i for i, h in enumerate(head)}
     tcol = col["title"] if lang == "ja" else col["title_" + lang]
     ucol = col["url"] if lang == "ja" else col.get("url_" + lang)
+    pcol = col.get("published")
     for r in rows[1:]:
         title = r[tcol]
         if not title:
+            continue
+        if pcol is not None and r[pcol] and r[pcol] > month:
             continue
         url = r[ucol] if ucol is not None and r[ucol] else r[col["url"]]
         out.setdefault((r[0], int(r[1])), []).append((title, url))
@@ -131,8 +136,8 @@ def main():
     tables, lang, base = sys.argv[1:4]
     sheet = sys.argv[4] if len(sys.argv) > 4 else None
     bad = []
-    exp_all = expected_refs(tables, lang)
     js = json.load(open(base + ".json", encoding="utf-8"))
+    exp_all = expected_refs(tables, lang, js["month"])
     expected = []
     for p in js["ports"]:
         want = exp_all.get(port_key(p["port"]), [])

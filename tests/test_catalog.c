@@ -365,7 +365,7 @@ test_references(void **state)
 	put(dir, "references.csv", "proto,port,title,url,note\n");
 	assert_null(catalog_load(dir, &e));
 	snprintf(want, sizeof(want), "%s/references.csv:1: unknown column "
-	    "'note' (expected title_LANG or url_LANG)", dir);
+	    "'note' (expected title_LANG, url_LANG or published)", dir);
 	assert_string_equal(e.msg, want);
 	put(dir, "references.csv", "proto,port,url,title\n");
 	assert_null(catalog_load(dir, &e));
@@ -402,6 +402,55 @@ test_references(void **state)
 	assert_non_null(catalog_url_problem("https://a/\\"));
 	assert_non_null(catalog_url_problem("data:text/html,x"));
 	assert_non_null(catalog_url_problem("//example.org/"));
+	rm(dir, "references.csv");
+	rm(dir, "ports.csv");
+	rm(dir, "countries.csv");
+	rmdir(dir);
+}
+
+/* The published column: a month, checked, and the rule of which bulletin
+ * may cite an advisory. */
+static void
+test_references_published(void **state)
+{
+	char dir[] = "/tmp/talot-cat-XXXXXX";
+	struct err e = { "" };
+	struct catalog *c;
+	const struct catalog_ref *r;
+	char want[512];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	put(dir, "ports.csv", "proto,port,label,explanation\ntcp,135,,ja\n");
+	put(dir, "countries.csv", "code,name\nJP,日本\n");
+	put(dir, "references.csv", "proto,port,title,url,published\n"
+	    "tcp,135,a,https://example.org/a,2007-06\n"
+	    "tcp,135,b,https://example.org/b,\n");
+	c = catalog_load(dir, &e);
+	if (c == NULL)
+		fail_msg("%s", e.msg);
+	assert_int_equal(catalog_port_refs(c, TCP, 135, &r), 2);
+	assert_int_equal(r[0].published, 200706);
+	assert_int_equal(r[1].published, 0);
+	assert_false(catalog_ref_published(&r[0], 200705));
+	assert_true(catalog_ref_published(&r[0], 200706));
+	assert_true(catalog_ref_published(&r[0], 200801));
+	assert_true(catalog_ref_published(&r[1], 197001));
+	catalog_destroy(c);
+	for (size_t i = 0; i < 5; i++) {
+		static const char *const badv[] = { "2007-13", "2007-6",
+		    "1969-12", "2007/06", "07-06-1" };
+		char body[256];
+
+		snprintf(body, sizeof(body), "proto,port,title,url,published\n"
+		    "tcp,135,a,https://example.org/a,%s\n", badv[i]);
+		put(dir, "references.csv", body);
+		assert_null(catalog_load(dir, &e));
+		snprintf(want, sizeof(want), "%s/references.csv:2: bad "
+		    "published month '%s' (YYYY-MM, 1970-01 to 9999-12, or "
+		    "empty)", dir, badv[i]);
+		assert_string_equal(e.msg, want);
+	}
 	rm(dir, "references.csv");
 	rm(dir, "ports.csv");
 	rm(dir, "countries.csv");
@@ -658,6 +707,7 @@ main(void)
 		cmocka_unit_test(test_bad_fixtures),
 		cmocka_unit_test(test_control_chars),
 		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_references_published),
 		cmocka_unit_test(test_real_references),
 	};
 

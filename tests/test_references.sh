@@ -42,6 +42,44 @@ else
 	bad "sample: render" "$(head -3 "$T/a.err")"
 fi
 
+# ---- a bulletin never cites its future: published after June 2007 ----
+if [ -f "$T/a/talot-2007-06.pdf" ]; then
+	if grep -q -E '/URI *\(https://[^)]*(ms08-067|ms17-010|ms12-020|CVE-2019-0708)' \
+	    "$T/a/talot-2007-06.pdf" "$T/a/talot-2007-06.en.pdf" ||
+	    grep -q -E 'ms08-067|ms17-010' "$T/a/talot-2007-06.html" "$T/a/talot-2007-06.json"; then
+		bad "sample: an advisory published after June 2007 is cited"
+	else ok "sample: no advisory published after June 2007 (MS08-067, MS17-010) is cited"; fi
+fi
+mkdir -p "$T/p/tpl" "$T/p/o"
+cp -r "$SRC/templates/." "$T/p/tpl/"
+cat >"$T/p/tpl/references.csv" <<'CSV'
+proto,port,title,url,title_en,url_en,published
+tcp,135,published in the month,https://example.org/in,in,,2007-06
+tcp,135,published the month after,https://example.org/after,after,,2007-07
+tcp,135,no month given,https://example.org/undated,undated,,
+CSV
+if "$BIN" render --db "$T/s.db" --month 2007-06 --out "$T/p/o" \
+    --template "$T/p/tpl" --format pdf,html --lang ja 2>"$T/p.err"; then
+	if grep -q 'example.org/in' "$T/p/o/talot-2007-06.json" &&
+	    grep -q 'example.org/undated' "$T/p/o/talot-2007-06.json" &&
+	    ! grep -q 'example.org/after' "$T/p/o/talot-2007-06.json" "$T/p/o/talot-2007-06.pdf" \
+	        "$T/p/o/talot-2007-06.html"; then
+		ok "published: the month's and undated advisories are cited, the next month's is not"
+	else bad "published: filter" "$(grep -o 'example.org/[a-z]*' "$T/p/o/talot-2007-06.json" | tr '\n' ' ')"; fi
+	check "published: every format agrees with the filtered table" \
+	    $CHECK "$T/p/tpl" ja "$T/p/o/talot-2007-06"
+else
+	bad "published: render" "$(head -3 "$T/p.err")"
+fi
+printf 'proto,port,title,url,published\ntcp,135,x,https://example.org/x,2007-13\n' >"$T/p/tpl/references.csv"
+rm -rf "$T/p/o"; mkdir -p "$T/p/o"
+"$BIN" render --db "$T/s.db" --month 2007-06 --out "$T/p/o" --template "$T/p/tpl" \
+    --format pdf 2>"$T/p2.err"; rc=$?
+if [ $rc -eq 1 ] && grep -q "references.csv:2: bad published month '2007-13'" "$T/p2.err" &&
+    [ "$(wc -l <"$T/p2.err")" -eq 1 ] && [ -z "$(ls "$T/p/o")" ]; then
+	ok "published: a bad month is one line naming references.csv:2, exit 1, no file"
+else bad "published: a bad month" "rc $rc: $(head -2 "$T/p2.err")"; fi
+
 # ---- hostile text: a title with markup, a URL with & and ' ----
 cp -r "$SRC/templates" "$T/tpl"
 cat >"$T/tpl/references.csv" <<'CSV'

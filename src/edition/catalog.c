@@ -576,6 +576,33 @@ column_of(struct csv *r, const char *name)
 	return -1;
 }
 
+/* YYYYMM of "YYYY-MM" (1970-01 to 9999-12), else 0. */
+static int
+yyyymm_parse(const char *v)
+{
+	int y = 0, m = 0;
+
+	if (strlen(v) != 7 || v[4] != '-')
+		return 0;
+	for (int i = 0; i < 7; i++) {
+		if (i == 4)
+			continue;
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+		if (i < 4)
+			y = y * 10 + (v[i] - '0');
+		else
+			m = m * 10 + (v[i] - '0');
+	}
+	return y >= 1970 && m >= 1 && m <= 12 ? y * 100 + m : 0;
+}
+
+bool
+catalog_ref_published(const struct catalog_ref *r, int yyyymm)
+{
+	return r->published == 0 || r->published <= yyyymm;
+}
+
 /* Reads DIR/references.csv when it exists: advisories per port, one line
  * each.  The 'ja' edition reads title and url; another language LANG reads
  * title_LANG (a line whose title_LANG is empty is not shown in that
@@ -588,7 +615,7 @@ refs_load(struct catalog *c, const char *dir, const char *lang,
 	char *data = NULL, *path = path_join(dir, "references.csv");
 	struct stat sb;
 	bool ok = false, eof, ja = lang == NULL || strcmp(lang, "ja") == 0;
-	int col_title = 2, col_url = 3, col_url_lang = -1;
+	int col_title = 2, col_url = 3, col_url_lang = -1, col_pub = -1;
 	size_t ncols;
 	char colname[CSV_FIELDS_MAX][40];
 
@@ -616,10 +643,13 @@ refs_load(struct catalog *c, const char *dir, const char *lang,
 	for (size_t i = 0; i < ncols; i++) {
 		const char *h = csv_field(&r, i);
 
-		if (i >= 4 && ((strncmp(h, "title_", 6) != 0 &&
+		if (i >= 4 && strcmp(h, "published") == 0) {
+			col_pub = (int)i;
+		} else if (i >= 4 && ((strncmp(h, "title_", 6) != 0 &&
 		    strncmp(h, "url_", 4) != 0) || strlen(h) >= sizeof(colname[0]))) {
 			err_set(e, "%s:%d: unknown column '%s' (expected "
-			    "title_LANG or url_LANG)", path, r.record_line, h);
+			    "title_LANG, url_LANG or published)", path,
+			    r.record_line, h);
 			goto done;
 		}
 		snprintf(colname[i], sizeof(colname[0]), "%s", h);
@@ -630,6 +660,7 @@ refs_load(struct catalog *c, const char *dir, const char *lang,
 		struct port_entry *pe;
 		const char *title, *url;
 		bool any_title = false;
+		int published = 0;
 
 		if (r.nfields != ncols) {
 			err_set(e, "%s:%d: expected %zu fields (as the header), "
@@ -650,9 +681,20 @@ refs_load(struct catalog *c, const char *dir, const char *lang,
 			    csv_field(&r, 1), proto == PROTO_ICMP ? 255 : 65535);
 			goto done;
 		}
+		if (col_pub >= 0 && *csv_field(&r, (size_t)col_pub) != '\0' &&
+		    (published = yyyymm_parse(csv_field(&r,
+		    (size_t)col_pub))) == 0) {
+			err_set(e, "%s:%d: bad published month '%s' (YYYY-MM, "
+			    "1970-01 to 9999-12, or empty)", path, line,
+			    csv_field(&r, (size_t)col_pub));
+			goto done;
+		}
 		/* every field of every language is checked, not only ours */
 		for (size_t i = 2; i < ncols; i++) {
 			const char *v = csv_field(&r, i);
+
+			if ((int)i == col_pub)
+				continue;
 			bool is_url = strncmp(colname[i], "url", 3) == 0;
 			const char *why;
 			char what[64];
@@ -699,6 +741,7 @@ refs_load(struct catalog *c, const char *dir, const char *lang,
 		}
 		pe->refs[pe->nrefs].title = strdup(title);
 		pe->refs[pe->nrefs].url = strdup(url);
+		pe->refs[pe->nrefs].published = published;
 		pe->nrefs++;
 		if (pe->refs[pe->nrefs - 1].title == NULL ||
 		    pe->refs[pe->nrefs - 1].url == NULL) {

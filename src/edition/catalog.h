@@ -19,7 +19,11 @@
  *                url an http:// or https:// address (RFC 3986 characters
  *                only: percent-encode spaces and non-ASCII); an empty
  *                title_LANG leaves the advisory out of that language's
- *                edition, an empty url_LANG means url.
+ *                edition, an empty url_LANG means url.  An optional
+ *                column `published` gives the advisory's month (YYYY-MM):
+ *                a bulletin cites only advisories published by the end
+ *                of its month (catalog_ref_published), so a 2007
+ *                bulletin never points to a 2017 bulletin.
  *
  * All are UTF-8 CSV (RFC 4180 quoting; LF or CRLF).  Blank lines and lines
  * starting with `#` are ignored.  Lookups are O(log n) for ports and O(1)
@@ -50,7 +54,12 @@
 struct catalog_ref {
 	const char *title;
 	const char *url;
+	int published;    /* YYYYMM of publication, 0 when not given */
 };
+
+/* True if an advisory can be cited by the bulletin of month yyyymm: it was
+ * published in that month or before, or its month is not given. */
+bool catalog_ref_published(const struct catalog_ref *r, int yyyymm);
 
 struct catalog;  /* opaque: ports + countries */
 

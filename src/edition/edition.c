@@ -184,14 +184,22 @@ port_table(struct ed_build *b)
 			size_t nr = catalog_port_refs(b->o->cat,
 			    br->keys[i].proto, br->keys[i].port, &refs);
 
+			int ym = month_year(b->m->month) * 100 +
+			    month_mon(b->m->month);
+
+			/* only what was published by the end of the month:
+			 * a bulletin does not cite its future */
 			if (nr > 0 && (r->refs = ed_calloc(b, nr,
 			    sizeof(*r->refs))) != NULL) {
 				for (size_t k = 0; k < nr; k++) {
-					r->refs[k].title = ed_strdup(b,
+					if (!catalog_ref_published(&refs[k], ym))
+						continue;
+					r->refs[r->nrefs].title = ed_strdup(b,
 					    refs[k].title);
-					r->refs[k].url = ed_strdup(b, refs[k].url);
+					r->refs[r->nrefs].url = ed_strdup(b,
+					    refs[k].url);
+					r->nrefs++;
 				}
-				r->nrefs = nr;
 			}
 		}
 		r->accesses = br->totals[i];
