@@ -1,4 +1,4 @@
-/* store.c — see store.h.  The only file that includes sqlite3.h. */
+/* store_sqlite.c — the SQLite back-end of store.h.  The only file that includes sqlite3.h. */
 #include "store.h"
 
 #include <errno.h>
