@@ -13,10 +13,12 @@
 
 #include "atomic.h"
 #include "pack.h"
+#include "store_backend.h"
 
 #define TALOT_APP_ID 0x54414C4F /* 'TALO' */
 
 struct store {
+	enum store_kind kind;      /* STORE_KIND_SQLITE (0): first */
 	sqlite3 *db;
 	char *path;
 	bool writable;
@@ -321,7 +323,7 @@ create_private(const char *path, struct err *e)
 
 		if ((s->companion[i] = malloc(n)) == NULL) {
 			err_set(e, "%s: out of memory", path);
-			store_close(s);
+			sqlite_store_close(s);
 			return NULL;
 		}
 		snprintf(s->companion[i], n, "%s%s", s->af.tmp, sfx[i]);
@@ -333,7 +335,7 @@ create_private(const char *path, struct err *e)
 			db_fail(s, e, "creating");
 		else
 			err_set(e, "%s: cannot create the store", path);
-		store_close(s);
+		sqlite_store_close(s);
 		return NULL;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -341,14 +343,14 @@ create_private(const char *path, struct err *e)
 	    !exec(s, "PRAGMA synchronous=NORMAL", e) ||
 	    !exec(s, "PRAGMA cache_size=-8192", e) ||
 	    !create_schema(s, e)) {
-		store_close(s);
+		sqlite_store_close(s);
 		return NULL;
 	}
 	return s;
 }
 
 struct store *
-store_open(const char *path, enum store_mode mode, struct err *e)
+sqlite_store_open(const char *path, enum store_mode mode, struct err *e)
 {
 	struct store *s;
 	int hc, flags;
@@ -389,7 +391,7 @@ reopen:
 		char *uri = immutable_uri(path);
 
 		if (uri == NULL) {
-			store_close(s);
+			sqlite_store_close(s);
 			err_set(e, "%s: out of memory", path);
 			return NULL;
 		}
@@ -401,7 +403,7 @@ reopen:
 				db_fail(s, e, "opening");
 			else
 				err_set(e, "%s: cannot open the store", path);
-			store_close(s);
+			sqlite_store_close(s);
 			return NULL;
 		}
 		free(uri);
@@ -411,7 +413,7 @@ reopen:
 			db_fail(s, e, "opening");
 		else
 			err_set(e, "%s: cannot open the store", path);
-		store_close(s);
+		sqlite_store_close(s);
 		return NULL;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -468,7 +470,7 @@ reopen:
 		goto fail;
 	return s;
 fail:
-	store_close(s);
+	sqlite_store_close(s);
 	return NULL;
 }
 
@@ -489,7 +491,7 @@ creating_abort(struct store *s)
 }
 
 void
-store_close(struct store *s)
+sqlite_store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
@@ -502,14 +504,14 @@ store_close(struct store *s)
 }
 
 bool
-store_publish(struct store *s, struct err *e)
+sqlite_store_publish(struct store *s, struct err *e)
 {
 	int fd, rc, er = 0;
 
 	if (!s->creating)
 		return true;
 	if (s->in_snapshot)
-		store_snapshot_end(s);
+		sqlite_store_snapshot_end(s);
 	/* the last connection's close checkpoints and removes the -wal */
 	rc = sqlite3_close(s->db);
 	if (rc != SQLITE_OK) {
@@ -555,7 +557,7 @@ store_publish(struct store *s, struct err *e)
 }
 
 const char *
-store_path(const struct store *s)
+sqlite_store_path(const struct store *s)
 {
 	return s->path;
 }
@@ -663,6 +665,7 @@ struct sdinfo {
 #define CELL_BITS 28           /* a cell key (ckey) fits in 28 bits */
 
 struct store_import {
+	enum store_kind kind;      /* STORE_KIND_SQLITE (0): first */
 	struct store *s;
 	bool open;                 /* transaction open */
 	sqlite3_stmt *ins_sensor, *get_sd, *put_sd, *get_day, *put_day,
@@ -1162,7 +1165,7 @@ sensor_id(struct store_import *im, const char *name, struct err *e)
 }
 
 struct store_import *
-store_import_begin(struct store *s, struct err *e)
+sqlite_store_import_begin(struct store *s, struct err *e)
 {
 	struct store_import *im;
 
@@ -1205,7 +1208,7 @@ store_import_begin(struct store *s, struct err *e)
 		goto fail;
 	return im;
 fail:
-	store_import_destroy(im);
+	sqlite_store_import_destroy(im);
 	return NULL;
 }
 
@@ -1431,7 +1434,7 @@ nomem:
 #define FLUSH_AT (1u << 16)
 
 int
-store_import_row(struct store_import *im, const struct csv_row *r,
+sqlite_store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e)
 {
 	char ds[16];
@@ -1505,7 +1508,7 @@ month_cmp(const void *a, const void *b)
 }
 
 bool
-store_import_commit(struct store_import *im, struct import_summary *sum,
+sqlite_store_import_commit(struct store_import *im, struct import_summary *sum,
     struct err *e)
 {
 	struct store *s = im->s;
@@ -1595,7 +1598,7 @@ import_summary_finish(struct import_summary *sum)
 }
 
 void
-store_import_destroy(struct store_import *im)
+sqlite_store_import_destroy(struct store_import *im)
 {
 	if (im == NULL)
 		return;
@@ -1624,7 +1627,7 @@ store_import_destroy(struct store_import *im)
 /* ---- reading ---- */
 
 bool
-store_months(struct store *s, struct store_month_info **out, size_t *n,
+sqlite_store_months(struct store *s, struct store_month_info **out, size_t *n,
     struct err *e)
 {
 	sqlite3_stmt *st = prep(s,
@@ -1687,7 +1690,7 @@ store_months(struct store *s, struct store_month_info **out, size_t *n,
 }
 
 bool
-store_snapshot_begin(struct store *s, struct err *e)
+sqlite_store_snapshot_begin(struct store *s, struct err *e)
 {
 	/* A deferred transaction takes its read snapshot at the first read;
 	 * read the schema now so that the snapshot starts here. */
@@ -1704,7 +1707,7 @@ store_snapshot_begin(struct store *s, struct err *e)
 }
 
 void
-store_snapshot_end(struct store *s)
+sqlite_store_snapshot_end(struct store *s)
 {
 	if (s->in_snapshot)
 		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
@@ -2009,7 +2012,7 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 }
 
 bool
-store_month_data(struct store *s, month_t m, struct month_data *d,
+sqlite_store_month_data(struct store *s, month_t m, struct month_data *d,
     struct err *e)
 {
 	e->msg[0] = '\0';
@@ -2031,7 +2034,7 @@ month_data_finish(struct month_data *d)
 }
 
 bool
-store_month_input(struct store *s, month_t m, struct month_input *in,
+sqlite_store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e)
 {
 	memset(in, 0, sizeof(*in));
@@ -2042,10 +2045,10 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
 			goto fail;
 	if (!load_days(s, m, true, &in->day_ports, &in->nday_ports, e) ||
 	    !load_days(s, m, false, &in->day_countries, &in->nday_countries, e) ||
-	    !store_color_months(s, &in->color_months, &in->ncolor_months, e) ||
-	    !store_month_sensors(s, m - 1, &in->sensor_names[0],
+	    !sqlite_store_color_months(s, &in->color_months, &in->ncolor_months, e) ||
+	    !sqlite_store_month_sensors(s, m - 1, &in->sensor_names[0],
 	    &in->nsensor_names[0], e) ||
-	    !store_month_sensors(s, m, &in->sensor_names[1],
+	    !sqlite_store_month_sensors(s, m, &in->sensor_names[1],
 	    &in->nsensor_names[1], e))
 		goto fail;
 	return true;
@@ -2055,7 +2058,7 @@ fail:
 }
 
 bool
-store_port_day_country(struct store *s, struct key port, month_t from,
+sqlite_store_port_day_country(struct store *s, struct key port, month_t from,
     month_t to, struct port_day_country **rows, size_t *n, struct err *e)
 {
 	sqlite3_stmt *st = prep(s,
@@ -2117,7 +2120,7 @@ fail:
 }
 
 bool
-store_month_read(struct store *s, month_t m, const struct key *pins,
+sqlite_store_month_read(struct store *s, month_t m, const struct key *pins,
     size_t npins, struct month_input *in, struct err *e)
 {
 	struct key keys[MODEL_NOTABLE_MAX];
@@ -2125,21 +2128,21 @@ store_month_read(struct store *s, month_t m, const struct key *pins,
 	bool ok;
 
 	memset(in, 0, sizeof(*in));
-	if (!store_snapshot_begin(s, e))
+	if (!sqlite_store_snapshot_begin(s, e))
 		return false;
-	ok = store_month_input(s, m, in, e);
+	ok = sqlite_store_month_input(s, m, in, e);
 	if (ok) {
 		n = model_notable_keys(in, pins, npins, keys);
 		for (size_t i = 0; ok && i < n; i++) {
 			in->notable_keys[i] = keys[i];
 			in->nnotable = i + 1;
-			ok = store_port_day_country(s, keys[i], m - 1, m,
+			ok = sqlite_store_port_day_country(s, keys[i], m - 1, m,
 			    &in->notable_rows[i], &in->notable_nrows[i], e);
 		}
 		if (!ok)
 			month_input_finish(in);
 	}
-	store_snapshot_end(s);
+	sqlite_store_snapshot_end(s);
 	return ok;
 }
 
@@ -2147,7 +2150,7 @@ store_month_read(struct store *s, month_t m, const struct key *pins,
 
 /* Migration step (idempotent, any schema 1 store opened for writing): the
  * indexes that make each month's top ports a short index range, so that
- * store_color_months() reads a few rows per month instead of every port.
+ * sqlite_store_color_months() reads a few rows per month instead of every port.
  * A store that never had them is still read correctly, only slower. */
 static bool
 color_indexes_ensure(struct store *s, struct err *e)
@@ -2194,7 +2197,7 @@ color_list(struct store *s, sqlite3_stmt *st, int32_t ym, bool ports,
 }
 
 bool
-store_color_months(struct store *s, struct color_month **out, size_t *n,
+sqlite_store_color_months(struct store *s, struct color_month **out, size_t *n,
     struct err *e)
 {
 	static const char *const sql[COLOR_LISTS] = {
@@ -2280,7 +2283,7 @@ out:
 }
 
 bool
-store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
+sqlite_store_month_sensors(struct store *s, month_t m, struct sensor_name **out,
     size_t *n, struct err *e)
 {
 	sqlite3_stmt *st = prep(s,
@@ -2550,7 +2553,7 @@ check_month(struct checker *c, int32_t month, struct err *e)
 }
 
 int
-store_check(struct store *s, struct store_check *out, struct err *e)
+sqlite_store_check(struct store *s, struct store_check *out, struct err *e)
 {
 	struct checker c;
 	sqlite3_stmt *sd;
@@ -2561,7 +2564,7 @@ store_check(struct store *s, struct store_check *out, struct err *e)
 	memset(out, 0, sizeof(*out));
 	c.s = s;
 	c.out = out;
-	if (!store_snapshot_begin(s, e))
+	if (!sqlite_store_snapshot_begin(s, e))
 		return -1;
 	sd = prep(s, "SELECT day, sensor, cells, accesses, sources, data"
 	    " FROM sensor_day ORDER BY day, sensor", e);
@@ -2654,6 +2657,6 @@ out:
 		cmap_free(&c.day[k]);
 	for (int k = 0; k < 2; k++)
 		cmap_free(&c.mon[k]);
-	store_snapshot_end(s);
+	sqlite_store_snapshot_end(s);
 	return res;
 }
