@@ -32,7 +32,11 @@ check_store(struct store *s, const char *db)
 	struct err e = { "" };
 	char b1[FMT_INT_MAX];
 	int rc = store_check(s, &c, &e);
+	char name[512];
 
+	/* db is the store's name without a password; closing frees it */
+	snprintf(name, sizeof(name), "%s", db);
+	db = name;
 	store_close(s);
 	if (rc < 0) {
 		fprintf(stderr, "talot info: %s\n", e.msg);
@@ -93,7 +97,7 @@ cmd_info(int argc, char **argv)
 		return cmd_usage_error("info", "--csv and --check do not go together");
 	s = store_open(db, STORE_READ, &e);
 	if (s != NULL && check)
-		return check_store(s, db);
+		return check_store(s, store_path(s));
 	if (s == NULL || !store_months(s, &v, &n, &e)) {
 		fprintf(stderr, "talot info: %s\n", e.msg);
 		store_close(s);
