@@ -84,6 +84,13 @@ ch_cell(const struct ch_table *t, size_t row, size_t col)
 {
 	return t->cell[row * t->ncols + col];
 }
+/* The code and the one-line message of ClickHouse's exception text (the
+ * body of an HTTP error), old ("Code: 81, e.displayText() = DB::Exception:
+ * MSG, e.what() = ...") and new ("Code: 81. DB::Exception: MSG. (NAME)")
+ * forms; *code 0 when there is none.  msg gets at most msglen - 1 printable
+ * bytes (controls become blanks). */
+void ch_exception_parse(const char *body, size_t len, int *code, char *msg,
+    size_t msglen);
 /* Strict decimal integers: optional '-', digits, no blanks, in range. */
 bool ch_parse_i64(const char *s, int64_t *v);
 
