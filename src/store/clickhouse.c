@@ -988,79 +988,108 @@ last_day(month_t m)
 	return yyyymm(m) * 100 + month_days(m);   /* a real date */
 }
 
-/* Monthly sums per port (ports) or per country of m into v. */
+/* Monthly sums per port (ports) or per country of months m0..m0+nm-1
+ * into d[k].ports / d[k].countries, ascending by key. */
 static bool
-load_month_cells(struct store *s, month_t m, bool ports, const char *ids,
-    struct cell **v, size_t *n, struct err *e)
+load_month_cells(struct store *s, month_t m0, int nm, bool ports,
+    const char *ids, struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
+	const char *keys = ports ? "proto, port" : "country";
+	size_t nk = ports ? 2 : 1, start = 0;
 	bool ok;
-	size_t nk = ports ? 2 : 1;
 
-	*v = NULL;
-	*n = 0;
-	ok = run(s, &q, ch_buf_printf(&q, "SELECT %s, sum(accesses) AS a,"
-	    " sum(sources) AS s FROM ", ports ? "proto, port" : "country") &&
-	    src_sql(&q, ports ? SRC_MP : SRC_MC, first_day(m), last_day(m), ids,
-	    "") && ch_buf_printf(&q, " GROUP BY %s HAVING a <> 0 OR s <> 0"
-	    " ORDER BY %s", ports ? "proto, port" : "country",
-	    ports ? "proto, port" : "country"), nk + 2, &t, e);
+	ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s, sum(accesses) AS a,"
+	    " sum(sources) AS s FROM ", keys) &&
+	    src_sql(&q, ports ? SRC_MP : SRC_MC, first_day(m0),
+	    last_day(m0 + nm - 1), ids, "") &&
+	    ch_buf_printf(&q, " GROUP BY month, %s HAVING a <> 0 OR s <> 0"
+	    " ORDER BY month, %s", keys, keys), nk + 3, &t, e);
 	if (!ok)
 		return false;
-	if (t.nrows > 0 && (*v = calloc(t.nrows, sizeof(**v))) == NULL) {
-		ch_table_free(&t);
-		return err_set(e, "out of memory");
-	}
-	for (size_t i = 0; ok && i < t.nrows; i++) {
-		struct cell *c = &(*v)[i];
-		int64_t proto = 0, port = 0;
+	while (ok && start < t.nrows) {
+		int64_t ym, x;
+		size_t end = start, n;
+		int k;
+		struct cell *v;
 
-		if (ports) {
-			ok = cell_i64(s, &t, i, 0, &proto, e) &&
-			    cell_i64(s, &t, i, 1, &port, e) &&
-			    port_ok(s, proto, port, e);
-			if (ok)
-				c->key = key_port((int)proto, (int)port);
-		} else {
-			c->key.kind = KEY_COUNTRY;
-			ok = cc_ok(s, ch_cell(&t, i, 0), c->key.cc, e);
+		ok = cell_i64(s, &t, start, 0, &ym, e);
+		while (ok && end < t.nrows && cell_i64(s, &t, end, 0, &x, e) &&
+		    x == ym)
+			end++;
+		if (!ok || e->msg[0])
+			break;
+		for (k = 0; k < nm && yyyymm(m0 + k) != ym; k++)
+			;
+		if (k == nm) {
+			ok = err_set(e, "%s: a malformed answer from the server (month %lld)",
+			    s->name, (long long)ym);
+			break;
 		}
-		ok = ok && cell_i64(s, &t, i, nk, &c->c.accesses, e) &&
-		    cell_i64(s, &t, i, nk + 1, &c->c.sources, e) &&
-		    counts_ok(s, ports ? "month_port" : "month_country", &c->c, e);
+		n = end - start;
+		if ((v = calloc(n, sizeof(*v))) == NULL) {
+			ok = err_set(e, "out of memory");
+			break;
+		}
+		if (ports) {
+			d[k].ports = v;
+			d[k].nports = n;
+		} else {
+			d[k].countries = v;
+			d[k].ncountries = n;
+		}
+		for (size_t i = 0; ok && i < n; i++) {
+			struct cell *c = &v[i];
+			size_t r = start + i;
+			int64_t proto = 0, port = 0;
+
+			if (ports) {
+				ok = cell_i64(s, &t, r, 1, &proto, e) &&
+				    cell_i64(s, &t, r, 2, &port, e) &&
+				    port_ok(s, proto, port, e);
+				if (ok)
+					c->key = key_port((int)proto, (int)port);
+			} else {
+				c->key.kind = KEY_COUNTRY;
+				ok = cc_ok(s, ch_cell(&t, r, 1), c->key.cc, e);
+			}
+			ok = ok && cell_i64(s, &t, r, nk + 1, &c->c.accesses, e) &&
+			    cell_i64(s, &t, r, nk + 2, &c->c.sources, e) &&
+			    counts_ok(s, ports ? "month_port" : "month_country",
+			    &c->c, e);
+		}
+		start = end;
 	}
-	*n = t.nrows;
 	ch_table_free(&t);
-	if (!ok) {
-		free(*v);
-		*v = NULL;
-		*n = 0;
-		return false;
-	}
-	return true;
+	return ok && !e->msg[0];
 }
 
+/* Months m0..m0+nm-1 into d[0..nm-1] in four queries.  On failure the
+ * caller frees d with month_data_finish(). */
 static bool
-load_month(struct store *s, month_t m, const char *ids, struct month_data *d,
-    struct err *e)
+load_months(struct store *s, month_t m0, int nm, const char *ids,
+    struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
 	bool ok;
-	int64_t v;
 
-	memset(d, 0, sizeof(*d));
-	d->month = m;
+	for (int k = 0; k < nm; k++) {
+		memset(&d[k], 0, sizeof(d[k]));
+		d[k].month = m0 + k;
+	}
 	ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day), count(),"
 	    " sum(a), sum(s) FROM ") &&
-	    live_sd_sql(&q, first_day(m), last_day(m), ids) &&
+	    live_sd_sql(&q, first_day(m0), last_day(m0 + nm - 1), ids) &&
 	    ch_buf_printf(&q, " GROUP BY day ORDER BY day"), 4, &t, e);
 	if (!ok)
 		return false;
 	for (size_t i = 0; ok && i < t.nrows; i++) {
 		int64_t day, cnt;
 		struct counts c;
+		struct month_data *md;
+		month_t m;
 
 		ok = cell_i64(s, &t, i, 0, &day, e) &&
 		    cell_i64(s, &t, i, 1, &cnt, e) &&
@@ -1069,52 +1098,66 @@ load_month(struct store *s, month_t m, const char *ids, struct month_data *d,
 		    counts_ok(s, "sensor_day", &c, e);
 		if (!ok)
 			break;
-		if (day / 100 != yyyymm(m) || day % 100 < 1 || day % 100 > 31) {
+		m = month_make((int)(day / 10000), (int)(day / 100 % 100));
+		if (m < m0 || m >= m0 + nm || day % 100 < 1 || day % 100 > 31) {
 			ok = err_set(e, "%s: a malformed answer from the server (day %lld)",
 			    s->name, (long long)day);
 			break;
 		}
-		d->sensors_per_day[day % 100] = (int)cnt;
-		d->sensor_days += cnt;
-		if (__builtin_add_overflow(d->total.accesses, c.accesses,
-		    &d->total.accesses) ||
-		    __builtin_add_overflow(d->total.sources, c.sources,
-		    &d->total.sources))
+		md = &d[m - m0];
+		md->sensors_per_day[day % 100] = (int)cnt;
+		md->sensor_days += cnt;
+		if (__builtin_add_overflow(md->total.accesses, c.accesses,
+		    &md->total.accesses) ||
+		    __builtin_add_overflow(md->total.sources, c.sources,
+		    &md->total.sources))
 			ok = err_set(e, "%s: counts too large in %04d-%02d",
 			    s->name, month_year(m), month_mon(m));
 	}
 	ch_table_free(&t);
 	if (!ok)
 		return false;
-	ok = run(s, &q, ch_buf_printf(&q, "SELECT uniqExact(sensor) FROM ") &&
-	    live_sd_sql(&q, first_day(m), last_day(m), ids), 1, &t, e);
+	ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMM(day) AS mo,"
+	    " uniqExact(sensor) FROM ") &&
+	    live_sd_sql(&q, first_day(m0), last_day(m0 + nm - 1), ids) &&
+	    ch_buf_printf(&q, " GROUP BY mo"), 2, &t, e);
 	if (!ok)
 		return false;
-	ok = t.nrows == 1 && cell_i64(s, &t, 0, 0, &v, e);
-	ch_table_free(&t);
-	if (!ok)
-		return e->msg[0] ? false : err_set(e,
-		    "%s: a malformed answer from the server", s->name);
-	d->sensors = (int)v;
-	if (!load_month_cells(s, m, true, ids, &d->ports, &d->nports, e) ||
-	    !load_month_cells(s, m, false, ids, &d->countries,
-	    &d->ncountries, e))
-		return false;
-	for (int k = 0; k < 2; k++) {
-		const struct cell *c = k == 0 ? d->ports : d->countries;
-		size_t n = k == 0 ? d->nports : d->ncountries;
-		int64_t a = 0, so = 0;
-		bool over = false;
+	for (size_t i = 0; ok && i < t.nrows; i++) {
+		int64_t ym, v;
+		int k;
 
-		for (size_t i = 0; i < n; i++)
-			over = over ||
-			    __builtin_add_overflow(a, c[i].c.accesses, &a) ||
-			    __builtin_add_overflow(so, c[i].c.sources, &so);
-		if (over || a != d->total.accesses || so != d->total.sources)
-			return err_set(e, "%s: the store is damaged (table %s: %04d-%02d does not add up to the sensor-days' totals; 'talot info --check' tells more)",
-			    s->name, k == 0 ? "month_port" : "month_country",
-			    month_year(m), month_mon(m));
+		ok = cell_i64(s, &t, i, 0, &ym, e) && cell_i64(s, &t, i, 1, &v, e);
+		for (k = 0; ok && k < nm && yyyymm(m0 + k) != ym; k++)
+			;
+		if (ok && k == nm)
+			ok = err_set(e, "%s: a malformed answer from the server (month %lld)",
+			    s->name, (long long)ym);
+		if (ok)
+			d[k].sensors = (int)v;
 	}
+	ch_table_free(&t);
+	if (!ok || !load_month_cells(s, m0, nm, true, ids, d, e) ||
+	    !load_month_cells(s, m0, nm, false, ids, d, e))
+		return false;
+	/* the monthly rollups add up to the sensor-days' totals */
+	for (int m = 0; m < nm; m++)
+		for (int k = 0; k < 2; k++) {
+			const struct cell *c = k == 0 ? d[m].ports : d[m].countries;
+			size_t n = k == 0 ? d[m].nports : d[m].ncountries;
+			int64_t a = 0, so = 0;
+			bool over = false;
+
+			for (size_t i = 0; i < n; i++)
+				over = over ||
+				    __builtin_add_overflow(a, c[i].c.accesses, &a) ||
+				    __builtin_add_overflow(so, c[i].c.sources, &so);
+			if (over || a != d[m].total.accesses ||
+			    so != d[m].total.sources)
+				return err_set(e, "%s: the store is damaged (table %s: %04d-%02d does not add up to the sensor-days' totals; 'talot info --check' tells more)",
+				    s->name, k == 0 ? "month_port" : "month_country",
+				    month_year(m0 + m), month_mon(m0 + m));
+		}
 	return true;
 }
 
@@ -1190,7 +1233,7 @@ ch_store_month_data(struct store *s, month_t m, struct month_data *d,
 	e->msg[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	ids = ids_now(s, &tmp, e);
-	ok = ids != NULL && load_month(s, m, ids, d, e);
+	ok = ids != NULL && load_months(s, m, 1, ids, d, e);
 	ch_buf_free(&tmp);
 	if (!ok)
 		month_data_finish(d);
@@ -1210,10 +1253,9 @@ ch_store_month_input(struct store *s, month_t m, struct month_input *in,
 	ids = ids_now(s, &tmp, e);
 	if (ids == NULL)
 		goto fail;
-	for (int i = 0; i < MODEL_MONTHS; i++)
-		if (!load_month(s, m - (MODEL_MONTHS - 1) + i, ids, &in->six[i],
-		    e))
-			goto fail;
+	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS, ids, in->six,
+	    e))
+		goto fail;
 	if (!load_days(s, m, true, ids, &in->day_ports, &in->nday_ports, e) ||
 	    !load_days(s, m, false, ids, &in->day_countries,
 	    &in->nday_countries, e))
