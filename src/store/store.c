@@ -15,6 +15,15 @@ store_is_clickhouse_url(const char *db)
 	return strncmp(db, "clickhouse://", 13) == 0;
 }
 
+bool
+store_ingest_supported(struct store *s, struct err *e)
+{
+	if (!CH(s))
+		return true;
+	return err_set(e, "%s: ingest into ClickHouse is not supported yet; insert raw events into raw_events instead (docs/clickhouse.md)",
+	    store_path(s));
+}
+
 struct store *
 store_open(const char *path, enum store_mode mode, struct err *e)
 {

@@ -27,6 +27,11 @@ store_kind_of(const void *handle)
 /* True if db names a ClickHouse store (starts with "clickhouse://"). */
 bool store_is_clickhouse_url(const char *db);
 
+/* For the ingest functions (SQLite only for now): true for a SQLite store;
+ * false with e set for a ClickHouse one ("URL: ingest into ClickHouse is
+ * not supported yet; insert raw events into raw_events instead"). */
+bool store_ingest_supported(struct store *s, struct err *e);
+
 #define STORE_BACKEND_FUNCS(P) \
 struct store *P##_store_open(const char *path, enum store_mode mode, \
     struct err *e); \
