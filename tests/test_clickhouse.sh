@@ -32,8 +32,8 @@ export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1183248000}
 
 SERVER=$(command -v clickhouse-server || { [ -x /usr/sbin/clickhouse-server ] && echo /usr/sbin/clickhouse-server; })
 CLIENT=$(command -v clickhouse-client || true)
-if [ -z "$SERVER" ] || [ -z "$CLIENT" ] || ! command -v curl >/dev/null; then
-	echo "SKIP: clickhouse-server, clickhouse-client or curl is not installed (Debian: apt-get install clickhouse-server clickhouse-client curl)"
+if [ -z "$SERVER" ] || [ -z "$CLIENT" ]; then
+	echo "SKIP: clickhouse-server or clickhouse-client is not installed (Debian: apt-get install clickhouse-server clickhouse-client)"
 	exit 77
 fi
 
@@ -126,7 +126,7 @@ EOF
 	eval "PID$n=$!"
 	PIDS+=("$!")
 	for _ in $(seq 1 150); do
-		if curl -sf "http://127.0.0.1:$http/ping" >/dev/null 2>&1; then
+		if "$CLIENT" --host 127.0.0.1 --port "$tcp" --query "SELECT 1" >/dev/null 2>&1; then
 			return 0
 		fi
 		sleep 0.2
@@ -139,10 +139,14 @@ start_server 1 "$HTTP1" "$TCP1" && start_server 2 "$HTTP2" "$TCP2" ||
 	{ bad "starting the servers"; finish; }
 ok
 
-# chq PORT SQL [DB]: one statement as the default user
-chq() {
-	curl -sS --fail-with-body "http://127.0.0.1:$1/?database=${3:-default}" --data-binary "$2"
+# chq N SQL [DB]: one statement on server N as the default user; chins
+# the same for an INSERT with its data on stdin
+chins() {
+	local port=$TCP1
+	[ "$1" = 2 ] && port=$TCP2
+	"$CLIENT" --host 127.0.0.1 --port "$port" --database "${3:-default}" --query "$2"
 }
+chq() { chins "$@" </dev/null; }
 URL1="clickhouse://talot@127.0.0.1:$HTTP1"
 
 # ---- the data ----
@@ -197,16 +201,16 @@ import_both() {
 }
 
 # ---- single server ----
-chq "$HTTP1" "CREATE DATABASE single" || bad "CREATE DATABASE"
+chq 1 "CREATE DATABASE single" || bad "CREATE DATABASE"
 import_both "$W/single.db" "$URL1/single" "$W/demo.csv"
 if grep -q "into clickhouse://talot@127.0.0.1:$HTTP1/single\$" "$W/out2" &&
 	grep -q '1,778 sensor-days (0 replaced)' "$W/out2"; then ok
 else bad "import summary: $(head -n 2 "$W/out2")"; fi
 # the schema was made, at version 1, with the tables of the .sql file
-if [ "$(chq "$HTTP1" "SELECT max(version), any(kind) FROM talot_schema" single)" = "$(printf '1\tsingle')" ]; then ok
+if [ "$(chq 1 "SELECT max(version), any(kind) FROM talot_schema" single)" = "$(printf '1\tsingle')" ]; then ok
 else bad "schema version row"; fi
 n_sql=$(grep -c '^CREATE' "$SRC/sql/clickhouse-schema.sql")
-n_db=$(chq "$HTTP1" "SELECT count() FROM system.tables WHERE database = 'single' AND name NOT LIKE '.inner%'" single)
+n_db=$(chq 1 "SELECT count() FROM system.tables WHERE database = 'single' AND name NOT LIKE '.inner%'" single)
 [ "$n_sql" = "$n_db" ] && ok || bad "tables: $n_db in the database, $n_sql in the .sql file"
 same_store single "$W/single.db" "$URL1/single" full
 
@@ -224,7 +228,7 @@ cmp -s "$W/before" "$W/after" && ok || bad "re-import changed info: $(diff "$W/b
 i=0
 for f in "$SRC"/tests/data/render/{zero-traffic,big-counts,countries-250}.csv; do
 	i=$((i + 1))
-	chq "$HTTP1" "CREATE DATABASE fx$i" || bad "CREATE DATABASE fx$i"
+	chq 1 "CREATE DATABASE fx$i" || bad "CREATE DATABASE fx$i"
 	import_both "$W/fx$i.db" "$URL1/fx$i" "$f"
 	same_store "fixture ${f##*/}" "$W/fx$i.db" "$URL1/fx$i"
 done
@@ -233,29 +237,29 @@ import_both "$W/single.db" "$URL1/single" "$SRC/tests/data/render/countries-250.
 same_store "sample + countries-250" "$W/single.db" "$URL1/single"
 
 # ---- two shards, a Distributed table over them ----
-for p in "$HTTP1" "$HTTP2"; do chq "$p" "CREATE DATABASE sharded" || bad "CREATE DATABASE on $p"; done
+for n in 1 2; do chq "$n" "CREATE DATABASE sharded" || bad "CREATE DATABASE on server $n"; done
 # before the cluster schema: a read says how to make it
 if "$BIN" info --db "$URL1/sharded" >"$W/out" 2>&1; then bad "info on an empty database succeeded"
 elif [ "$(wc -l <"$W/out")" = 1 ] && grep -q 'no talot store.*docs/clickhouse.md' "$W/out"; then ok
 else bad "info on an empty database: $(cat "$W/out")"; fi
 for t in "$TCP1" "$TCP2"; do
-	"$CLIENT" --port "$t" --database sharded --multiquery <"$SRC/sql/clickhouse-cluster.sql" 2>"$W/err" ||
+	"$CLIENT" --host 127.0.0.1 --port "$t" --database sharded --multiquery <"$SRC/sql/clickhouse-cluster.sql" 2>"$W/err" ||
 		bad "cluster schema on port $t: $(head -n 2 "$W/err")"
 done
 import_both "$W/sharded.db" "$URL1/sharded" "$W/demo.csv"
 import_both "$W/sharded.db" "$URL1/sharded" "$SRC/tests/data/render/unknown-port.csv"
 same_store sharded "$W/sharded.db" "$URL1/sharded" full
-c1=$(chq "$HTTP1" "SELECT count() FROM detail_local" sharded)
-c2=$(chq "$HTTP2" "SELECT count() FROM detail_local" sharded)
-ca=$(chq "$HTTP1" "SELECT count() FROM detail" sharded)
+c1=$(chq 1 "SELECT count() FROM detail_local" sharded)
+c2=$(chq 2 "SELECT count() FROM detail_local" sharded)
+ca=$(chq 1 "SELECT count() FROM detail" sharded)
 if [ "${c1:-0}" -gt 0 ] && [ "${c2:-0}" -gt 0 ] && [ $((c1 + c2)) = "$ca" ]; then ok
 else bad "shards hold $c1 and $c2 detail rows, the Distributed table $ca"; fi
 # the cluster's schema made incomplete: refused with the way to make it
-chq "$HTTP1" "RENAME TABLE month_port TO month_port_gone" sharded
+chq 1 "RENAME TABLE month_port TO month_port_gone" sharded
 if "$BIN" info --db "$URL1/sharded" >"$W/out" 2>&1; then bad "info with a missing table succeeded"
 elif [ "$(wc -l <"$W/out")" = 1 ] && grep -q 'table month_port is missing.*clickhouse-cluster.sql' "$W/out"; then ok
 else bad "missing table: $(cat "$W/out")"; fi
-chq "$HTTP1" "RENAME TABLE month_port_gone TO month_port" sharded
+chq 1 "RENAME TABLE month_port_gone TO month_port" sharded
 
 # ---- raw events through the materialized view ----
 awk -v seed=7 'BEGIN {
@@ -285,14 +289,14 @@ awk -F'\t' 'BEGIN { print "day,sensor,proto,port,country,accesses,sources" }
 }
 END { for (k in acc) print k "," acc[k] "," src[k] }' "$W/raw.tsv" >"$W/raw.csv"
 "$BIN" import --db "$W/raw.db" "$W/raw.csv" >/dev/null 2>"$W/err" || bad "raw CSV into SQLite: $(head -n 2 "$W/err")"
-chq "$HTTP1" "CREATE DATABASE raw" && "$CLIENT" --port "$TCP1" --database raw --multiquery \
+chq 1 "CREATE DATABASE raw" && "$CLIENT" --host 127.0.0.1 --port "$TCP1" --database raw --multiquery \
 	<"$SRC/sql/clickhouse-schema.sql" || bad "schema for raw"
 half=$(( $(wc -l <"$W/raw.tsv") / 2 ))
 head -n "$half" "$W/raw.tsv" >"$W/raw1.tsv"
 tail -n +"$((half + 1))" "$W/raw.tsv" >"$W/raw2.tsv"
 for part in raw1 raw2; do
-	curl -sS --fail-with-body "http://127.0.0.1:$HTTP1/?database=raw&query=INSERT%20INTO%20raw_events%20FORMAT%20TabSeparated" \
-		--data-binary "@$W/$part.tsv" || bad "inserting $part"
+	chins 1 "INSERT INTO raw_events FORMAT TabSeparated" raw <"$W/$part.tsv" ||
+		bad "inserting $part"
 done
 same_store "raw events" "$W/raw.db" "$URL1/raw"
 
@@ -330,13 +334,13 @@ if "$BIN" import --db "clickhouse://talot:$PW@127.0.0.1:$HTTP1/fx1" "$SRC/tests/
 else bad "import with the password in the URL: $(head -n 2 "$W/out")"; fi
 
 # a schema of a newer version is refused, and nothing is written
-chq "$HTTP1" "CREATE DATABASE newer" && "$CLIENT" --port "$TCP1" --database newer --multiquery \
-	<"$SRC/sql/clickhouse-schema.sql" && chq "$HTTP1" "INSERT INTO talot_schema VALUES (2, 'single')" newer
+chq 1 "CREATE DATABASE newer" && "$CLIENT" --host 127.0.0.1 --port "$TCP1" --database newer --multiquery \
+	<"$SRC/sql/clickhouse-schema.sql" && chq 1 "INSERT INTO talot_schema VALUES (2, 'single')" newer
 one_line "newer schema (render)" 'made by a newer talot \(ClickHouse schema 2, this talot knows 1\)' \
 	"$BIN" render --db "$URL1/newer" --month 2007-06 --out "$W"
 one_line "newer schema (import)" 'made by a newer talot' \
 	"$BIN" import --db "$URL1/newer" "$W/demo.csv"
-[ "$(chq "$HTTP1" "SELECT count() FROM detail" newer)" = 0 ] && ok || bad "an import into a newer schema wrote rows"
+[ "$(chq 1 "SELECT count() FROM detail" newer)" = 0 ] && ok || bad "an import into a newer schema wrote rows"
 
 # SIGKILL during an import: info unchanged, the next import completes
 sed 's/,s0\([0-9]\),/,k0\1,/' "$W/demo.csv" >"$W/other.csv"
@@ -351,7 +355,7 @@ for delay in 0.3 0.9 1.6; do
 	if cmp -s "$W/before" "$W/after"; then ok
 	else bad "SIGKILL after ${delay}s changed info: $(diff "$W/before" "$W/after" | head -n 3)"; fi
 done
-if [ "$(chq "$HTTP1" "SELECT count() FROM detail WHERE import_id NOT IN (SELECT import_id FROM imports)" single)" -gt 0 ]; then ok
+if [ "$(chq 1 "SELECT count() FROM detail WHERE import_id NOT IN (SELECT import_id FROM imports)" single)" -gt 0 ]; then ok
 else bad "no killed import left rows: the kills came too late to test anything"; fi
 "$BIN" import --db "$URL1/single" "$W/other.csv" >/dev/null 2>&1 && "$BIN" import --db "$W/single.db" "$W/other.csv" >/dev/null 2>&1 ||
 	bad "import after the kills"
