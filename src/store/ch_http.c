@@ -1,6 +1,12 @@
-/* ch_http.c — see ch_http.h: requests over libcurl. */
+/* ch_http.c — see ch_http.h: requests over libcurl.
+ *
+ * libcurl is loaded (dlopen) when the first ClickHouse store is opened, not
+ * linked: its libraries (TLS, HTTP/2, LDAP, SSH ...) would otherwise be
+ * mapped into every talot run, SQLite stores included, and count against a
+ * memory limit (ulimit -v) that a render must fit in. */
 #include "ch_http.h"
 
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +14,63 @@
 #include <curl/curl.h>
 
 /* ---- HTTP ---- */
+
+/* ---- libcurl, loaded on first use ---- */
+
+static struct {
+	void *lib;
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *);
+	void (*easy_reset)(CURL *);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	char *(*easy_escape)(CURL *, const char *, int);
+	void (*free)(void *);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} cu;
+
+static bool
+curl_load(const char *name, struct err *e)
+{
+	static const char *const libs[] = { "libcurl.so.4",
+		"libcurl-gnutls.so.4", "libcurl-nss.so.4" };
+	void *lib = NULL;
+
+	if (cu.lib != NULL)
+		return true;
+	for (size_t i = 0; lib == NULL && i < sizeof(libs) / sizeof(*libs); i++)
+		lib = dlopen(libs[i], RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL)
+		return err_set(e, "%s: the ClickHouse store needs libcurl (libcurl.so.4), which cannot be loaded: install libcurl4",
+		    name);
+#define SYM(f, s) \
+	if ((*(void **)&cu.f = dlsym(lib, s)) == NULL) { \
+		dlclose(lib); \
+		return err_set(e, "%s: libcurl lacks %s", name, s); \
+	}
+	SYM(global_init, "curl_global_init")
+	SYM(global_cleanup, "curl_global_cleanup")
+	SYM(easy_init, "curl_easy_init")
+	SYM(easy_cleanup, "curl_easy_cleanup")
+	SYM(easy_reset, "curl_easy_reset")
+	SYM(easy_setopt, "curl_easy_setopt")
+	SYM(easy_perform, "curl_easy_perform")
+	SYM(easy_getinfo, "curl_easy_getinfo")
+	SYM(easy_strerror, "curl_easy_strerror")
+	SYM(easy_escape, "curl_easy_escape")
+	SYM(free, "curl_free")
+	SYM(slist_append, "curl_slist_append")
+	SYM(slist_free_all, "curl_slist_free_all")
+#undef SYM
+	cu.lib = lib;
+	return true;
+}
+
 
 struct ch_conn {
 	CURL *curl;
@@ -26,16 +89,18 @@ ch_conn_open(const struct ch_url *u, long timeout_s, struct err *e)
 {
 	struct ch_conn *c;
 
-	if (curl_users++ == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	if (!curl_load(u->shown, e))
+		return NULL;
+	if (curl_users++ == 0 && cu.global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		curl_users = 0;
 		err_set(e, "%s: cannot initialise libcurl", u->shown);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
-	if (c == NULL || (c->curl = curl_easy_init()) == NULL) {
+	if (c == NULL || (c->curl = cu.easy_init()) == NULL) {
 		free(c);
 		if (--curl_users == 0)
-			curl_global_cleanup();
+			cu.global_cleanup();
 		err_set(e, "%s: out of memory", u->shown);
 		return NULL;
 	}
@@ -55,13 +120,13 @@ ch_conn_close(struct ch_conn *c)
 {
 	if (c == NULL)
 		return;
-	curl_easy_cleanup(c->curl);
+	cu.easy_cleanup(c->curl);
 	/* the password is not left in freed memory */
 	memset(c->ua_key, 0, sizeof(c->ua_key));
 	memset(c->u.password, 0, sizeof(c->u.password));
 	free(c);
 	if (--curl_users == 0)
-		curl_global_cleanup();
+		cu.global_cleanup();
 }
 
 const char *
@@ -138,7 +203,7 @@ request(struct ch_conn *c, bool use_db, const char *sql, const char *data,
 	if (data != NULL) {
 		/* an insert: a Distributed table writes to its shards before
 		 * answering, so that a commit record follows its rows */
-		esc = curl_easy_escape(c->curl, sql, 0);
+		esc = cu.easy_escape(c->curl, sql, 0);
 		if (esc == NULL || !ch_buf_printf(&url,
 		    "&insert_distributed_sync=1&query=%s", esc))
 			goto oom;
@@ -147,38 +212,38 @@ request(struct ch_conn *c, bool use_db, const char *sql, const char *data,
 		 * first rows is an HTTP error, not a truncated 200 */
 		goto oom;
 	}
-	if ((h = curl_slist_append(hdr, c->ua_user)) == NULL)
+	if ((h = cu.slist_append(hdr, c->ua_user)) == NULL)
 		goto oom;
 	hdr = h;
 	if (c->u.password[0] != '\0') {
-		if ((h = curl_slist_append(hdr, c->ua_key)) == NULL)
+		if ((h = cu.slist_append(hdr, c->ua_key)) == NULL)
 			goto oom;
 		hdr = h;
 	}
-	if ((h = curl_slist_append(hdr, "Expect:")) == NULL)
+	if ((h = cu.slist_append(hdr, "Expect:")) == NULL)
 		goto oom;
 	hdr = h;
-	curl_easy_reset(c->curl);
-	curl_easy_setopt(c->curl, CURLOPT_URL, url.p);
-	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdr);
-	curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, data ? data : sql);
-	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+	cu.easy_reset(c->curl);
+	cu.easy_setopt(c->curl, CURLOPT_URL, url.p);
+	cu.easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdr);
+	cu.easy_setopt(c->curl, CURLOPT_POST, 1L);
+	cu.easy_setopt(c->curl, CURLOPT_POSTFIELDS, data ? data : sql);
+	cu.easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)(data ? ndata : strlen(sql)));
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, c->timeout + 5);
-	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(c->curl, CURLOPT_NOPROXY, "*");
-	rc = curl_easy_perform(c->curl);
+	cu.easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_data);
+	cu.easy_setopt(c->curl, CURLOPT_WRITEDATA, &body);
+	cu.easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	cu.easy_setopt(c->curl, CURLOPT_TIMEOUT, c->timeout + 5);
+	cu.easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	cu.easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http");
+	cu.easy_setopt(c->curl, CURLOPT_NOPROXY, "*");
+	rc = cu.easy_perform(c->curl);
 	if (rc != CURLE_OK) {
 		switch (rc) {
 		case CURLE_COULDNT_CONNECT:
 		case CURLE_COULDNT_RESOLVE_HOST:
 			err_set(e, "%s: unreachable (%s)", c->u.shown,
-			    curl_easy_strerror(rc));
+			    cu.easy_strerror(rc));
 			break;
 		case CURLE_OPERATION_TIMEDOUT:
 			err_set(e, "%s: timed out after %ld s", c->u.shown,
@@ -189,19 +254,19 @@ request(struct ch_conn *c, bool use_db, const char *sql, const char *data,
 		case CURLE_SEND_ERROR:
 		case CURLE_PARTIAL_FILE:
 			err_set(e, "%s: unreachable (the connection was lost: %s)",
-			    c->u.shown, curl_easy_strerror(rc));
+			    c->u.shown, cu.easy_strerror(rc));
 			break;
 		case CURLE_WRITE_ERROR:
 			err_set(e, "%s: out of memory reading the answer",
 			    c->u.shown);
 			break;
 		default:
-			err_set(e, "%s: %s", c->u.shown, curl_easy_strerror(rc));
+			err_set(e, "%s: %s", c->u.shown, cu.easy_strerror(rc));
 			break;
 		}
 		goto out;
 	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	cu.easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
 		http_fail(c, status, &body, sql, e);
 		goto out;
@@ -213,8 +278,8 @@ request(struct ch_conn *c, bool use_db, const char *sql, const char *data,
 oom:
 	err_set(e, "%s: out of memory", c->u.shown);
 out:
-	curl_free(esc);
-	curl_slist_free_all(hdr);
+	cu.free(esc);
+	cu.slist_free_all(hdr);
 	ch_buf_free(&url);
 	ch_buf_free(&body);
 	return ok;

@@ -223,7 +223,6 @@ schema_check(struct store *s, struct err *e)
 	bool have[NTABLES] = { false };
 	size_t nhave = 0;
 	int64_t ver, rows;
-	struct ch_buf q = { 0 };
 
 	if (!query(s, "SELECT name FROM system.tables WHERE database ="
 	    " currentDatabase()", 1, &t, e))
@@ -251,7 +250,6 @@ schema_check(struct store *s, struct err *e)
 		    "%s: a malformed answer from the server", s->name), -1);
 	}
 	ch_table_free(&t);
-	(void)q;
 	if (rows == 0)
 		return 0;   /* an unfinished creation: made again */
 	if (ver > CH_SCHEMA_VERSION)
@@ -272,7 +270,6 @@ ch_store_open(const char *path, enum store_mode mode, struct err *e)
 {
 	struct ch_url u;
 	struct store *s;
-	struct ch_table t;
 	const char *pw, *to;
 	long timeout = CH_TIMEOUT_DEFAULT;
 	int rc;
@@ -344,7 +341,6 @@ ch_store_open(const char *path, enum store_mode mode, struct err *e)
 			goto fail;
 		}
 	}
-	(void)t;
 	return s;
 fail:
 	ch_store_close(s);
