@@ -80,7 +80,7 @@ cmd_import(int argc, char **argv)
 	} else {
 		printf("imported %s rows, %s sensor-days (%lld replaced) into %s\n",
 		    fmt_int(sum.rows, b1), fmt_int(sum.sensor_days, b2),
-		    (long long)sum.replaced, db);
+		    (long long)sum.replaced, store_path(s));
 		printf("months touched:");
 		for (size_t i = 0; i < sum.nmonths; i++)
 			printf(" %04d-%02d", sum.months[i] / 100,

@@ -67,9 +67,13 @@ check_store(struct store *s, const char *db)
 	char b1[FMT_INT_MAX];
 	int64_t ingested = 0;
 	int rc = store_check(s, &c, &e);
+	char name[512];
 
 	if (rc == 1)
 		rc = store_ingest_check(s, &ingested, &e);
+	/* db is the store's name without a password; closing frees it */
+	snprintf(name, sizeof(name), "%s", db);
+	db = name;
 	store_close(s);
 	if (rc < 0) {
 		fprintf(stderr, "talot info: %s\n", e.msg);
@@ -134,7 +138,7 @@ cmd_info(int argc, char **argv)
 		return cmd_usage_error("info", "--csv and --check do not go together");
 	s = store_open(db, STORE_READ, &e);
 	if (s != NULL && check)
-		return check_store(s, db);
+		return check_store(s, store_path(s));
 	if (s == NULL || !store_months(s, &v, &n, &e) ||
 	    !store_ingest_months(s, &im, &nim, &e)) {
 		fprintf(stderr, "talot info: %s\n", e.msg);

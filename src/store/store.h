@@ -1,6 +1,9 @@
-/* store.h — the SQLite store.  The only module that speaks SQL.
+/* store.h — the store.  Two back-ends implement it, chosen by the name
+ * given to store_open(): SQLite (store_sqlite.c, a file path; described
+ * below) and ClickHouse (clickhouse.c, a clickhouse:// URL; see
+ * docs/clickhouse.md).  Callers never know which one they hold.
  *
- * Schema (user_version 1, application_id 'TALO'):
+ * SQLite schema (user_version 1, application_id 'TALO'):
  *   sensor(id, name)
  *   sensor_day(day, sensor, cells, accesses, sources)       one per observed sensor-day
  *   detail(day, sensor, proto, port, cc, accesses, sources)  the imported rows

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "srcset.h"
+#include "store_backend.h"
 #include "store_internal.h"
 
 static const char *const ingest_schema[] = {
@@ -136,9 +137,11 @@ store_ingest_tables_check(struct store *s, struct err *e)
 struct store_ingest *
 store_ingest_begin(struct store *s, struct err *e)
 {
-	struct store_ingest *in = calloc(1, sizeof(*in));
+	struct store_ingest *in;
 
-	if (in == NULL) {
+	if (!store_ingest_supported(s, e))
+		return NULL;
+	if ((in = calloc(1, sizeof(*in))) == NULL) {
 		err_set(e, "out of memory");
 		return NULL;
 	}

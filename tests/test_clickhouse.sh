@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# test_clickhouse.sh — the ClickHouse store against real servers (issue 14).
+#
+# Starts two clickhouse-server processes on free loopback ports, each with
+# its own temporary configuration and data folder, and stops them at the
+# end, also on failure.  Then:
+#   single   one server: the sample store's CSV and every tests/data/render
+#            fixture imported through talot into SQLite and into ClickHouse;
+#            info, info --csv, info --check and export agree; the June 2007
+#            bulletin (PDF, XLSX, HTML, JSON, ja and en) is byte-identical;
+#            re-importing replaces (info unchanged, "N replaced").
+#   sharded  the cluster schema (sql/clickhouse-cluster.sql) on both
+#            servers, a Distributed table over them: the same comparisons,
+#            and both shards hold rows.
+#   raw      raw events inserted into raw_events (in two batches that split
+#            sensor-days) give the same bulletin as the same events
+#            aggregated by awk into talot's CSV and imported into SQLite.
+#   refusals SIGKILL during an import leaves info unchanged; a wrong
+#            password, an unreachable server, a wrong database, a bad URL,
+#            a newer schema, a timeout and a server killed mid-render are
+#            one line each, exit 1, no output file and never the password.
+#
+# Environment: TALOT_BIN, TALOT_SRCDIR, SOURCE_DATE_EPOCH (from meson).
+# Exits 77 (skipped) with a reason when clickhouse-server is not installed.
+# Prints "N passed, N failed" and exits non-zero if anything failed.
+set -u
+
+BIN=${TALOT_BIN:?TALOT_BIN must name the talot binary}
+SRC=${TALOT_SRCDIR:?TALOT_SRCDIR must name the repository}
+case $BIN in /*) ;; *) BIN=$(pwd)/$BIN ;; esac
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1183248000}
+
+SERVER=$(command -v clickhouse-server || { [ -x /usr/sbin/clickhouse-server ] && echo /usr/sbin/clickhouse-server; })
+CLIENT=$(command -v clickhouse-client || true)
+if [ -z "$SERVER" ] || [ -z "$CLIENT" ]; then
+	echo "SKIP: clickhouse-server or clickhouse-client is not installed (Debian: apt-get install clickhouse-server clickhouse-client)"
+	exit 77
+fi
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/talot-ch-XXXXXX")
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do
+		kill -CONT "$p" 2>/dev/null
+		kill -9 "$p" 2>/dev/null
+	done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+
+PW=Talot-test-pw-7f3a
+export TALOT_CLICKHOUSE_PASSWORD=$PW
+
+# ---- servers ----
+used_ports=" "
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		case $used_ports in *" $p "*) continue ;; esac
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			used_ports="$used_ports$p "
+			echo "$p"
+			return
+		fi
+	done
+}
+HTTP1=$(free_port); TCP1=$(free_port); HTTP2=$(free_port); TCP2=$(free_port)
+
+# start_server N HTTP TCP: a server with its own folder under $W/sN
+start_server() {
+	local n=$1 http=$2 tcp=$3 d=$W/s$1
+	mkdir -p "$d/data" "$d/tmp" "$d/log"
+	cat >"$d/config.xml" <<EOF
+<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>$d/log/server.log</log>
+    <errorlog>$d/log/err.log</errorlog><size>10M</size><count>1</count></logger>
+  <http_port>$http</http_port>
+  <tcp_port>$tcp</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>$d/data/</path>
+  <tmp_path>$d/tmp/</tmp_path>
+  <user_files_path>$d/data/user_files/</user_files_path>
+  <format_schema_path>$d/data/format_schemas/</format_schema_path>
+  <users_config>$d/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>67108864</mark_cache_size>
+  <uncompressed_cache_size>67108864</uncompressed_cache_size>
+  <max_concurrent_queries>50</max_concurrent_queries>
+  <mlock_executable>false</mlock_executable>
+  <timezone>UTC</timezone>
+  <remote_servers>
+    <talot>
+      <shard><replica><host>127.0.0.1</host><port>$TCP1</port></replica></shard>
+      <shard><replica><host>127.0.0.1</host><port>$TCP2</port></replica></shard>
+    </talot>
+  </remote_servers>
+</yandex>
+EOF
+	cat >"$d/users.xml" <<EOF
+<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>1000000000</max_memory_usage></default></profiles>
+  <users>
+    <default><password></password><networks><ip>127.0.0.1</ip></networks>
+      <profile>default</profile><quota>default</quota></default>
+    <talot><password>$PW</password><networks><ip>127.0.0.1</ip></networks>
+      <profile>default</profile><quota>default</quota></talot>
+  </users>
+  <quotas><default><interval><duration>3600</duration><queries>0</queries>
+    <errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows>
+    <execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+EOF
+	"$SERVER" --config-file="$d/config.xml" >"$d/log/stdout" 2>&1 &
+	eval "PID$n=$!"
+	PIDS+=("$!")
+	for _ in $(seq 1 150); do
+		if "$CLIENT" --host 127.0.0.1 --port "$tcp" --query "SELECT 1" >/dev/null 2>&1; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "clickhouse-server $n did not start: $(tail -n 3 "$d/log/err.log" "$d/log/stdout" 2>/dev/null)" >&2
+	return 1
+}
+
+start_server 1 "$HTTP1" "$TCP1" && start_server 2 "$HTTP2" "$TCP2" ||
+	{ bad "starting the servers"; finish; }
+ok
+
+# chq N SQL [DB]: one statement on server N as the default user; chins
+# the same for an INSERT with its data on stdin
+chins() {
+	local port=$TCP1
+	[ "$1" = 2 ] && port=$TCP2
+	"$CLIENT" --host 127.0.0.1 --port "$port" --database "${3:-default}" --query "$2"
+}
+chq() { chins "$@" </dev/null; }
+URL1="clickhouse://talot@127.0.0.1:$HTTP1"
+
+# ---- the data ----
+"$BIN" demo --db "$W/demo.db" --csv "$W/demo.csv" >/dev/null 2>"$W/err" ||
+	{ bad "talot demo: $(head -n 2 "$W/err")"; finish; }
+rm -f "$W/demo.db"
+
+# same_store NAME SQLITE URL [full]: info, info --csv, info --check and the
+# June 2007 bulletin agree byte for byte; with "full" also in English and
+# the export workbook
+same_store() {
+	local name=$1 db=$2 url=$3 full=${4:-} f langs=ja
+	"$BIN" info --db "$db" --csv >"$W/i1" 2>"$W/err1"
+	if "$BIN" info --db "$url" --csv >"$W/i2" 2>"$W/err2" && cmp -s "$W/i1" "$W/i2"; then ok
+	else bad "$name: info --csv differs: $(diff "$W/i1" "$W/i2" | head -n 4) $(head -n 2 "$W/err2")"; fi
+	"$BIN" info --db "$db" >"$W/i1" 2>&1
+	"$BIN" info --db "$url" >"$W/i2" 2>&1
+	if cmp -s "$W/i1" "$W/i2"; then ok; else bad "$name: info differs"; fi
+	if "$BIN" info --check --db "$url" >"$W/c" 2>&1 && grep -q 'agree' "$W/c"; then ok
+	else bad "$name: info --check: $(head -n 2 "$W/c")"; fi
+	rm -rf "$W/o1" "$W/o2"
+	mkdir "$W/o1" "$W/o2"
+	[ -n "$full" ] && langs=ja,en
+	"$BIN" render --db "$db" --month 2007-06 --out "$W/o1" --format pdf,xlsx,html \
+		--lang "$langs" --jobs 1 >/dev/null 2>"$W/err1"
+	if "$BIN" render --db "$url" --month 2007-06 --out "$W/o2" --format pdf,xlsx,html \
+		--lang "$langs" --jobs 1 >/dev/null 2>"$W/err2"; then ok
+	else bad "$name: render from ClickHouse: $(head -n 2 "$W/err2")"; fi
+	local n=0
+	for f in "$W"/o1/*; do
+		n=$((n + 1))
+		if cmp -s "$f" "$W/o2/${f##*/}"; then ok
+		else bad "$name: ${f##*/} differs between SQLite and ClickHouse"; fi
+	done
+	[ "$n" -ge 5 ] && [ -s "$W/o1/talot-2007-06.pdf" ] && [ -s "$W/o1/talot-2007-06.xlsx" ] ||
+		bad "$name: SQLite rendered only $n files: $(head -n 2 "$W/err1")"
+	[ -n "$full" ] || return 0
+	if "$BIN" export --db "$db" --month 2007-01 --to 2007-06 --out "$W/e1.xlsx" >/dev/null 2>&1 &&
+		"$BIN" export --db "$url" --month 2007-01 --to 2007-06 --out "$W/e2.xlsx" >/dev/null 2>"$W/err2" &&
+		cmp -s "$W/e1.xlsx" "$W/e2.xlsx"; then ok
+	else bad "$name: export differs: $(head -n 2 "$W/err2")"; fi
+}
+
+# import_both SQLITE URL FILE...
+import_both() {
+	local db=$1 url=$2
+	shift 2
+	"$BIN" import --db "$db" "$@" >/dev/null 2>"$W/err1" ||
+		bad "import into SQLite: $(head -n 2 "$W/err1")"
+	if "$BIN" import --db "$url" "$@" >"$W/out2" 2>"$W/err2"; then ok
+	else bad "import into $url: $(head -n 2 "$W/err2")"; fi
+}
+
+# ---- single server ----
+chq 1 "CREATE DATABASE single" || bad "CREATE DATABASE"
+import_both "$W/single.db" "$URL1/single" "$W/demo.csv"
+if grep -q "into clickhouse://talot@127.0.0.1:$HTTP1/single\$" "$W/out2" &&
+	grep -q '1,778 sensor-days (0 replaced)' "$W/out2"; then ok
+else bad "import summary: $(head -n 2 "$W/out2")"; fi
+# the schema was made, at version 1, with the tables of the .sql file
+if [ "$(chq 1 "SELECT max(version), any(kind) FROM talot_schema" single)" = "$(printf '1\tsingle')" ]; then ok
+else bad "schema version row"; fi
+n_sql=$(grep -c '^CREATE' "$SRC/sql/clickhouse-schema.sql")
+n_db=$(chq 1 "SELECT count() FROM system.tables WHERE database = 'single' AND name NOT LIKE '.inner%'" single)
+[ "$n_sql" = "$n_db" ] && ok || bad "tables: $n_db in the database, $n_sql in the .sql file"
+same_store single "$W/single.db" "$URL1/single" full
+
+# re-import replaces: nothing doubles
+"$BIN" info --db "$URL1/single" --csv >"$W/before"
+if "$BIN" import --db "$URL1/single" "$W/demo.csv" >"$W/out2" 2>&1 &&
+	grep -q '1,778 sensor-days (1778 replaced)' "$W/out2"; then ok
+else bad "re-import: $(head -n 2 "$W/out2")"; fi
+"$BIN" info --db "$URL1/single" --csv >"$W/after"
+cmp -s "$W/before" "$W/after" && ok || bad "re-import changed info: $(diff "$W/before" "$W/after" | head -n 4)"
+"$BIN" info --check --db "$URL1/single" >/dev/null 2>&1 && ok || bad "info --check after re-import"
+
+# render fixtures (markers, counts near the limits, 250 countries), each
+# in its own database
+i=0
+for f in "$SRC"/tests/data/render/{zero-traffic,big-counts,countries-250}.csv; do
+	i=$((i + 1))
+	chq 1 "CREATE DATABASE fx$i" || bad "CREATE DATABASE fx$i"
+	import_both "$W/fx$i.db" "$URL1/fx$i" "$f"
+	same_store "fixture ${f##*/}" "$W/fx$i.db" "$URL1/fx$i"
+done
+# a fixture over the sample store: replaces some of its sensor-days
+import_both "$W/single.db" "$URL1/single" "$SRC/tests/data/render/countries-250.csv"
+same_store "sample + countries-250" "$W/single.db" "$URL1/single"
+
+# ---- two shards, a Distributed table over them ----
+for n in 1 2; do chq "$n" "CREATE DATABASE sharded" || bad "CREATE DATABASE on server $n"; done
+# before the cluster schema: a read says how to make it
+if "$BIN" info --db "$URL1/sharded" >"$W/out" 2>&1; then bad "info on an empty database succeeded"
+elif [ "$(wc -l <"$W/out")" = 1 ] && grep -q 'no talot store.*docs/clickhouse.md' "$W/out"; then ok
+else bad "info on an empty database: $(cat "$W/out")"; fi
+for t in "$TCP1" "$TCP2"; do
+	"$CLIENT" --host 127.0.0.1 --port "$t" --database sharded --multiquery <"$SRC/sql/clickhouse-cluster.sql" 2>"$W/err" ||
+		bad "cluster schema on port $t: $(head -n 2 "$W/err")"
+done
+import_both "$W/sharded.db" "$URL1/sharded" "$W/demo.csv"
+import_both "$W/sharded.db" "$URL1/sharded" "$SRC/tests/data/render/unknown-port.csv"
+same_store sharded "$W/sharded.db" "$URL1/sharded" full
+c1=$(chq 1 "SELECT count() FROM detail_local" sharded)
+c2=$(chq 2 "SELECT count() FROM detail_local" sharded)
+ca=$(chq 1 "SELECT count() FROM detail" sharded)
+if [ "${c1:-0}" -gt 0 ] && [ "${c2:-0}" -gt 0 ] && [ $((c1 + c2)) = "$ca" ]; then ok
+else bad "shards hold $c1 and $c2 detail rows, the Distributed table $ca"; fi
+# the cluster's schema made incomplete: refused with the way to make it
+chq 1 "RENAME TABLE month_port TO month_port_gone" sharded
+if "$BIN" info --db "$URL1/sharded" >"$W/out" 2>&1; then bad "info with a missing table succeeded"
+elif [ "$(wc -l <"$W/out")" = 1 ] && grep -q 'table month_port is missing.*clickhouse-cluster.sql' "$W/out"; then ok
+else bad "missing table: $(cat "$W/out")"; fi
+chq 1 "RENAME TABLE month_port_gone TO month_port" sharded
+
+# ---- raw events through the materialized view ----
+awk -v seed=7 'BEGIN {
+	split("6:22 6:23 6:80 6:445 6:3389 17:53 17:1434 1:8", ports, " ")
+	split("CN US JP KR RU BR DE", ccs, " ")
+	x = seed
+	for (m = 5; m <= 6; m++)
+	for (d = 1; d <= (m == 5 ? 31 : 30); d++)
+	for (s = 1; s <= 3; s++) {
+		if (m == 6 && d == 2 && s == 2) continue   # an unobserved sensor-day
+		n = 40 + (d * 7 + s * 13) % 50
+		for (i = 0; i < n; i++) {
+			x = (x * 1103515245 + 12345) % 2147483648
+			p = ports[1 + x % 8]; c = ccs[1 + int(x / 8) % 7]
+			split(p, pp, ":")
+			src = sprintf("10.%d.%d.%d", s, int(x / 64) % 4, int(x / 256) % 20)
+			printf "2007-%02d-%02d %02d:%02d:00\tr%d\t%s\t%d\t%d\t%s\n",
+			    m, d, int(x / 7) % 24, i % 60, s, src, pp[1], pp[2], c
+		}
+	}
+}' >"$W/raw.tsv"
+awk -F'\t' 'BEGIN { print "day,sensor,proto,port,country,accesses,sources" }
+{
+	k = substr($1, 1, 10) "," $2 "," ($4 == 6 ? "tcp" : $4 == 17 ? "udp" : "icmp") "," $5 "," $6
+	acc[k]++
+	if (!((k, $3) in seen)) { seen[k, $3] = 1; src[k]++ }
+}
+END { for (k in acc) print k "," acc[k] "," src[k] }' "$W/raw.tsv" >"$W/raw.csv"
+"$BIN" import --db "$W/raw.db" "$W/raw.csv" >/dev/null 2>"$W/err" || bad "raw CSV into SQLite: $(head -n 2 "$W/err")"
+chq 1 "CREATE DATABASE raw" && "$CLIENT" --host 127.0.0.1 --port "$TCP1" --database raw --multiquery \
+	<"$SRC/sql/clickhouse-schema.sql" || bad "schema for raw"
+half=$(( $(wc -l <"$W/raw.tsv") / 2 ))
+head -n "$half" "$W/raw.tsv" >"$W/raw1.tsv"
+tail -n +"$((half + 1))" "$W/raw.tsv" >"$W/raw2.tsv"
+for part in raw1 raw2; do
+	chins 1 "INSERT INTO raw_events FORMAT TabSeparated" raw <"$W/$part.tsv" ||
+		bad "inserting $part"
+done
+same_store "raw events" "$W/raw.db" "$URL1/raw"
+
+# ---- refusals ----
+# one_line NAME EXPECTED-RE CMD...: exit 1, one line on stderr matching,
+# nothing on stdout, never the password
+one_line() {
+	local name=$1 re=$2 rc
+	shift 2
+	"$@" >"$W/out" 2>"$W/err"
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] && grep -Eq "$re" "$W/err" &&
+		! grep -q "$PW\|wrongpw" "$W/err" "$W/out"; then ok
+	else bad "$name: exit $rc: $(cat "$W/err" "$W/out" | head -n 3)"; fi
+}
+one_line "wrong password in the URL" 'authentication failed for user talot' \
+	"$BIN" info --db "clickhouse://talot:wrongpw1@127.0.0.1:$HTTP1/single"
+TALOT_CLICKHOUSE_PASSWORD=wrongpw2 one_line "wrong password in the environment" \
+	"^talot info: clickhouse://talot@127.0.0.1:$HTTP1/single: authentication failed" \
+	"$BIN" info --db "$URL1/single"
+one_line "unknown user" 'authentication failed for user nobody' \
+	"$BIN" info --db "clickhouse://nobody:wrongpw3@127.0.0.1:$HTTP1/single"
+one_line "wrong database" 'wrong database: the server has no database nosuch' \
+	"$BIN" render --db "$URL1/nosuch" --month 2007-06 --out "$W"
+nport=$(free_port)
+one_line "unreachable" "clickhouse://talot@127.0.0.1:$nport/single: unreachable" \
+	"$BIN" info --db "clickhouse://talot@127.0.0.1:$nport/single"
+one_line "bad URL (no port)" 'bad ClickHouse URL \(no :PORT\)' \
+	"$BIN" info --db "clickhouse://talot:wrongpw4@127.0.0.1/single"
+one_line "bad URL (database name)" 'bad ClickHouse URL' \
+	"$BIN" info --db "clickhouse://talot:wrongpw5@127.0.0.1:$HTTP1/a-b"
+# the password given in the URL is not printed on success either
+if "$BIN" import --db "clickhouse://talot:$PW@127.0.0.1:$HTTP1/fx1" "$SRC/tests/data/render/big-counts.csv" >"$W/out" 2>&1 &&
+	! grep -q "$PW" "$W/out"; then ok
+else bad "import with the password in the URL: $(head -n 2 "$W/out")"; fi
+
+# a schema of a newer version is refused, and nothing is written
+chq 1 "CREATE DATABASE newer" && "$CLIENT" --host 127.0.0.1 --port "$TCP1" --database newer --multiquery \
+	<"$SRC/sql/clickhouse-schema.sql" && chq 1 "INSERT INTO talot_schema VALUES (2, 'single')" newer
+one_line "newer schema (render)" 'made by a newer talot \(ClickHouse schema 2, this talot knows 1\)' \
+	"$BIN" render --db "$URL1/newer" --month 2007-06 --out "$W"
+one_line "newer schema (import)" 'made by a newer talot' \
+	"$BIN" import --db "$URL1/newer" "$W/demo.csv"
+[ "$(chq 1 "SELECT count() FROM detail" newer)" = 0 ] && ok || bad "an import into a newer schema wrote rows"
+
+# SIGKILL during an import: info unchanged, the next import completes
+sed 's/,s0\([0-9]\),/,k0\1,/' "$W/demo.csv" >"$W/other.csv"
+"$BIN" info --db "$URL1/single" --csv >"$W/before"
+for delay in 0.3 0.9 1.6; do
+	"$BIN" import --db "$URL1/single" "$W/other.csv" >/dev/null 2>&1 &
+	ipid=$!
+	sleep "$delay"
+	kill -9 "$ipid" 2>/dev/null
+	wait "$ipid" 2>/dev/null
+	"$BIN" info --db "$URL1/single" --csv >"$W/after" 2>&1
+	if cmp -s "$W/before" "$W/after"; then ok
+	else bad "SIGKILL after ${delay}s changed info: $(diff "$W/before" "$W/after" | head -n 3)"; fi
+done
+if [ "$(chq 1 "SELECT count() FROM detail WHERE import_id NOT IN (SELECT import_id FROM imports)" single)" -gt 0 ]; then ok
+else bad "no killed import left rows: the kills came too late to test anything"; fi
+"$BIN" import --db "$URL1/single" "$W/other.csv" >/dev/null 2>&1 && "$BIN" import --db "$W/single.db" "$W/other.csv" >/dev/null 2>&1 ||
+	bad "import after the kills"
+same_store "after SIGKILLed imports" "$W/single.db" "$URL1/single"
+
+# a server that does not answer: a timeout, one line
+kill -STOP "$PID2"
+mkdir -p "$W/t"
+TALOT_CLICKHOUSE_TIMEOUT=2 one_line "timeout" "clickhouse://talot@127.0.0.1:$HTTP2/sharded: timed out after 2 s" \
+	"$BIN" render --db "clickhouse://talot@127.0.0.1:$HTTP2/sharded" --month 2007-06 --out "$W/t"
+kill -CONT "$PID2"
+# a server killed while a render waits for its answer: one line, no file
+kill -STOP "$PID1"
+"$BIN" render --db "$URL1/single" --month 2007-06 --out "$W/t" --format pdf,xlsx,html >"$W/out" 2>"$W/err" &
+rpid=$!
+sleep 1
+kill -9 "$PID1"
+wait "$rpid"
+rc=$?
+if [ "$rc" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+	grep -q "clickhouse://talot@127.0.0.1:$HTTP1/single: unreachable" "$W/err"; then ok
+else bad "server killed mid-render: exit $rc: $(head -n 3 "$W/err")"; fi
+if [ -z "$(ls -A "$W/t")" ]; then ok; else bad "files left by the failed renders: $(ls "$W/t")"; fi
+
+finish
