@@ -1329,33 +1329,6 @@ ch_store_port_day_country(struct store *s, struct key port, month_t from,
 }
 
 bool
-ch_store_month_read(struct store *s, month_t m, const struct key *pins,
-    size_t npins, struct month_input *in, struct err *e)
-{
-	struct key keys[MODEL_NOTABLE_MAX];
-	size_t n;
-	bool ok;
-
-	memset(in, 0, sizeof(*in));
-	if (!ch_store_snapshot_begin(s, e))
-		return false;
-	ok = ch_store_month_input(s, m, in, e);
-	if (ok) {
-		n = model_notable_keys(in, pins, npins, keys);
-		for (size_t i = 0; ok && i < n; i++) {
-			in->notable_keys[i] = keys[i];
-			in->nnotable = i + 1;
-			ok = ch_store_port_day_country(s, keys[i], m - 1, m,
-			    &in->notable_rows[i], &in->notable_nrows[i], e);
-		}
-		if (!ok)
-			month_input_finish(in);
-	}
-	ch_store_snapshot_end(s);
-	return ok;
-}
-
-bool
 ch_store_color_months(struct store *s, struct color_month **out, size_t *n,
     struct err *e)
 {

@@ -140,13 +140,33 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
 	return sqlite_store_month_input(s, m, in, e);
 }
 
+/* The same for every back-end: its month input and the notable ports'
+ * days × countries, inside one read snapshot. */
 bool
 store_month_read(struct store *s, month_t m, const struct key *pins,
     size_t npins, struct month_input *in, struct err *e)
 {
-	if (CH(s))
-		return ch_store_month_read(s, m, pins, npins, in, e);
-	return sqlite_store_month_read(s, m, pins, npins, in, e);
+	struct key keys[MODEL_NOTABLE_MAX];
+	size_t n;
+	bool ok;
+
+	memset(in, 0, sizeof(*in));
+	if (!store_snapshot_begin(s, e))
+		return false;
+	ok = store_month_input(s, m, in, e);
+	if (ok) {
+		n = model_notable_keys(in, pins, npins, keys);
+		for (size_t i = 0; ok && i < n; i++) {
+			in->notable_keys[i] = keys[i];
+			in->nnotable = i + 1;
+			ok = store_port_day_country(s, keys[i], m - 1, m,
+			    &in->notable_rows[i], &in->notable_nrows[i], e);
+		}
+		if (!ok)
+			month_input_finish(in);
+	}
+	store_snapshot_end(s);
+	return ok;
 }
 
 bool

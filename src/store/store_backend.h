@@ -52,8 +52,6 @@ bool P##_store_month_data(struct store *s, month_t m, struct month_data *d, \
     struct err *e); \
 bool P##_store_month_input(struct store *s, month_t m, \
     struct month_input *in, struct err *e); \
-bool P##_store_month_read(struct store *s, month_t m, const struct key *pins, \
-    size_t npins, struct month_input *in, struct err *e); \
 bool P##_store_color_months(struct store *s, struct color_month **out, \
     size_t *n, struct err *e); \
 bool P##_store_month_sensors(struct store *s, month_t m, \

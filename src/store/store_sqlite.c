@@ -2170,33 +2170,6 @@ fail:
 	return false;
 }
 
-bool
-sqlite_store_month_read(struct store *s, month_t m, const struct key *pins,
-    size_t npins, struct month_input *in, struct err *e)
-{
-	struct key keys[MODEL_NOTABLE_MAX];
-	size_t n;
-	bool ok;
-
-	memset(in, 0, sizeof(*in));
-	if (!sqlite_store_snapshot_begin(s, e))
-		return false;
-	ok = sqlite_store_month_input(s, m, in, e);
-	if (ok) {
-		n = model_notable_keys(in, pins, npins, keys);
-		for (size_t i = 0; ok && i < n; i++) {
-			in->notable_keys[i] = keys[i];
-			in->nnotable = i + 1;
-			ok = sqlite_store_port_day_country(s, keys[i], m - 1, m,
-			    &in->notable_rows[i], &in->notable_nrows[i], e);
-		}
-		if (!ok)
-			month_input_finish(in);
-	}
-	sqlite_store_snapshot_end(s);
-	return ok;
-}
-
 /* ---- colours: the keys every month's figures show (colors.h) ---- */
 
 /* Migration step (idempotent, any schema 1 store opened for writing): the
