@@ -335,6 +335,8 @@ capture_read_file(const char *path, ingest_event_fn fn, void *ctx,
 	/* Alexey Kuznetzov's modified pcap has 8 more bytes per record */
 	rec = get32(magic) == 0xa1b2cd34 || get32(magic) == 0x34cdb2a1 ? 24 :
 	    16;
+	/* libpcap reads record by record: a large buffer saves system calls */
+	setvbuf(fp, NULL, _IOFBF, (size_t)1 << 20);
 	errbuf[0] = '\0';
 	/* pcap_fopen_offline owns fp from here; pcap_close closes it */
 	pc = pcap_fopen_offline(fp, errbuf);

@@ -39,6 +39,15 @@ bool srcset_add_blob(struct srcset *s, const void *blob, size_t len);
 /* Adds another set. */
 bool srcset_add_set(struct srcset *s, const struct srcset *o);
 
+/* The blob of (the stored blob of len bytes ∪ v4 ∪ v6), without bitmaps
+ * in memory (len 0: no stored blob; v4 ascending and unique for speed, any
+ * order works; v6 ascending, unique): malloc'd, *outlen and *count (its
+ * distinct addresses) set.  NULL when the blob is malformed (errno EINVAL)
+ * or memory runs out (ENOMEM). */
+uint8_t *srcset_merge_blob(const void *blob, size_t len, const uint32_t *v4,
+    size_t n4, const uint8_t (*v6)[16], size_t n6, size_t *outlen,
+    int64_t *count);
+
 /* The number of distinct addresses. */
 int64_t srcset_count(const struct srcset *s);
 

@@ -407,16 +407,14 @@ store_ingest_cell(struct store_ingest *in, const struct store_ingest_cell *c,
     struct err *e)
 {
 	sqlite3_stmt *st = in->get_cell;
-	struct srcset set;
-	int64_t acc = c->accesses, sid;
-	size_t idx, len;
-	uint8_t *b;
+	int64_t acc = c->accesses, sid, count = 0;
+	size_t idx, len = 0;
+	uint8_t *b = NULL;
 	bool ok = true;
 	int rc;
 
 	if ((sid = sensor_id(in, c->sensor, &idx, e)) < 0)
 		return false;
-	srcset_init(&set);
 	sqlite3_bind_int(st, 1, c->day);
 	sqlite3_bind_int64(st, 2, sid);
 	sqlite3_bind_int(st, 3, c->proto);
@@ -424,20 +422,22 @@ store_ingest_cell(struct store_ingest *in, const struct store_ingest_cell *c,
 	sqlite3_bind_text(st, 5, c->cc, 2, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		/* the stored set and the new sources merged as sorted arrays,
+		 * straight into the new blob */
 		if (__builtin_add_overflow(acc, sqlite3_column_int64(st, 0),
 		    &acc))
 			ok = err_set(e, "counts too large: a sum exceeds 2^63");
-		else if (!srcset_add_blob(&set, sqlite3_column_blob(st, 1),
-		    (size_t)sqlite3_column_bytes(st, 1)))
+		else if ((b = srcset_merge_blob(sqlite3_column_blob(st, 1),
+		    (size_t)sqlite3_column_bytes(st, 1), c->v4, c->n4, c->v6,
+		    c->n6, &len, &count)) == NULL)
 			ok = errno == ENOMEM ? err_set(e, "out of memory") :
 			    err_set(e, "%s: the store is damaged (table ingest_cell: a source set does not decode)",
 			    store_path(in->s));
 	} else if (rc != SQLITE_DONE)
 		ok = fail(in, e, "reading a cell's sources");
 	sqlite3_reset(st);
-	if (ok && !srcset_add(&set, c->v4, c->n4, c->v6, c->n6))
-		ok = err_set(e, "out of memory");
-	if (ok && (b = srcset_encode(&set, &len)) == NULL)
+	if (ok && b == NULL && (b = srcset_merge_blob(NULL, 0, c->v4, c->n4,
+	    c->v6, c->n6, &len, &count)) == NULL)
 		ok = err_set(e, "out of memory");
 	if (ok) {
 		st = in->put_cell;
@@ -447,12 +447,11 @@ store_ingest_cell(struct store_ingest *in, const struct store_ingest_cell *c,
 		sqlite3_bind_int(st, 4, c->port);
 		sqlite3_bind_text(st, 5, c->cc, 2, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 6, acc);
-		sqlite3_bind_int64(st, 7, srcset_count(&set));
+		sqlite3_bind_int64(st, 7, count);
 		sqlite3_bind_blob64(st, 8, b, len, free);
 		ok = step_done(in, st, e, "writing a cell's sources");
 		sqlite3_clear_bindings(st);
 	}
-	srcset_finish(&set);
 	return ok;
 }
 
