@@ -316,6 +316,50 @@ sort32(uint32_t *v, size_t n)
 	}
 }
 
+/* Sorts v (n entries) with tmp (n entries of scratch): LSD radix sort by
+ * bytes, a pass skipped when all its bytes are equal; sort32 when short. */
+static void
+radix32(uint32_t *v, uint32_t *tmp, size_t n)
+{
+	size_t cnt[4][256];
+	uint32_t *from = v, *to = tmp;
+
+	if (n < 256) {
+		sort32(v, n);
+		return;
+	}
+	memset(cnt, 0, sizeof(cnt));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t x = v[i];
+
+		cnt[0][x & 0xff]++;
+		cnt[1][x >> 8 & 0xff]++;
+		cnt[2][x >> 16 & 0xff]++;
+		cnt[3][x >> 24]++;
+	}
+	for (unsigned d = 0; d < 4; d++) {
+		size_t sum = 0;
+		unsigned sh = d * 8;
+		uint32_t *t;
+
+		if (cnt[d][from[0] >> sh & 0xff] == n)
+			continue;
+		for (unsigned b = 0; b < 256; b++) {
+			size_t c = cnt[d][b];
+
+			cnt[d][b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[cnt[d][from[i] >> sh & 0xff]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
 /* Groups the pairs by key in place (an American flag sort on the key: at
  * is the start of each key's run, nkeys + 1 entries). */
 static void
@@ -405,7 +449,8 @@ agg_drain(struct agg *a, agg_cell_fn fn, void *ctx, struct err *e)
 			memcpy(run + j * 4, &y, 4);
 		}
 		v = (uint32_t *)(void *)run;
-		sort32(v, m);
+		/* the run's second half is free now: scratch */
+		radix32(v, (uint32_t *)(void *)(run + m * 4), m);
 		for (size_t j = 0; j < m; j++)
 			if (u == 0 || v[j] != v[u - 1])
 				v[u++] = v[j];
