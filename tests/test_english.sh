@@ -108,6 +108,14 @@ for m in 01 06; do
 	no_japanese "en 2007-$m: PDF text and metadata" "$T/en-$m.txt"
 	python3 "$SRC/tests/xlsx_check.py" "$T/b/talot-2007-$m.en.xlsx" >"$T/en-$m.dump"
 	no_japanese "en 2007-$m: workbook (cells, sheets, charts, properties)" "$T/en-$m.dump"
+	# chart text stays libxlsxwriter's en-US, with no East Asian typeface
+	if awk -F'\t' '$1 == "textrun" { n++; if ($4 != "en-US" || $6 != "-" || $7 != "-") b++ }
+	    $1 == "chartlang" && $3 != "en-US" { b++ } END { exit !(n > 0 && b == 0) }' \
+	    "$T/en-$m.dump"; then
+		ok "en 2007-$m: chart text is en-US"
+	else
+		bad "en 2007-$m: chart text is en-US" "$(grep -m3 '^textrun' "$T/en-$m.dump")"
+	fi
 done
 # the same numbers in both languages: every numeric cell of every sheet
 python3 "$SRC/tests/xlsx_check.py" "$T/b/talot-2007-06.xlsx" >"$T/ja-06.dump"

@@ -33,6 +33,7 @@
 #include "range_edition.h"
 #include "settings.h"
 #include "strtab.h"
+#include "xlsx_lang.h"
 #include "store.h"
 
 #define M_JUNE month_make(2007, 6)
@@ -810,6 +811,32 @@ test_cells(void **state)
 	/* every chart's text in the edition's font */
 	for (size_t i = 0; find_line(d, "font\t", i, line, sizeof(line)); i++)
 		assert_string_equal(field(line, 2), "BIZ UDPGothic");
+	/* every chart text run Japanese, with the edition's font as its
+	 * Latin, East Asian and complex-script typeface, in schema order */
+	{
+		size_t nruns = 0;
+
+		for (size_t i = 0; find_line(d, "textrun\t", i, line,
+		    sizeof(line)); i++, nruns++) {
+			char l[4096];
+
+			memcpy(l, line, sizeof(l));
+			assert_true(atoi(field(l, 2)) > 0);
+			memcpy(l, line, sizeof(l));
+			assert_string_equal(field(l, 3), "ja-JP");
+			for (int k = 4; k <= 6; k++) {
+				memcpy(l, line, sizeof(l));
+				assert_string_equal(field(l, k),
+				    "BIZ UDPGothic");
+			}
+			memcpy(l, line, sizeof(l));
+			assert_string_equal(field(l, 7), "ok");
+		}
+		assert_true(nruns >= 10);
+		for (size_t i = 0; find_line(d, "chartlang\t", i, line,
+		    sizeof(line)); i++)
+			assert_string_equal(field(line, 2), "ja-JP");
+	}
 	/* printing: every sheet one page wide; figures and tables landscape */
 	{
 		size_t nprint = 0;
@@ -881,6 +908,46 @@ test_cells(void **state)
 	assert_true(find_line(d, "core\tdcterms:created\t", 0, line,
 	    sizeof(line)));
 	assert_string_equal(field(line, 2), "2007-07-01T00:00:00Z");
+}
+
+/* The chart part rewrite on hand-written DrawingML: lang set, a:ea and
+ * a:cs after each a:latin, the font added where a run has none. */
+static void
+test_chart_lang_xml(void **state)
+{
+	static const char in[] =
+	    "<c:lang val=\"en-US\"/><a:p><a:pPr><a:defRPr sz=\"900\">"
+	    "<a:solidFill/><a:latin typeface=\"F\" charset=\"0\"/>"
+	    "</a:defRPr></a:pPr><a:r><a:rPr lang=\"en-US\" b=\"1\"/>"
+	    "<a:t>lang=\"en-US\" &lt;a:rPr</a:t></a:r>"
+	    "<a:endParaRPr lang=\"en-US\"></a:endParaRPr></a:p>";
+	static const char want[] =
+	    "<c:lang val=\"ja-JP\"/><a:p><a:pPr><a:defRPr sz=\"900\">"
+	    "<a:solidFill/><a:latin typeface=\"F\" charset=\"0\"/>"
+	    "<a:ea typeface=\"F\" charset=\"0\"/>"
+	    "<a:cs typeface=\"F\" charset=\"0\"/>"
+	    "</a:defRPr></a:pPr><a:r><a:rPr lang=\"ja-JP\" b=\"1\">"
+	    "<a:latin typeface=\"G&amp;H\"/><a:ea typeface=\"G&amp;H\"/>"
+	    "<a:cs typeface=\"G&amp;H\"/></a:rPr>"
+	    "<a:t>lang=\"en-US\" &lt;a:rPr</a:t></a:r>"
+	    "<a:endParaRPr lang=\"ja-JP\"><a:latin typeface=\"G&amp;H\"/>"
+	    "<a:ea typeface=\"G&amp;H\"/><a:cs typeface=\"G&amp;H\"/>"
+	    "</a:endParaRPr></a:p>";
+	size_t n = 0;
+	char *out;
+
+	(void)state;
+	out = xlsx_chart_lang_xml(in, strlen(in), "ja-JP", "G&H", &n);
+	assert_non_null(out);
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+	free(out);
+	/* no font: the runs without one stay without one */
+	out = xlsx_chart_lang_xml("<a:rPr lang=\"en-US\"/>", 21, "ja-JP",
+	    NULL, &n);
+	assert_non_null(out);
+	assert_string_equal(out, "<a:rPr lang=\"ja-JP\"/>");
+	free(out);
 }
 
 static void
@@ -1199,6 +1266,7 @@ main(void)
 		cmocka_unit_test(test_reproducible),
 		cmocka_unit_test(test_created_date),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_chart_lang_xml),
 		cmocka_unit_test(test_libreoffice),
 		cmocka_unit_test(test_range_numbers),
 		cmocka_unit_test(test_range_other),

@@ -21,6 +21,15 @@ one fact per line, tab-separated (standard library only):
                                             comma-separated ("" when none)
   catfmt  PART    FORMAT  SKIP              category axis number format and
                                             tickLblSkip ("" when not set)
+  textrun PART    N  LANGS LATIN EA CS ORDER  the chart's N text run properties
+                                            (a:rPr, a:defRPr, a:endParaRPr):
+                                            the sorted sets of their lang
+                                            attributes and of their a:latin,
+                                            a:ea and a:cs typefaces ("-" for
+                                            one without), comma-separated;
+                                            ORDER "ok" if every one has them
+                                            in schema order latin, ea, cs
+  chartlang PART  LANG                      c:lang (the editing language)
 Exit 2 if the file is not a readable zip.
 """
 import posixpath
@@ -172,6 +181,25 @@ def chart(z, part, sheet):
     root = ET.fromstring(z.read(part))
     faces = sorted({e.get("typeface") for e in root.iter("{%s}latin" % NS["a"])})
     out("font", part, ",".join(faces))
+    runs, langs, order_ok = 0, set(), True
+    sets = {"latin": set(), "ea": set(), "cs": set()}
+    for tag in ("rPr", "defRPr", "endParaRPr"):
+        for el in root.iter("{%s}%s" % (NS["a"], tag)):
+            runs += 1
+            if el.get("lang") is not None:
+                langs.add(el.get("lang"))
+            kids = [k.tag.split("}")[1] for k in el]
+            for f in sets:
+                k = el.find("a:" + f, NS)
+                sets[f].add(k.get("typeface") if k is not None else "-")
+            pos = [kids.index(f) for f in ("latin", "ea", "cs") if f in kids]
+            if pos != sorted(pos):
+                order_ok = False
+    out("textrun", part, runs, ",".join(sorted(langs)),
+        *(",".join(sorted(sets[f])) for f in ("latin", "ea", "cs")),
+        "ok" if order_ok else "bad")
+    cl = root.find("c:lang", NS)
+    out("chartlang", part, cl.get("val") if cl is not None else "")
     cax = root.find("c:chart/c:plotArea/c:catAx", NS)
     if cax is None:
         cax = root.find("c:chart/c:plotArea/c:dateAx", NS)

@@ -14,6 +14,7 @@
 
 #include "atomic.h"
 #include "fmt.h"
+#include "xlsx_lang.h"
 
 /* Layout of a figure sheet: caption, note, header, data. */
 #define ROW_CAPTION 0
@@ -39,6 +40,7 @@ struct book {
 	lxw_format *f_wrap, *f_link, *f_top, *f_count_top, *f_share_top;
 	lxw_format *f_day;             /* a date cell shown as a day ("m/d") */
 	const char *font;              /* chart text, or NULL */
+	const char *chart_lang;        /* "ja-JP" to rewrite the charts, or NULL */
 	lxw_error lerr;                /* first libxlsxwriter error */
 	const char *lerr_what;
 	char index_names[32][128];     /* figure sheets for the summary index */
@@ -1040,6 +1042,14 @@ created_date(time_t date)
 	return date;
 }
 
+/* The language tag of the chart text for edition language lang, or NULL
+ * to keep libxlsxwriter's en-US. */
+static const char *
+chart_lang(const char *lang)
+{
+	return strcmp(lang, "ja") == 0 ? "ja-JP" : NULL;
+}
+
 static bool
 book_begin(struct book *bk, struct atomic_file *af, const char *path,
     const char *title, const char *subject, const char *author, time_t date,
@@ -1123,6 +1133,12 @@ book_end(struct book *bk, struct atomic_file *af, struct err *e)
 		atomic_abort(af);
 		return false;
 	}
+	/* libxlsxwriter writes chart text as en-US with a Latin font only */
+	if (bk->chart_lang != NULL &&
+	    !xlsx_chart_lang(af->tmp, bk->path, bk->chart_lang, bk->font, e)) {
+		atomic_abort(af);
+		return false;
+	}
 	return atomic_commit(af, e);
 }
 
@@ -1141,6 +1157,7 @@ bulletin_xlsx_write(const struct edition *ed, const char *path,
 	    ed->author, ed->date, e))
 		return false;
 	bk.font = ed->font;
+	bk.chart_lang = chart_lang(ed->lang);
 	if (ed->words[ED_W_XLSX_DAY] != NULL &&
 	    ed->words[ED_W_XLSX_DAY][0] != '\0' &&
 	    (bk.f_day = workbook_add_format(bk.wb)) != NULL)
@@ -1300,6 +1317,7 @@ bulletin_xlsx_write_range(const struct range_edition *red, const char *path,
 	if (!book_begin(&bk, &af, path, red->title, red->subject, red->author,
 	    red->date, e))
 		return false;
+	bk.chart_lang = chart_lang(red->lang);
 	write_range_months(&bk, red);
 	for (int t = 0; t < 4; t++)
 		write_range_table(&bk, red, &red->tables[t]);
