@@ -1552,8 +1552,7 @@ ch_store_color_months(struct store *s, struct color_month **out, size_t *n,
 			int64_t x;
 
 			ok = cell_i64(s, &b, i, 0, &x, e);
-			if (ok && (!ym_in(good, ngood, x) || ym_in(miss, nmiss, x)) &&
-			    !ym_in(miss, nmiss, x))
+			if (ok && !ym_in(good, ngood, x) && !ym_in(miss, nmiss, x))
 				miss[nmiss++] = x;
 		}
 		ok = ok && ch_buf_printf(&valid, "(0,0,0,0)");
