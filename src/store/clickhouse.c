@@ -11,6 +11,11 @@
  * new import's id: the rollups' sums net out.  Raw events (raw_cells) are
  * always visible.
  *
+ * Each month's colour lists are kept in month_top, written by an import
+ * before its commit record under a basis (count, wrapping sum and largest
+ * id of the imports with sensor_day rows in the month); a reader uses a
+ * month's stored lists only under its own basis, and computes the others.
+ *
  * The reads fill the same structures as the SQLite back-end, in the same
  * orders, so that a bulletin rendered from either is byte-identical.
  */
