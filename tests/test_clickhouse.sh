@@ -9,6 +9,11 @@
 #            info, info --csv, info --check and export agree; the June 2007
 #            bulletin (PDF, XLSX, HTML, JSON, ja and en) is byte-identical;
 #            re-importing replaces (info unchanged, "N replaced").
+#   month_top the months' top lists equal the rollups' (computed in SQL);
+#            a replacing import writes them under a new basis; lists
+#            under a foreign basis are ignored, lists under the reader's
+#            basis are what it reads; a schema 1 store (no month_top) is
+#            read as it is and upgraded to 2 by an import.
 #   sharded  the cluster schema (sql/clickhouse-cluster.sql) on both
 #            servers, a Distributed table over them: the same comparisons,
 #            and both shards hold rows.
