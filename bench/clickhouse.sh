@@ -7,13 +7,14 @@
 # temporary configuration and data folder, and measures in one run:
 #   - the import time of `talot import` into SQLite and into ClickHouse;
 #   - the render time of one month (2007-06, PDF + XLSX) from each, after
-#     one warm-up render (the best of RUNS renders; both are byte-identical,
-#     which is checked);
+#     one warm-up render (the median of RUNS renders; both are
+#     byte-identical, which is checked);
 # then prints one line per size, and how the ClickHouse render time grew
 # from the first size to the last.  Not part of the test suite.
 #
 #   bench/clickhouse.sh 1000000 10000000
 #   RUNS=3 TALOT_BIN=build/src/talot GEN=build/bench/gen_large bench/clickhouse.sh 100000000
+#   SQLITE=0 bench/clickhouse.sh 30000000     # ClickHouse only ("-" columns)
 #
 # Wall-clock seconds (ClickHouse works in its own process, so CPU time of
 # talot alone would hide it); on a busy machine they are upper bounds.
@@ -24,6 +25,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${TALOT_BIN:-$ROOT/build/src/talot}
 GEN=${GEN:-$ROOT/build/bench/gen_large}
 RUNS=${RUNS:-3}
+SQLITE=${SQLITE:-1}
 MONTH=2007-06
 export SOURCE_DATE_EPOCH=1183248000
 SERVER=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
@@ -98,15 +100,14 @@ secs() { # CMD...: wall seconds of CMD (its output discarded)
 	t1=$(date +%s.%N)
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }
-best_render() { # DB OUTDIR: best of RUNS renders after a warm-up
-	local best=
+median_render() { # DB OUTDIR: median of RUNS renders after a warm-up
+	local all=
 	secs "$BIN" render --db "$1" --month "$MONTH" --out "$2" --jobs 1 >/dev/null
 	for _ in $(seq "$RUNS"); do
-		local s
-		s=$(secs "$BIN" render --db "$1" --month "$MONTH" --out "$2" --jobs 1)
-		best=$(awk -v a="${best:-$s}" -v b="$s" 'BEGIN { print (b < a ? b : a) }')
+		all="$all $(secs "$BIN" render --db "$1" --month "$MONTH" --out "$2" --jobs 1)"
 	done
-	echo "$best"
+	printf '%s\n' $all | sort -n | awk '{ v[NR] = $1 } END {
+		printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 printf '%12s %8s %10s %11s %11s %12s %12s  %s\n' rows sensors csv_MB \
@@ -123,15 +124,18 @@ for rows in "$@"; do
 	rm -f "$T/s.db"
 	chq "DROP DATABASE IF EXISTS bench" && chq "CREATE DATABASE bench"
 	url="clickhouse://127.0.0.1:$HTTP/bench"
-	isql=$(secs "$BIN" import --db "$T/s.db" "$T/in.csv")
+	isql=- rsql=- same=-
+	[ "$SQLITE" = 0 ] || isql=$(secs "$BIN" import --db "$T/s.db" "$T/in.csv")
 	ich=$(secs "$BIN" import --db "$url" "$T/in.csv")
 	rm -f "$T/in.csv"
 	rm -rf "$T/o1" "$T/o2"
 	mkdir "$T/o1" "$T/o2"
-	rsql=$(best_render "$T/s.db" "$T/o1")
-	rch=$(best_render "$url" "$T/o2")
-	same=yes
-	for f in "$T"/o1/*; do cmp -s "$f" "$T/o2/${f##*/}" || same=no; done
+	[ "$SQLITE" = 0 ] || rsql=$(median_render "$T/s.db" "$T/o1")
+	rch=$(median_render "$url" "$T/o2")
+	if [ "$SQLITE" != 0 ]; then
+		same=yes
+		for f in "$T"/o1/*; do cmp -s "$f" "$T/o2/${f##*/}" || same=no; done
+	fi
 	printf '%12d %8d %10d %11s %11s %12s %12s  %s\n' "$n" "$sensors" "$mb" \
 		"$isql" "$ich" "$rsql" "$rch" "$same"
 	[ -n "$first_ch" ] || { first_ch=$rch; first_rows=$n; }

@@ -1,4 +1,4 @@
--- talot's ClickHouse schema, version 1, for a sharded cluster.
+-- talot's ClickHouse schema, version 2, for a sharded cluster.
 --
 -- Run this file on EVERY server of the cluster (talot does not create a
 -- cluster's schema; it checks that it is there):
@@ -117,6 +117,20 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS month_country_local_mv TO month_country_l
 
 -- raw events (one per packet or flow) streamed in by a telescope; time in
 -- UTC, src the source address as text
+-- each month's top lists (see clickhouse-schema.sql's month_top)
+CREATE TABLE IF NOT EXISTS month_top_local (
+    month UInt32,
+    n UInt64,
+    idsum UInt64,
+    idmax UInt64,
+    list UInt8,
+    proto UInt8,
+    port UInt16,
+    country FixedString(2),
+    accesses Int64,
+    sources Int64
+) ENGINE = MergeTree ORDER BY (month, n, idsum, idmax, list);
+
 CREATE TABLE IF NOT EXISTS raw_events_local (
     time DateTime,
     sensor String,
@@ -169,6 +183,10 @@ CREATE TABLE IF NOT EXISTS month_port AS month_port_local
 CREATE TABLE IF NOT EXISTS month_country AS month_country_local
   ENGINE = Distributed(talot, currentDatabase(), month_country_local, rand());
 
+-- one month's top lists on one shard (a reader sees them whole or not)
+CREATE TABLE IF NOT EXISTS month_top AS month_top_local
+  ENGINE = Distributed(talot, currentDatabase(), month_top_local, month);
+
 CREATE TABLE IF NOT EXISTS raw_events AS raw_events_local
   ENGINE = Distributed(talot, currentDatabase(), raw_events_local, cityHash64(sensor));
 
@@ -181,4 +199,4 @@ CREATE TABLE IF NOT EXISTS talot_schema (
     kind String
 ) ENGINE = TinyLog;
 
-INSERT INTO talot_schema VALUES (1, 'cluster');
+INSERT INTO talot_schema VALUES (2, 'cluster');

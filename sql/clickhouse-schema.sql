@@ -1,4 +1,4 @@
--- talot's ClickHouse schema, version 1, for a single server.
+-- talot's ClickHouse schema, version 2, for a single server.
 --
 -- talot runs these statements itself when it opens an empty database for
 -- an import; docs/clickhouse.md explains every table.  For a sharded
@@ -115,6 +115,27 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS month_country_mv TO month_country AS
          sum(accesses) AS accesses, sum(sources) AS sources
   FROM detail GROUP BY import_id, month, country;
 
+-- each month's top lists (the colours of the figures), written by an import
+-- before its commit record for the months it touches: list 0 is a header row
+-- (one per month and basis), lists 1..4 the top ports by accesses, by
+-- sources, the top countries by accesses, by sources (at most 10 rows each).
+-- (n, idsum, idmax) is the basis: the count, wrapping sum and largest id of
+-- the committed imports with sensor_day rows in the month that the lists
+-- were computed over; a reader uses a month's lists only when its own
+-- committed imports give the same basis (docs/clickhouse.md).
+CREATE TABLE IF NOT EXISTS month_top (
+    month UInt32,
+    n UInt64,
+    idsum UInt64,
+    idmax UInt64,
+    list UInt8,
+    proto UInt8,
+    port UInt16,
+    country FixedString(2),
+    accesses Int64,
+    sources Int64
+) ENGINE = MergeTree ORDER BY (month, n, idsum, idmax, list);
+
 -- raw events (one per packet or flow) streamed in by a telescope; time in
 -- UTC, src the source address as text
 CREATE TABLE IF NOT EXISTS raw_events (
@@ -150,4 +171,4 @@ CREATE TABLE IF NOT EXISTS talot_schema (
     kind String
 ) ENGINE = TinyLog;
 
-INSERT INTO talot_schema VALUES (1, 'single');
+INSERT INTO talot_schema VALUES (2, 'single');

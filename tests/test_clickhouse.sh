@@ -9,6 +9,11 @@
 #            info, info --csv, info --check and export agree; the June 2007
 #            bulletin (PDF, XLSX, HTML, JSON, ja and en) is byte-identical;
 #            re-importing replaces (info unchanged, "N replaced").
+#   month_top the months' top lists equal the rollups' (computed in SQL);
+#            a replacing import writes them under a new basis; lists
+#            under a foreign basis are ignored, lists under the reader's
+#            basis are what it reads; a schema 1 store (no month_top) is
+#            read as it is and upgraded to 2 by an import.
 #   sharded  the cluster schema (sql/clickhouse-cluster.sql) on both
 #            servers, a Distributed table over them: the same comparisons,
 #            and both shards hold rows.
@@ -206,8 +211,8 @@ import_both "$W/single.db" "$URL1/single" "$W/demo.csv"
 if grep -q "into clickhouse://talot@127.0.0.1:$HTTP1/single\$" "$W/out2" &&
 	grep -q '1,778 sensor-days (0 replaced)' "$W/out2"; then ok
 else bad "import summary: $(head -n 2 "$W/out2")"; fi
-# the schema was made, at version 1, with the tables of the .sql file
-if [ "$(chq 1 "SELECT max(version), any(kind) FROM talot_schema" single)" = "$(printf '1\tsingle')" ]; then ok
+# the schema was made, at version 2, with the tables of the .sql file
+if [ "$(chq 1 "SELECT max(version), any(kind) FROM talot_schema" single)" = "$(printf '2\tsingle')" ]; then ok
 else bad "schema version row"; fi
 n_sql=$(grep -c '^CREATE' "$SRC/sql/clickhouse-schema.sql")
 n_db=$(chq 1 "SELECT count() FROM system.tables WHERE database = 'single' AND name NOT LIKE '.inner%'" single)
@@ -235,6 +240,52 @@ done
 # a fixture over the sample store: replaces some of its sensor-days
 import_both "$W/single.db" "$URL1/single" "$SRC/tests/data/render/countries-250.csv"
 same_store "sample + countries-250" "$W/single.db" "$URL1/single"
+
+# ---- month_top: each month's top lists, read only under their basis ----
+chq 1 "CREATE DATABASE tops" || bad "CREATE DATABASE tops"
+import_both "$W/tops.db" "$URL1/tops" "$W/demo.csv"
+# one header row per month the import touched (demo: 2007-01..06)
+h=$(chq 1 "SELECT count(), uniqExact(month) FROM month_top WHERE list = 0" tops)
+[ "$h" = "$(printf '6\t6')" ] && ok || bad "month_top headers after one import: $h"
+# the stored lists are the ones the rollups give (computed here in SQL)
+want=$(chq 1 "SELECT month, proto, port, a FROM (SELECT month, proto, port, sum(accesses) AS a FROM month_port GROUP BY month, proto, port HAVING a > 0) ORDER BY month, a DESC, proto, port LIMIT 10 BY month" tops)
+got=$(chq 1 "SELECT month, proto, port, accesses FROM month_top WHERE list = 1 ORDER BY month, accesses DESC, proto, port" tops)
+[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "month_top list 1 differs from month_port's top ports"
+want=$(chq 1 "SELECT month, country, s FROM (SELECT month, country, sum(sources) AS s FROM month_country GROUP BY month, country HAVING s > 0) ORDER BY month, s DESC, country LIMIT 10 BY month" tops)
+got=$(chq 1 "SELECT month, country, sources FROM month_top WHERE list = 4 ORDER BY month, sources DESC, country" tops)
+[ -n "$want" ] && [ "$want" = "$got" ] && ok || bad "month_top list 4 differs from month_country's top countries by sources"
+# a replacing import writes the months' lists again under a new basis;
+# the old ones are not read
+import_both "$W/tops.db" "$URL1/tops" "$SRC/tests/data/render/countries-250.csv"
+h=$(chq 1 "SELECT count() FROM month_top WHERE list = 0 AND month = 200706" tops)
+[ "$h" = 2 ] && ok || bad "month_top headers of 2007-06 after a replacing import: $h"
+same_store "month_top after replacement" "$W/tops.db" "$URL1/tops"
+# lists under a basis no reader has are ignored ...
+chq 1 "INSERT INTO month_top SELECT month, n, idsum + 1, idmax, list, proto, port, country, accesses * 1000 + 7, sources FROM month_top WHERE month = 200706" tops
+same_store "month_top with a foreign basis" "$W/tops.db" "$URL1/tops"
+# ... and the ones under the reader's basis are what it reads: a list
+# changed there changes (or breaks) the bulletin
+chq 1 "INSERT INTO month_top SELECT month, n, idsum, idmax, list, proto, port + 1, country, accesses, sources FROM month_top WHERE month = 200706 AND list = 1 AND (n, idsum, idmax) IN (SELECT n, idsum, idmax FROM month_top WHERE month = 200706 AND list = 0 ORDER BY n DESC LIMIT 1)" tops
+rm -rf "$W/o3" && mkdir "$W/o3"
+if "$BIN" render --db "$URL1/tops" --month 2007-06 --out "$W/o3" --format pdf --jobs 1 >/dev/null 2>&1 &&
+	cmp -s "$W/o1/talot-2007-06.pdf" "$W/o3/talot-2007-06.pdf"; then
+	bad "a render did not read month_top"
+else ok; fi
+
+# ---- a schema 1 store (no month_top): read as it is, upgraded by an import ----
+chq 1 "CREATE DATABASE old" || bad "CREATE DATABASE old"
+import_both "$W/old.db" "$URL1/old" "$W/demo.csv"
+chq 1 "DROP TABLE month_top" old && chq 1 "DROP TABLE talot_schema" old &&
+	chq 1 "CREATE TABLE talot_schema (version UInt32, kind String) ENGINE = TinyLog" old &&
+	chq 1 "INSERT INTO talot_schema VALUES (1, 'single')" old || bad "making a schema 1 store"
+same_store "schema 1 store" "$W/old.db" "$URL1/old"
+[ "$(chq 1 "SELECT count() FROM system.tables WHERE database = 'old' AND name = 'month_top'")" = 0 ] &&
+	ok || bad "a read made month_top"
+import_both "$W/old.db" "$URL1/old" "$SRC/tests/data/render/big-counts.csv"
+[ "$(chq 1 "SELECT max(version) FROM talot_schema" old)" = 2 ] && ok || bad "schema 1 not upgraded by an import"
+h=$(chq 1 "SELECT count() FROM month_top WHERE list = 0" old)
+[ "${h:-0}" -ge 1 ] && ok || bad "no month_top headers after the upgrading import: $h"
+same_store "schema 1 store upgraded" "$W/old.db" "$URL1/old"
 
 # ---- two shards, a Distributed table over them ----
 for n in 1 2; do chq "$n" "CREATE DATABASE sharded" || bad "CREATE DATABASE on server $n"; done
@@ -335,8 +386,8 @@ else bad "import with the password in the URL: $(head -n 2 "$W/out")"; fi
 
 # a schema of a newer version is refused, and nothing is written
 chq 1 "CREATE DATABASE newer" && "$CLIENT" --host 127.0.0.1 --port "$TCP1" --database newer --multiquery \
-	<"$SRC/sql/clickhouse-schema.sql" && chq 1 "INSERT INTO talot_schema VALUES (2, 'single')" newer
-one_line "newer schema (render)" 'made by a newer talot \(ClickHouse schema 2, this talot knows 1\)' \
+	<"$SRC/sql/clickhouse-schema.sql" && chq 1 "INSERT INTO talot_schema VALUES (3, 'single')" newer
+one_line "newer schema (render)" 'made by a newer talot \(ClickHouse schema 3, this talot knows 2\)' \
 	"$BIN" render --db "$URL1/newer" --month 2007-06 --out "$W"
 one_line "newer schema (import)" 'made by a newer talot' \
 	"$BIN" import --db "$URL1/newer" "$W/demo.csv"

@@ -11,6 +11,11 @@
  * new import's id: the rollups' sums net out.  Raw events (raw_cells) are
  * always visible.
  *
+ * Each month's colour lists are kept in month_top, written by an import
+ * before its commit record under a basis (count, wrapping sum and largest
+ * id of the imports with sensor_day rows in the month); a reader uses a
+ * month's stored lists only under its own basis, and computes the others.
+ *
  * The reads fill the same structures as the SQLite back-end, in the same
  * orders, so that a bulletin rendered from either is byte-identical.
  */
@@ -24,7 +29,7 @@
 #include "ch_schema.h"
 #include "store_backend.h"
 
-#define CH_SCHEMA_VERSION 1
+#define CH_SCHEMA_VERSION 2
 #define CH_TIMEOUT_DEFAULT 300      /* s, TALOT_CLICKHOUSE_TIMEOUT */
 #define CH_FLUSH_ROWS 100000        /* detail rows per INSERT */
 #define CH_DAY_MAX 21051231         /* ClickHouse's Date ends in 2105 */
@@ -36,6 +41,7 @@ struct store {
 	bool writable;
 	bool in_snapshot;
 	struct ch_buf snap;         /* committed import ids, "0,ID,..." */
+	bool has_top;               /* table month_top is there (schema 2) */
 };
 
 static const char *const ch_tables[] = { "imports", "detail", "sensor_day",
@@ -223,25 +229,30 @@ schema_check(struct store *s, struct err *e)
 	bool have[NTABLES] = { false };
 	size_t nhave = 0;
 	int64_t ver, rows;
+	bool single;
 
 	if (!query(s, "SELECT name FROM system.tables WHERE database ="
 	    " currentDatabase()", 1, &t, e))
 		return -1;
-	for (size_t i = 0; i < t.nrows; i++)
+	s->has_top = false;
+	for (size_t i = 0; i < t.nrows; i++) {
+		if (strcmp(ch_cell(&t, i, 0), "month_top") == 0)
+			s->has_top = true;
 		for (size_t k = 0; k < NTABLES; k++)
 			if (strcmp(ch_cell(&t, i, 0), ch_tables[k]) == 0 &&
 			    !have[k]) {
 				have[k] = true;
 				nhave++;
 			}
+	}
 	ch_table_free(&t);
 	if (nhave == 0)
 		return 0;
 	if (!have[NTABLES - 1])
 		return err_set(e, "%s: no talot schema version (table talot_schema is missing): an incomplete schema; see docs/clickhouse.md",
 		    s->name), -1;
-	if (!query(s, "SELECT toInt64(count()), toInt64(max(version))"
-	    " FROM talot_schema", 2, &t, e))
+	if (!query(s, "SELECT toInt64(count()), toInt64(max(version)),"
+	    " any(kind) FROM talot_schema", 3, &t, e))
 		return -1;
 	if (t.nrows != 1 || !cell_i64(s, &t, 0, 0, &rows, e) ||
 	    !cell_i64(s, &t, 0, 1, &ver, e)) {
@@ -249,6 +260,7 @@ schema_check(struct store *s, struct err *e)
 		return e->msg[0] ? -1 : (err_set(e,
 		    "%s: a malformed answer from the server", s->name), -1);
 	}
+	single = strcmp(ch_cell(&t, 0, 2), "single") == 0;
 	ch_table_free(&t);
 	if (rows == 0)
 		return 0;   /* an unfinished creation: made again */
@@ -262,6 +274,18 @@ schema_check(struct store *s, struct err *e)
 		if (!have[k])
 			return err_set(e, "%s: the talot schema is incomplete (table %s is missing); create it with sql/clickhouse-schema.sql, or on a cluster sql/clickhouse-cluster.sql on every server (docs/clickhouse.md)",
 			    s->name, ch_tables[k]), -1;
+	/* schema 1 had no month_top: a single server's store gets it when
+	 * opened for writing; else every month's colours are computed */
+	if (ver < 2 && !s->has_top && s->writable && single) {
+		for (size_t i = 0; ch_schema_v1[i] != NULL; i++)
+			if (strstr(ch_schema_v1[i], "EXISTS month_top (") != NULL &&
+			    !exec_sql(s, ch_schema_v1[i], e))
+				return -1;
+		if (!exec_sql(s, "INSERT INTO talot_schema VALUES (2, 'single')",
+		    e))
+			return -1;
+		s->has_top = true;
+	}
 	return 1;
 }
 
@@ -786,6 +810,9 @@ negate_replaced(struct store_import *im, const char *ids, struct err *e)
 	return ok && flush_rows(im, e);
 }
 
+static bool tops_write(struct store *s, const char *ids, const char *id,
+    const int32_t *ym, size_t nm, struct err *e);
+
 bool
 ch_store_import_commit(struct store_import *im, struct import_summary *sum,
     struct err *e)
@@ -818,11 +845,21 @@ ch_store_import_commit(struct store_import *im, struct import_summary *sum,
 		    " sensor, days, accesses, sources) FORMAT TabSeparated",
 		    body.p, body.len, NULL, e);
 	ch_buf_free(&body);
-	ch_buf_free(&ids);
 	if (ok && im->nsds > 0 &&
 	    (months = malloc(im->nsds * sizeof(*months))) == NULL)
 		ok = err_set(e, "out of memory");
-	/* the commit record: from here on readers see the import */
+	for (size_t i = 0; ok && i < im->nsds; i++)
+		months[i] = im->sds[i].day / 100;
+	if (ok && im->nsds > 0)
+		qsort(months, im->nsds, sizeof(*months), i32_cmp);
+	for (size_t i = 0; ok && i < im->nsds; i++)
+		if (nm == 0 || months[nm - 1] != months[i])
+			months[nm++] = months[i];
+	/* the months' top lists, then the commit record: from here on
+	 * readers see the import */
+	if (ok && s->has_top)
+		ok = tops_write(s, ids.p, im->idtext, months, nm, e);
+	ch_buf_free(&ids);
 	if (ok) {
 		ok = ch_buf_printf(&q, "INSERT INTO imports (import_id, committed)"
 		    " VALUES (%s, now())", im->idtext) ||
@@ -835,13 +872,6 @@ ch_store_import_commit(struct store_import *im, struct import_summary *sum,
 		return false;
 	}
 	im->committed = true;
-	for (size_t i = 0; i < im->nsds; i++)
-		months[i] = im->sds[i].day / 100;
-	if (im->nsds > 0)
-		qsort(months, im->nsds, sizeof(*months), i32_cmp);
-	for (size_t i = 0; i < im->nsds; i++)
-		if (nm == 0 || months[nm - 1] != months[i])
-			months[nm++] = months[i];
 	sum->rows = im->rows_seen;
 	sum->sensor_days = (int64_t)im->nsds;
 	sum->replaced = im->replaced;
@@ -1328,37 +1358,263 @@ ch_store_port_day_country(struct store *s, struct key port, month_t from,
 	return true;
 }
 
+/* ---- colours: month_top (docs/clickhouse.md, "Top lists") ---- */
+
+static const char *const color_keys[COLOR_LISTS] = {
+	"proto, port", "proto, port", "country", "country" };
+
+static int32_t
+ym_day(int64_t ym, bool last)
+{
+	month_t m = month_make((int)(ym / 100), (int)(ym % 100));
+
+	return last ? last_day(m) : first_day(m);
+}
+
+/* Appends the basis of every month with sensor-days in days from..to under
+ * ids: m, n (imports), idsum (their ids' wrapping sum), idmax. */
+static bool
+basis_sql(struct ch_buf *b, int32_t from, int32_t to, const char *ids)
+{
+	char f[16], t[16];
+
+	day_text(from, f);
+	day_text(to, t);
+	return ch_buf_printf(b, "SELECT m, toUInt64(count()), sum(import_id),"
+	    " max(import_id) FROM (SELECT DISTINCT toUInt32(toYYYYMM(day)) AS m,"
+	    " import_id FROM sensor_day WHERE day BETWEEN '%s' AND '%s' AND"
+	    " import_id IN (%s)) GROUP BY m ORDER BY m", f, t, ids);
+}
+
+/* Appends list l's top keys computed from the rollups over days from..to,
+ * of the months in mlist ("M,M,..."; NULL: all): month, keys, a, s in the
+ * SQLite store's order (value descending, then the keys). */
+static bool
+top_sql(struct ch_buf *q, int l, const char *ids, int32_t from, int32_t to,
+    const char *mlist)
+{
+	bool ports = l < COLOR_CC_ACC;
+	bool acc = l == COLOR_PORTS_ACC || l == COLOR_CC_ACC;
+
+	return ch_buf_printf(q, "SELECT month, %s, a, s FROM"
+	    " (SELECT month, %s, sum(accesses) AS a, sum(sources) AS s"
+	    " FROM ", color_keys[l], color_keys[l]) &&
+	    src_sql(q, ports ? SRC_MP : SRC_MC, from, to, ids, "") &&
+	    ch_buf_printf(q, " GROUP BY month, %s HAVING %s > 0)%s%s%s"
+	    " ORDER BY month, %s DESC, %s LIMIT %d BY month", color_keys[l],
+	    acc ? "a" : "s", mlist ? " WHERE month IN (" : "",
+	    mlist ? mlist : "", mlist ? ")" : "", acc ? "a" : "s",
+	    color_keys[l], MODEL_TOP);
+}
+
+static bool
+ym_in(const int64_t *v, size_t n, int64_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* Writes the top lists of the months in ym[0..nm) (YYYYMM, ascending) as
+ * the committed imports ids and this import (id) give them, with their
+ * basis; before the commit record, so that a failure leaves no trace a
+ * reader uses. */
+static bool
+tops_write(struct store *s, const char *ids, const char *id,
+    const int32_t *ym, size_t nm, struct err *e)
+{
+	struct ch_buf all = { 0 }, q = { 0 }, body = { 0 }, ml = { 0 };
+	struct ch_table b, t[COLOR_LISTS];
+	int32_t from, to;
+	bool ok;
+	int l;
+
+	if (nm == 0)
+		return true;
+	memset(t, 0, sizeof(t));
+	memset(&b, 0, sizeof(b));
+	from = ym_day(ym[0], false);
+	to = ym_day(ym[nm - 1], true);
+	ok = ch_buf_printf(&all, "%s,%s", ids, id);
+	for (size_t i = 0; ok && i < nm; i++)
+		ok = ch_buf_printf(&ml, "%s%d", i ? "," : "", (int)ym[i]);
+	if (!ok) {
+		ch_buf_free(&all);
+		ch_buf_free(&ml);
+		return err_set(e, "out of memory");
+	}
+	ok = run(s, &q, basis_sql(&q, from, to, all.p), 4, &b, e);
+	for (l = 0; ok && l < COLOR_LISTS; l++)
+		ok = run(s, &q, top_sql(&q, l, all.p, from, to, ml.p),
+		    l < COLOR_CC_ACC ? 5 : 4, &t[l], e);
+	ch_buf_free(&all);
+	ch_buf_free(&ml);
+	/* month, n, idsum, idmax, list, proto, port, country, a, s */
+	for (size_t i = 0; ok && i < b.nrows; i++) {
+		const char *m = ch_cell(&b, i, 0);
+		int64_t x;
+
+		if (!cell_i64(s, &b, i, 0, &x, e)) {
+			ok = false;
+			break;
+		}
+		{
+			int32_t y = (int32_t)x;
+			bool want = false;
+
+			for (size_t k = 0; k < nm; k++)
+				want = want || ym[k] == y;
+			if (!want)
+				continue;
+		}
+		ok = ch_buf_printf(&body, "%s\t%s\t%s\t%s\t0\t0\t0\t\t0\t0\n", m,
+		    ch_cell(&b, i, 1), ch_cell(&b, i, 2), ch_cell(&b, i, 3));
+		for (l = 0; ok && l < COLOR_LISTS; l++) {
+			bool ports = l < COLOR_CC_ACC;
+
+			for (size_t r = 0; ok && r < t[l].nrows; r++) {
+				if (strcmp(ch_cell(&t[l], r, 0), m) != 0)
+					continue;
+				ok = ch_buf_printf(&body, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n",
+				    m, ch_cell(&b, i, 1), ch_cell(&b, i, 2),
+				    ch_cell(&b, i, 3), l + 1,
+				    ports ? ch_cell(&t[l], r, 1) : "0",
+				    ports ? ch_cell(&t[l], r, 2) : "0",
+				    ports ? "" : ch_cell(&t[l], r, 1),
+				    ch_cell(&t[l], r, ports ? 3 : 2),
+				    ch_cell(&t[l], r, ports ? 4 : 3));
+			}
+		}
+		if (!ok)
+			err_set(e, "out of memory");
+	}
+	ch_table_free(&b);
+	for (l = 0; l < COLOR_LISTS; l++)
+		ch_table_free(&t[l]);
+	if (ok && body.len > 0)
+		ok = ch_exec(s->c, "INSERT INTO month_top (month, n, idsum, idmax,"
+		    " list, proto, port, country, accesses, sources)"
+		    " FORMAT TabSeparated", body.p, body.len, NULL, e);
+	ch_buf_free(&body);
+	return ok;
+}
+
 bool
 ch_store_color_months(struct store *s, struct color_month **out, size_t *n,
     struct err *e)
 {
-	static const char *const what[COLOR_LISTS] = {
-		"proto, port", "proto, port", "country", "country" };
-	struct ch_buf tmp = { 0 }, q = { 0 };
-	struct ch_table t[COLOR_LISTS];
+	struct ch_buf tmp = { 0 }, q = { 0 }, valid = { 0 }, ml = { 0 };
+	struct ch_table t[COLOR_LISTS], b, vt, rt;
 	const char *ids = ids_now(s, &tmp, e);
 	struct color_month *v = NULL;
 	size_t len = 0, cap = 0, at[COLOR_LISTS] = { 0 };
-	bool ok = ids != NULL;
+	int64_t *good = NULL, *miss = NULL;
+	size_t ngood = 0, nmiss = 0;
+	bool ok = ids != NULL, all = !s->has_top;
 	int l;
 
 	*out = NULL;
 	*n = 0;
 	memset(t, 0, sizeof(t));
+	memset(&b, 0, sizeof(b));
+	memset(&vt, 0, sizeof(vt));
+	memset(&rt, 0, sizeof(rt));
+	/* the months whose stored top lists have this read's basis (and no
+	 * raw events) are read; the other months are computed */
+	if (ok && !all) {
+		struct ch_buf tu = { 0 };
+
+		ok = run(s, &q, basis_sql(&q, 19700101, CH_DAY_MAX, ids), 4, &b,
+		    e) && run(s, &q, ch_buf_printf(&q, "SELECT DISTINCT"
+		    " toUInt32(toYYYYMM(day)) FROM raw_cells"), 1, &rt, e);
+		ok = ok && ch_buf_printf(&tu, "(0,0,0,0)");
+		for (size_t i = 0; ok && i < b.nrows; i++)
+			ok = ch_buf_printf(&tu, ",(%s,%s,%s,%s)", ch_cell(&b, i, 0),
+			    ch_cell(&b, i, 1), ch_cell(&b, i, 2), ch_cell(&b, i, 3));
+		ok = ok && run(s, &q, ch_buf_printf(&q, "SELECT DISTINCT month"
+		    " FROM month_top WHERE list = 0 AND (month, n, idsum, idmax)"
+		    " IN (%s) ORDER BY month", tu.p ? tu.p : ""), 1, &vt, e);
+		ch_buf_free(&tu);
+		if (ok && ((good = calloc(b.nrows + 1, sizeof(*good))) == NULL ||
+		    (miss = calloc(b.nrows + rt.nrows + 1, sizeof(*miss))) == NULL))
+			ok = err_set(e, "out of memory");
+		for (size_t i = 0; ok && i < vt.nrows; i++) {
+			int64_t x;
+
+			ok = cell_i64(s, &vt, i, 0, &x, e);
+			if (ok && !ym_in(good, ngood, x) && ngood < b.nrows)
+				good[ngood++] = x;
+		}
+		for (size_t i = 0; ok && i < rt.nrows; i++) {
+			int64_t x;
+
+			ok = cell_i64(s, &rt, i, 0, &x, e);
+			if (ok && !ym_in(miss, nmiss, x))
+				miss[nmiss++] = x;
+		}
+		for (size_t i = 0; ok && i < b.nrows; i++) {
+			int64_t x;
+
+			ok = cell_i64(s, &b, i, 0, &x, e);
+			if (ok && !ym_in(good, ngood, x) && !ym_in(miss, nmiss, x))
+				miss[nmiss++] = x;
+		}
+		ok = ok && ch_buf_printf(&valid, "(0,0,0,0)");
+		for (size_t i = 0; ok && i < b.nrows; i++) {
+			int64_t x;
+
+			ok = cell_i64(s, &b, i, 0, &x, e);
+			if (ok && ym_in(good, ngood, x) && !ym_in(miss, nmiss, x))
+				ok = ch_buf_printf(&valid, ",(%s,%s,%s,%s)",
+				    ch_cell(&b, i, 0), ch_cell(&b, i, 1),
+				    ch_cell(&b, i, 2), ch_cell(&b, i, 3));
+		}
+		for (size_t i = 0; ok && i < nmiss; i++)
+			ok = ch_buf_printf(&ml, "%s%lld", i ? "," : "",
+			    (long long)miss[i]);
+		if (!ok && !e->msg[0])
+			err_set(e, "out of memory");
+	}
 	for (l = 0; ok && l < COLOR_LISTS; l++) {
 		bool ports = l < COLOR_CC_ACC;
 		bool acc = l == COLOR_PORTS_ACC || l == COLOR_CC_ACC;
+		int64_t lo = INT64_MAX, hi = 0;
 
+		if (all) {
+			ok = run(s, &q, top_sql(&q, l, ids, 19700101, CH_DAY_MAX,
+			    NULL), ports ? 5 : 4, &t[l], e);
+			continue;
+		}
+		for (size_t i = 0; i < nmiss; i++) {
+			lo = miss[i] < lo ? miss[i] : lo;
+			hi = miss[i] > hi ? miss[i] : hi;
+		}
+		if (nmiss > 0 && (lo < 197001 || hi > 210512 || lo % 100 < 1 ||
+		    hi % 100 > 12 || lo % 100 > 12 || hi % 100 < 1)) {
+			ok = err_set(e, "%s: the store is damaged (a month out of range)",
+			    s->name);
+			break;
+		}
 		ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s, a, s FROM"
-		    " (SELECT month, %s, sum(accesses) AS a, sum(sources) AS s"
-		    " FROM ", what[l], what[l]) &&
-		    src_sql(&q, ports ? SRC_MP : SRC_MC, 19700101, CH_DAY_MAX,
-		    ids, "") &&
-		    ch_buf_printf(&q, " GROUP BY month, %s HAVING %s > 0)"
-		    " ORDER BY month, %s DESC, %s LIMIT %d BY month", what[l],
-		    acc ? "a" : "s", acc ? "a" : "s", what[l], MODEL_TOP),
-		    ports ? 5 : 4, &t[l], e);
+		    " (SELECT month, %s, a, s FROM (SELECT DISTINCT month, %s,"
+		    " accesses AS a, sources AS s FROM month_top WHERE list = %d"
+		    " AND (month, n, idsum, idmax) IN (%s))", color_keys[l],
+		    color_keys[l], color_keys[l], l + 1, valid.p) &&
+		    (nmiss == 0 || (ch_buf_printf(&q, " UNION ALL SELECT month,"
+		    " %s, a, s FROM (", color_keys[l]) &&
+		    top_sql(&q, l, ids, ym_day(lo, false), ym_day(hi, true),
+		    ml.p) && ch_buf_printf(&q, ")"))) &&
+		    ch_buf_printf(&q, ") ORDER BY month, %s DESC, %s",
+		    acc ? "a" : "s", color_keys[l]), ports ? 5 : 4, &t[l], e);
 	}
+	ch_table_free(&b);
+	ch_table_free(&vt);
+	ch_table_free(&rt);
+	ch_buf_free(&valid);
+	ch_buf_free(&ml);
+	free(good);
+	free(miss);
 	ch_buf_free(&tmp);
 	/* merge the four lists, month by month (all ascending) */
 	while (ok) {
