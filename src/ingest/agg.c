@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pack.h"
+
 #define FILTER_BITS 16
 
 struct keyslot {
@@ -191,27 +193,6 @@ agg_exclude(struct agg *a, int32_t day, uint32_t sensor)
 	return true;
 }
 
-static unsigned
-proto_code(unsigned proto)
-{
-	return proto == 1 ? 0 : proto == 6 ? 1 : 2;
-}
-
-static unsigned
-proto_decode(unsigned c)
-{
-	return c == 0 ? 1 : c == 1 ? 6 : 17;
-}
-
-static unsigned
-cc_code(const char *cc)
-{
-	if (cc == NULL || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' ||
-	    cc[1] > 'Z' || cc[2] != '\0')
-		cc = "ZZ";
-	return (unsigned)(cc[0] - 'A') * 26 + (unsigned)(cc[1] - 'A');
-}
-
 bool
 agg_add(struct agg *a, int32_t day, uint32_t sensor, uint8_t proto,
     uint16_t port, const char *cc, int family, const uint8_t src[16])
@@ -223,8 +204,8 @@ agg_add(struct agg *a, int32_t day, uint32_t sensor, uint8_t proto,
 
 	if (agg_full(a) || (sd = sd_index(a, day, sensor)) < 0)
 		return false;
-	code = (uint64_t)sd << 28 | (uint64_t)proto_code(proto) << 26 |
-	    (uint64_t)port << 10 | cc_code(cc);
+	code = (uint64_t)sd << 28 | (uint64_t)pack_proto_code(proto) << 26 |
+	    (uint64_t)port << 10 | pack_cc_code(cc);
 	c1 = code + 1;
 	i = mix(c1) & (a->kcap - 1);
 	while (a->kmap[i].code != 0 && a->kmap[i].code != c1)
@@ -484,7 +465,7 @@ agg_drain(struct agg *a, agg_cell_fn fn, void *ctx, struct err *e)
 		memset(&c, 0, sizeof(c));
 		c.day = (int32_t)(ord[i].sd >> 32);
 		c.sensor = (uint32_t)ord[i].sd;
-		c.proto = (uint8_t)proto_decode(cell >> 26 & 3);
+		c.proto = (uint8_t)pack_proto_decode(cell >> 26 & 3);
 		c.port = (uint16_t)(cell >> 10 & 0xffff);
 		c.cc[0] = (char)('A' + (cell & 0x3ff) / 26);
 		c.cc[1] = (char)('A' + (cell & 0x3ff) % 26);

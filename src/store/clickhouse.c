@@ -27,6 +27,7 @@
 
 #include "ch_http.h"
 #include "ch_schema.h"
+#include "pack.h"
 #include "store_backend.h"
 
 #define CH_SCHEMA_VERSION 2
@@ -614,12 +615,6 @@ row_text(struct ch_buf *b, const char *id, int32_t day, const char *sensor,
 	    (long long)a, (long long)s);
 }
 
-static unsigned
-proto_code(unsigned proto)
-{
-	return proto == 1 ? 0 : proto == 6 ? 1 : 2;
-}
-
 int
 ch_store_import_row(struct store_import *im, const struct csv_row *r,
     struct err *e)
@@ -660,7 +655,7 @@ ch_store_import_row(struct store_import *im, const struct csv_row *r,
 		    r->sensor, ds);
 		return 0;
 	}
-	key = (uint64_t)idx << 28 | ((uint64_t)proto_code(r->proto) << 16 |
+	key = (uint64_t)idx << 28 | ((uint64_t)pack_proto_code(r->proto) << 16 |
 	    r->port) << 10 | (unsigned)((r->cc[0] - 'A') * 26 + (r->cc[1] - 'A'));
 	rc = cell_add(im, key);
 	if (rc < 0)

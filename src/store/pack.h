@@ -11,6 +11,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The codes of a key's parts, shared by the SQLite store, the ClickHouse
+ * store's import and the ingest aggregator: protocol 1/6/17 as 0/1/2, a
+ * country "AA".."ZZ" as 0..675 (anything else as ZZ). */
+static inline unsigned
+pack_proto_code(unsigned proto)
+{
+	return proto == 1 ? 0 : proto == 6 ? 1 : 2;
+}
+
+static inline unsigned
+pack_proto_decode(unsigned c)
+{
+	return c == 0 ? 1 : c == 1 ? 6 : 17;
+}
+
+static inline unsigned
+pack_cc_code(const char *cc)
+{
+	if (cc == NULL || cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' ||
+	    cc[1] > 'Z' || cc[2] != '\0')
+		cc = "ZZ";
+	return (unsigned)(cc[0] - 'A') * 26 + (unsigned)(cc[1] - 'A');
+}
+
+static inline void
+pack_cc_decode(unsigned c, char out[3])
+{
+	out[0] = (char)('A' + c / 26 % 26);
+	out[1] = (char)('A' + c % 26);
+	out[2] = '\0';
+}
+
 struct pcell {
 	uint64_t key;
 	int64_t a, s;

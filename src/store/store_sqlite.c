@@ -701,43 +701,17 @@ struct store_import {
 	sqlite3_stmt *get_ingested;
 };
 
-static unsigned
-proto_code(unsigned proto)
-{
-	return proto == 1 ? 0 : proto == 6 ? 1 : 2;
-}
-
-static unsigned
-proto_decode(unsigned c)
-{
-	return c == 0 ? 1 : c == 1 ? 6 : 17;
-}
-
-static unsigned
-cc_code(const char *cc)
-{
-	return (unsigned)(cc[0] - 'A') * 26 + (unsigned)(cc[1] - 'A');
-}
-
-static void
-cc_decode(unsigned c, char out[3])
-{
-	out[0] = (char)('A' + c / 26 % 26);
-	out[1] = (char)('A' + c % 26);
-	out[2] = '\0';
-}
-
 /* Keys inside a day: port = proto 2 bits | port 16; cell = port << 10 | cc */
 static uint64_t
 pkey(unsigned proto, unsigned port)
 {
-	return (uint64_t)proto_code(proto) << 16 | port;
+	return (uint64_t)pack_proto_code(proto) << 16 | port;
 }
 
 static uint64_t
 ckey(unsigned proto, unsigned port, const char *cc)
 {
-	return pkey(proto, port) << 10 | cc_code(cc);
+	return pkey(proto, port) << 10 | pack_cc_code(cc);
 }
 
 /* Map keys: day (or month) in the high bits, the in-day key below. */
@@ -1084,13 +1058,13 @@ flush_months(struct store_import *im, struct err *e)
 				continue;
 			sqlite3_bind_int64(st, 1, (int64_t)(k >> SUB_BITS));
 			if (r == R_MP) {
-				sqlite3_bind_int(st, 2, (int)proto_decode(
+				sqlite3_bind_int(st, 2, (int)pack_proto_decode(
 				    (unsigned)(sub >> 16) & 3));
 				sqlite3_bind_int(st, 3, (int)(sub & 0xffff));
 				sqlite3_bind_int64(st, 4, sl->a);
 				sqlite3_bind_int64(st, 5, sl->s);
 			} else {
-				cc_decode((unsigned)sub, cc);
+				pack_cc_decode((unsigned)sub, cc);
 				sqlite3_bind_text(st, 2, cc, 2, SQLITE_TRANSIENT);
 				sqlite3_bind_int64(st, 3, sl->a);
 				sqlite3_bind_int64(st, 4, sl->s);
@@ -1275,10 +1249,10 @@ dup_err(struct store_import *im, const struct sdinfo *sd, uint64_t cell,
 	char ds[16], cc[3];
 	unsigned port = (unsigned)(cell >> 10);
 
-	cc_decode((unsigned)(cell & 0x3ff), cc);
+	pack_cc_decode((unsigned)(cell & 0x3ff), cc);
 	return err_set(e, "duplicate key: %s,%s,%s,%u,%s appears twice in this import",
 	    day_str(sd->day, ds, sizeof(ds)), im->names[sd->name],
-	    csv_proto_name((int)proto_decode(port >> 16 & 3)), port & 0xffff,
+	    csv_proto_name((int)pack_proto_decode(port >> 16 & 3)), port & 0xffff,
 	    cc);
 }
 
@@ -2011,12 +1985,12 @@ load_days(struct store *s, month_t m, bool ports, struct day_cell **out,
 			memset(&c, 0, sizeof(c));
 			c.day = day % 100;
 			if (ports) {
-				c.key = key_port((int)proto_decode(
+				c.key = key_port((int)pack_proto_decode(
 				    (unsigned)(v[i].key >> 16) & 3),
 				    (int)(v[i].key & 0xffff));
 			} else {
 				c.key.kind = KEY_COUNTRY;
-				cc_decode((unsigned)v[i].key, c.key.cc);
+				pack_cc_decode((unsigned)v[i].key, c.key.cc);
 			}
 			c.c.accesses = v[i].a;
 			c.c.sources = v[i].s;
@@ -2149,7 +2123,7 @@ sqlite_store_port_day_country(struct store *s, struct key port, month_t from,
 			}
 			v[len].month = month_make(day / 10000, day / 100 % 100);
 			v[len].day = day % 100;
-			cc_decode((unsigned)(c[i].key & 0x3ff), v[len].cc);
+			pack_cc_decode((unsigned)(c[i].key & 0x3ff), v[len].cc);
 			v[len].c.accesses = c[i].a;
 			v[len].c.sources = c[i].s;
 			len++;
@@ -2353,16 +2327,16 @@ key_str(enum kkind kind, uint64_t k, char *buf, size_t len)
 	char cc[3];
 
 	if (kind == K_CC) {
-		cc_decode((unsigned)k, cc);
+		pack_cc_decode((unsigned)k, cc);
 		snprintf(buf, len, "country %s", cc);
 		return buf;
 	}
 	if (kind == K_CELL) {
-		cc_decode((unsigned)(k & 0x3ff), cc);
+		pack_cc_decode((unsigned)(k & 0x3ff), cc);
 		k >>= 10;
 	}
 	snprintf(buf, len, "port %u/%s%s%s", (unsigned)(k & 0xffff),
-	    csv_proto_name((int)proto_decode((unsigned)(k >> 16) & 3)),
+	    csv_proto_name((int)pack_proto_decode((unsigned)(k >> 16) & 3)),
 	    kind == K_CELL ? " from " : "", kind == K_CELL ? cc : "");
 	return buf;
 }
@@ -2521,7 +2495,7 @@ read_month_rows(struct checker *c, bool ports, int32_t month,
 
 			if (!read_cc(c->s, st, 1, cc, e))
 				return -1;
-			p.key = cc_code(cc);
+			p.key = pack_cc_code(cc);
 		}
 		p.a = cnt.accesses;
 		p.s = cnt.sources;
