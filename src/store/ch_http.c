@@ -198,14 +198,16 @@ request(struct ch_conn *c, bool use_db, const char *sql, const char *data,
 	c->last_code = 0;
 	if (!ch_buf_printf(&url, "%s?", c->base) ||
 	    (use_db && !ch_buf_printf(&url, "database=%s&", c->u.database)) ||
-	    !ch_buf_printf(&url, "max_execution_time=%ld", c->timeout))
+	    !ch_buf_printf(&url, "max_execution_time=%ld", c->timeout) ||
+	    /* every insert, with rows in the body or not (the commit record
+	     * is an INSERT ... VALUES): a Distributed table writes to its
+	     * shards before answering, so that what an import wrote is there
+	     * for the next reader, and a commit record follows its rows */
+	    !ch_buf_printf(&url, "&insert_distributed_sync=1"))
 		goto oom;
 	if (data != NULL) {
-		/* an insert: a Distributed table writes to its shards before
-		 * answering, so that a commit record follows its rows */
 		esc = cu.easy_escape(c->curl, sql, 0);
-		if (esc == NULL || !ch_buf_printf(&url,
-		    "&insert_distributed_sync=1&query=%s", esc))
+		if (esc == NULL || !ch_buf_printf(&url, "&query=%s", esc))
 			goto oom;
 	} else if (!ch_buf_printf(&url, "&wait_end_of_query=1")) {
 		/* the server buffers the whole answer: an error after the
