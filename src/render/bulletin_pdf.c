@@ -43,6 +43,17 @@ struct pdf {
 	bool filling;        /* setting text before a figure (figure_block()) */
 	bool jlreq;          /* Japanese: spaces by buf_add_prose() */
 	char header[640];
+	/* block_height()'s measurements, by node: a block is measured for
+	 * keeping up to three times before it is drawn, and a layout is the
+	 * costliest step of a render */
+	struct measured {
+		cmark_node *n;
+		double h;       /* full height */
+		int lines;      /* its lines (0: not text) */
+		PangoLayout *l; /* a text paragraph's layout, justified as
+		                 * it is drawn; taken by block_draw() */
+	} *hc;
+	size_t nhc, caphc;
 };
 
 static double
@@ -913,11 +924,18 @@ static double
 block_height(struct pdf *p, cmark_node *n, int lines)
 {
 	struct buf b = { 0 };
-	PangoLayout *l;
+	PangoLayout *l = NULL;
 	struct err e;
 	struct hstyle hs;
 	double h = 0;
+	int nl = 0;
 
+	for (size_t i = 0; i < p->nhc; i++)
+		if (p->hc[i].n == n) {
+			h = p->hc[i].h;
+			nl = p->hc[i].lines;
+			return lines > 0 && nl > lines ? h * lines / nl : h;
+		}
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING:
 		hs = heading_style(cmark_node_get_heading_level(n));
@@ -931,6 +949,7 @@ block_height(struct pdf *p, cmark_node *n, int lines)
 		if (l != NULL) {
 			h = text_height(l) + hs.before + hs.after;
 			g_object_unref(l);
+			l = NULL;
 		}
 		break;
 	case CMARK_NODE_PARAGRAPH:
@@ -939,26 +958,55 @@ block_height(struct pdf *p, cmark_node *n, int lines)
 			break;
 		}
 		inlines(n, &b, p->jlreq);
-		if (b.len > FLOW_CHUNK) {
-			h = lines > 0 ? lines * BODY_SIZE * 1.45 : PAGE_H;
-			break;
+		if (b.len > FLOW_CHUNK) {   /* depends on lines: not kept */
+			buf_free(&b);
+			return lines > 0 ? lines * BODY_SIZE * 1.45 : PAGE_H;
 		}
+		/* laid out as paragraph() will draw it, so that block_draw()
+		 * draws this layout instead of making it again */
+		text_set_justify(p->t, true);
 		l = b.oom ? NULL : text_layout(p->t, b.s ? b.s : "", BODY_SIZE,
 		    CONTENT_W, PANGO_ALIGN_LEFT, &e);
+		text_set_justify(p->t, false);
 		if (l != NULL) {
-			int nl = pango_layout_get_line_count(l);
-
+			nl = pango_layout_get_line_count(l);
 			h = text_height(l) + 7;
-			if (lines > 0 && nl > lines)
-				h = h * lines / nl;
-			g_object_unref(l);
 		}
 		break;
 	default:
 		break;
 	}
 	buf_free(&b);
-	return h;
+	if (p->nhc == p->caphc) {
+		size_t nc = p->caphc ? p->caphc * 2 : 64;
+		struct measured *v = realloc(p->hc, nc * sizeof(*v));
+
+		if (v == NULL) {   /* not kept: measured again next time */
+			if (l != NULL)
+				g_object_unref(l);
+			goto out;
+		}
+		p->hc = v;
+		p->caphc = nc;
+	}
+	p->hc[p->nhc++] = (struct measured){ n, h, nl, l };
+out:
+	return lines > 0 && nl > lines ? h * lines / nl : h;
+}
+
+/* The layout block_height() made of text paragraph n, now the caller's,
+ * or NULL. */
+static PangoLayout *
+measured_layout(struct pdf *p, cmark_node *n)
+{
+	for (size_t i = 0; i < p->nhc; i++)
+		if (p->hc[i].n == n) {
+			PangoLayout *l = p->hc[i].l;
+
+			p->hc[i].l = NULL;
+			return l;
+		}
+	return NULL;
 }
 
 static bool
@@ -1141,6 +1189,7 @@ static bool
 block_draw(struct pdf *p, cmark_node *n, double indent)
 {
 	struct buf b = { 0 };
+	PangoLayout *l;
 	cmark_node *img;
 	bool ok = true;
 
@@ -1168,6 +1217,18 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 		}
 		if (p->in_title)
 			return title_line(p, n);
+		if (indent == 0 && (l = measured_layout(p, n)) != NULL) {
+			ok = need(p, 2 * BODY_SIZE);
+			if (ok) {
+				cairo_save(p->cr);
+				cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+				ok = flow_layout(p, l, MARGIN_X, -1);
+				cairo_restore(p->cr);
+				p->y += 7;
+			}
+			g_object_unref(l);
+			return ok;
+		}
 		inlines(n, &b, p->jlreq);
 		ok = b.oom ? err_set(p->e, "out of memory") :
 		    paragraph(p, b.s ? b.s : "", BODY_SIZE, indent, 7, true);
@@ -1503,6 +1564,10 @@ out:
 		cairo_surface_finish(p.surf);
 		cairo_surface_destroy(p.surf);
 	}
+	for (size_t i = 0; i < p.nhc; i++)
+		if (p.hc[i].l != NULL)
+			g_object_unref(p.hc[i].l);
+	free(p.hc);
 	text_destroy(p.t);
 	cmark_node_free(doc);
 	if (!ok)
