@@ -211,13 +211,50 @@ is_digit(const char *s)
 	return *s >= '0' && *s <= '9';
 }
 
-static bool
-has_char(const char *set, gunichar c)
+/* The kinsoku sets as sorted code points, made once (this is called for
+ * every character of every paragraph: scanning the UTF-8 sets each time
+ * was a twentieth of a render). */
+struct charset {
+	gunichar c[160];
+	size_t n;
+};
+
+static struct charset set_no_start, set_no_end;
+
+static int
+uc_cmp(const void *a, const void *b)
 {
-	for (const char *p = set; *p != '\0'; p = g_utf8_next_char(p))
-		if (g_utf8_get_char(p) == c)
-			return true;
-	return false;
+	gunichar x = *(const gunichar *)a, y = *(const gunichar *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+charset_make(struct charset *cs, const char *set)
+{
+	cs->n = 0;
+	for (const char *p = set; *p != '\0' && cs->n < G_N_ELEMENTS(cs->c);
+	    p = g_utf8_next_char(p))
+		cs->c[cs->n++] = g_utf8_get_char(p);
+	qsort(cs->c, cs->n, sizeof(cs->c[0]), uc_cmp);
+}
+
+static void
+charsets_init(void)
+{
+	static gsize done;
+
+	if (g_once_init_enter(&done)) {
+		charset_make(&set_no_start, no_start);
+		charset_make(&set_no_end, no_end);
+		g_once_init_leave(&done, 1);
+	}
+}
+
+static bool
+has_char(const struct charset *cs, gunichar c)
+{
+	return bsearch(&c, cs->c, cs->n, sizeof(cs->c[0]), uc_cmp) != NULL;
 }
 
 static bool
@@ -281,6 +318,7 @@ text_mark_nobreak(const char *text, size_t len, const char *terms,
 	const char *end = text + len, *prev = NULL, *p = text;
 	struct span cur = { 0, 0 };
 
+	charsets_init();
 	while (p < end) {
 		const char *next = g_utf8_find_next_char(p, end);
 		gunichar c = g_utf8_get_char_validated(p, end - p);
@@ -293,10 +331,10 @@ text_mark_nobreak(const char *text, size_t len, const char *terms,
 			p = next;
 			continue;
 		}
-		if (prev != NULL && has_char(no_start, c))
+		if (prev != NULL && has_char(&set_no_start, c))
 			g_array_append_val(v, ((struct span){ (size_t)(prev - text),
 			    (size_t)(next - text) }));
-		if (next < end && has_char(no_end, c)) {
+		if (next < end && has_char(&set_no_end, c)) {
 			const char *after = g_utf8_find_next_char(next, end);
 
 			g_array_append_val(v, ((struct span){ (size_t)(p - text),
