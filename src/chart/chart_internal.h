@@ -17,14 +17,25 @@
 
 /* Text state for one chart.  chart_text_begin() takes a reference on (or
  * creates) the PangoContext; chart_text_end() releases everything. */
+#define CHART_TEXT_SIZES 512   /* slots of chart_text's measured sizes */
+
 struct chart_text {
 	struct chart_style *st;
 	cairo_t *cr;
 	PangoContext *ctx;
 	PangoFontDescription *font;
 	PangoAttrList *attrs;
+	const char *family, *lang;
 	double size;             /* base font size */
 	bool halo;               /* draw text with a white outline first */
+	/* sizes measured with this PangoContext, kept on it (so shared by
+	 * every chart a document draws with st->pango): a label is measured
+	 * to be placed, often more than once and in each chart of a pair,
+	 * before it is drawn.  NULL when out of memory. */
+	struct chart_text_size {
+		char *key;      /* family, language and text */
+		double size, w, h;
+	} *sizes;
 	enum chart_label_kind kind; /* reported kind of what is drawn next */
 };
 

@@ -7,9 +7,23 @@
  * takes Japanese glyph shapes.  Every drawn layout adds its unknown glyphs
  * to the style.
  */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chart_internal.h"
+
+#define SIZES_KEY "talot-chart-text-sizes"
+
+static void
+sizes_free(void *v)
+{
+	struct chart_text_size *sz = v;
+
+	for (size_t i = 0; i < CHART_TEXT_SIZES; i++)
+		free(sz[i].key);
+	free(sz);
+}
 
 bool
 chart_text_begin(struct chart_text *t, struct chart_style *st, cairo_t *cr)
@@ -45,12 +59,20 @@ chart_text_begin(struct chart_text *t, struct chart_style *st, cairo_t *cr)
 	t->font = pango_font_description_new();
 	pango_font_description_set_family(t->font, st->font_family != NULL ?
 	    st->font_family : "sans-serif");
+	t->family = st->font_family != NULL ? st->font_family : "sans-serif";
+	t->lang = pango_language_to_string(lang);
+	t->sizes = g_object_get_data(G_OBJECT(t->ctx), SIZES_KEY);
+	if (t->sizes == NULL &&
+	    (t->sizes = calloc(CHART_TEXT_SIZES, sizeof *t->sizes)) != NULL)
+		g_object_set_data_full(G_OBJECT(t->ctx), SIZES_KEY, t->sizes,
+		    sizes_free);
 	return true;
 }
 
 void
 chart_text_end(struct chart_text *t)
 {
+
 	if (t->font != NULL)
 		pango_font_description_free(t->font);
 	if (t->attrs != NULL)
@@ -75,20 +97,77 @@ layout_new(struct chart_text *t, const char *s, double scale)
 	return l;
 }
 
+/* The key of a measured text: "family\x1flanguage\x1ftext" (malloc'ed),
+ * or NULL. */
+static char *
+size_key(const struct chart_text *t, const char *s)
+{
+	size_t a = strlen(t->family), b = strlen(t->lang), c = strlen(s);
+	char *k = malloc(a + b + c + 3);
+
+	if (k != NULL) {
+		memcpy(k, t->family, a);
+		k[a] = '\x1f';
+		memcpy(k + a + 1, t->lang, b);
+		k[a + 1 + b] = '\x1f';
+		memcpy(k + a + b + 2, s, c + 1);
+	}
+	return k;
+}
+
+/* FNV-1a of key and size: the slot of a measured size. */
+static size_t
+size_slot(const char *key, double size)
+{
+	uint64_t x = 1469598103934665603u;
+	unsigned char b[sizeof size];
+
+	memcpy(b, &size, sizeof b);
+	for (size_t i = 0; i < sizeof b; i++)
+		x = (x ^ b[i]) * 1099511628211u;
+	for (; *key != '\0'; key++)
+		x = (x ^ (unsigned char)*key) * 1099511628211u;
+	return (size_t)(x % CHART_TEXT_SIZES);
+}
+
 void
 chart_text_size(struct chart_text *t, const char *s, double scale,
 		double *w, double *h)
 {
+	struct chart_text_size *e = NULL;
+	double size = t->size * scale, lw, lh;
+	char *key = NULL;
 	PangoLayout *l;
 	PangoRectangle log;
 
+	if (s == NULL)
+		s = "";
+	/* one slot per hash, replaced on a collision: a cache, not a set */
+	if (t->sizes != NULL && (key = size_key(t, s)) != NULL) {
+		e = &t->sizes[size_slot(key, size)];
+		if (e->key != NULL && e->size == size &&
+		    strcmp(e->key, key) == 0) {
+			free(key);
+			if (w != NULL)
+				*w = e->w;
+			if (h != NULL)
+				*h = e->h;
+			return;
+		}
+	}
 	l = layout_new(t, s, scale);
 	pango_layout_get_extents(l, NULL, &log);
-	if (w != NULL)
-		*w = (double)log.width / PANGO_SCALE;
-	if (h != NULL)
-		*h = (double)log.height / PANGO_SCALE;
 	g_object_unref(l);
+	lw = (double)log.width / PANGO_SCALE;
+	lh = (double)log.height / PANGO_SCALE;
+	if (w != NULL)
+		*w = lw;
+	if (h != NULL)
+		*h = lh;
+	if (e != NULL) {
+		free(e->key);
+		*e = (struct chart_text_size){ key, size, lw, lh };
+	}
 }
 
 double
