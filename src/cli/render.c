@@ -72,6 +72,27 @@ render_fonts_init(void)
 			setenv("FONTCONFIG_FILE", TALOT_DATADIR "/fonts/fonts.conf", 1);
 	}
 	limit_address_space();
+	/* fontconfig's own FcInit() also parses every template of
+	 * /usr/share/fontconfig/conf.avail (for fc-conflist's descriptions):
+	 * 43 files and a twentieth of a month's render.  The configuration
+	 * is loaded here instead, exactly as FcInit() loads it otherwise. */
+	{
+		const char *file = getenv("FONTCONFIG_FILE");
+		FcConfig *c = file != NULL && *file == '/' ?
+		    FcConfigCreate() : NULL;
+
+		if (c != NULL && FcConfigParseAndLoad(c,
+		    (const FcChar8 *)file, FcTrue) && FcConfigBuildFonts(c) &&
+		    FcConfigSetCurrent(c)) {
+#if FC_VERSION >= 21301
+			/* fontconfig holds its own reference since 2.13.1 */
+			FcConfigDestroy(c);
+#endif
+			return;
+		}
+		if (c != NULL)
+			FcConfigDestroy(c);
+	}
 	FcInit();
 }
 
@@ -257,6 +278,64 @@ write_html(const struct render_job *j, const struct edition *ed,
 	return ok;
 }
 
+/* The workbook, written in a thread of its own while the PDF is set. */
+struct xlsx_job {
+	const struct edition *ed;
+	const char *path;
+	struct atomic_file af;
+	struct err e;
+	bool ok;
+};
+
+static void *
+xlsx_thread(void *arg)
+{
+	struct xlsx_job *x = arg;
+
+	x->ok = bulletin_xlsx_write_pending(x->ed, x->path, &x->af, &x->e);
+	return NULL;
+}
+
+/* The PDF and the workbook of ed, side by side when both are asked for
+ * (a render's two largest writers share nothing but the edition, which
+ * neither changes).  Either both are written or, when one fails, neither
+ * is replaced: the workbook is committed only after the PDF. */
+static bool
+write_pdf_xlsx(const struct render_job *j, month_t m, const char *lang,
+    const struct edition *ed, struct err *e)
+{
+	char name[64], pdf[4096], xlsx[4096];
+	struct xlsx_job x = { .ed = ed, .path = xlsx };
+	pthread_t th;
+	bool pdf_ok, threaded;
+
+	snprintf(pdf, sizeof(pdf), "%s/%s", j->out_dir,
+	    edition_file_name(m, lang, "pdf", name, sizeof(name)));
+	snprintf(xlsx, sizeof(xlsx), "%s/%s", j->out_dir,
+	    edition_file_name(m, lang, "xlsx", name, sizeof(name)));
+	if (!(j->formats & RENDER_XLSX))
+		return !(j->formats & RENDER_PDF) ||
+		    bulletin_pdf_write(ed, pdf, e);
+	if (!(j->formats & RENDER_PDF))
+		return bulletin_xlsx_write(ed, xlsx, e);
+	threaded = pthread_create(&th, NULL, xlsx_thread, &x) == 0;
+	if (!threaded)
+		xlsx_thread(&x);
+	pdf_ok = bulletin_pdf_write(ed, pdf, e);
+	if (threaded)
+		pthread_join(th, NULL);
+	if (!pdf_ok) {
+		if (x.ok)
+			atomic_abort(&x.af);
+		return false;
+	}
+	if (!x.ok) {
+		*e = x.e;
+		return false;
+	}
+	return atomic_commit(&x.af, e);
+}
+
 bool
 render_month(const struct render_job *j, month_t m, struct diag *warnings,
     struct err *e)
@@ -282,24 +361,12 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 			.notes_name = l->notes_name,
 			.date = j->date,
 		};
-		char name[64], path[4096];
 
 		if (!edition_build(&model, &eo, &ed, warnings, e)) {
 			ok = false;
 			break;
 		}
-		if (j->formats & RENDER_PDF) {
-			snprintf(path, sizeof(path), "%s/%s", j->out_dir,
-			    edition_file_name(m, l->name, "pdf", name,
-			    sizeof(name)));
-			ok = bulletin_pdf_write(&ed, path, e);
-		}
-		if (ok && (j->formats & RENDER_XLSX)) {
-			snprintf(path, sizeof(path), "%s/%s", j->out_dir,
-			    edition_file_name(m, l->name, "xlsx", name,
-			    sizeof(name)));
-			ok = bulletin_xlsx_write(&ed, path, e);
-		}
+		ok = write_pdf_xlsx(j, m, l->name, &ed, e);
 		if (ok && (j->formats & RENDER_HTML))
 			ok = write_html(j, &ed, prev_empty, e);
 		edition_free(&ed);

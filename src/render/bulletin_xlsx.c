@@ -1109,8 +1109,11 @@ unmute_stderr(int saved)
 	close(saved);
 }
 
+/* Closes the workbook into af's temporary file; commits it unless
+ * pending (then the caller commits or aborts af). */
 static bool
-book_end(struct book *bk, struct atomic_file *af, struct err *e)
+book_end(struct book *bk, struct atomic_file *af, bool pending,
+    struct err *e)
 {
 	lxw_error err;
 	int saved;
@@ -1139,12 +1142,12 @@ book_end(struct book *bk, struct atomic_file *af, struct err *e)
 		atomic_abort(af);
 		return false;
 	}
-	return atomic_commit(af, e);
+	return pending || atomic_commit(af, e);
 }
 
-bool
-bulletin_xlsx_write(const struct edition *ed, const char *path,
-    struct err *e)
+static bool
+month_book(const struct edition *ed, const char *path,
+    struct atomic_file *keep, struct err *e)
 {
 	struct book bk = { .path = path, .ed = ed };
 	struct atomic_file af = { 0 };
@@ -1188,7 +1191,26 @@ bulletin_xlsx_write(const struct edition *ed, const char *path,
 	write_ports(&bk);
 	if (have_summary)
 		write_summary(&bk, &summary);
-	return book_end(&bk, &af, e);
+	if (keep == NULL)
+		return book_end(&bk, &af, false, e);
+	if (!book_end(&bk, &af, true, e))
+		return false;
+	*keep = af;
+	return true;
+}
+
+bool
+bulletin_xlsx_write(const struct edition *ed, const char *path,
+    struct err *e)
+{
+	return month_book(ed, path, NULL, e);
+}
+
+bool
+bulletin_xlsx_write_pending(const struct edition *ed, const char *path,
+    struct atomic_file *af, struct err *e)
+{
+	return month_book(ed, path, af, e);
 }
 
 /* ---- the range workbook ---- */
@@ -1321,5 +1343,5 @@ bulletin_xlsx_write_range(const struct range_edition *red, const char *path,
 	write_range_months(&bk, red);
 	for (int t = 0; t < 4; t++)
 		write_range_table(&bk, red, &red->tables[t]);
-	return book_end(&bk, &af, e);
+	return book_end(&bk, &af, false, e);
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "atomic.h"
 #include "edition.h"
 #include "err.h"
 #include "range_edition.h"
@@ -33,6 +34,11 @@
 bool bulletin_xlsx_write(const struct edition *ed, const char *path,
     struct err *e);
 
+/* The same, but leaves the written workbook in af's temporary file, for
+ * the caller to atomic_commit() or atomic_abort() (render_month() writes
+ * it beside the PDF and keeps it only when the PDF succeeds). */
+bool bulletin_xlsx_write_pending(const struct edition *ed, const char *path,
+    struct atomic_file *af, struct err *e);
 /* Writes the range workbook of red to path, as above. */
 bool bulletin_xlsx_write_range(const struct range_edition *red,
     const char *path, struct err *e);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 
 /* Temporary files (and private folders) being written, for the signal
@@ -28,26 +29,35 @@ block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+/* Two threads may write files at once (render_month() writes the workbook
+ * beside the PDF): the slots are taken and freed under a lock, with the
+ * signals blocked in that thread; the handler only reads. */
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void
 active_add(const char *tmp, const char *dir)
 {
+	pthread_mutex_lock(&active_lock);
 	for (int i = 0; i < ACTIVE_MAX; i++) {
 		if (!active_used[i] && strlen(tmp) < sizeof(active_tmp[i]) &&
 		    (dir == NULL || strlen(dir) < sizeof(active_dir[i]))) {
 			strcpy(active_tmp[i], tmp);
 			strcpy(active_dir[i], dir != NULL ? dir : "");
 			active_used[i] = 1;
-			return;
+			break;
 		}
 	}
+	pthread_mutex_unlock(&active_lock);
 }
 
 static void
 active_remove(const char *tmp)
 {
+	pthread_mutex_lock(&active_lock);
 	for (int i = 0; i < ACTIVE_MAX; i++)
 		if (active_used[i] && strcmp(active_tmp[i], tmp) == 0)
 			active_used[i] = 0;
+	pthread_mutex_unlock(&active_lock);
 }
 
 void
