@@ -342,6 +342,23 @@ ln -s /proc/self/fd/1 "$T/outs/talot-2007-06.xlsx"
 expect 1 "render onto a link to a descriptor" render --db "$DEMO" --month 2007-06 --format xlsx --out "$T/outs"
 if [ -L "$T/outs/talot-2007-06.xlsx" ]; then ok; else bad "render replaced the link to a descriptor"; fi
 rm -f "$T/outs/talot-2007-06.xlsx"
+# the PDF and the workbook are written side by side: when the PDF fails,
+# the workbook is not replaced either (nor written when there was none),
+# and no temporary file stays behind
+mkdir -p "$T/both"
+mkfifo "$T/both/talot-2007-06.pdf"
+expect 1 "render pdf,xlsx with the PDF onto a FIFO" render --db "$DEMO" --month 2007-06 --format pdf,xlsx --out "$T/both"
+if [ "$(wc -l <"$ERR")" = 1 ] && grep -q 'talot-2007-06.pdf.*not a regular file' "$ERR"; then ok
+else bad "render pdf,xlsx with a bad PDF target: not one line naming the PDF"; fi
+if [ -e "$T/both/talot-2007-06.xlsx" ]; then bad "a workbook was written beside a failed PDF"; else ok; fi
+printf 'old workbook\n' >"$T/both/talot-2007-06.xlsx"
+expect 1 "render pdf,xlsx over an old workbook, the PDF failing" render --db "$DEMO" --month 2007-06 --format pdf,xlsx --out "$T/both"
+if [ "$(cat "$T/both/talot-2007-06.xlsx")" = "old workbook" ]; then ok; else bad "the old workbook was replaced beside a failed PDF"; fi
+if [ "$(ls -A "$T/both" | wc -l)" = 2 ]; then ok; else bad "files left by the failed render: $(ls -A "$T/both" | tr '\n' ' ')"; fi
+rm -f "$T/both/talot-2007-06.pdf"
+expect 0 "render pdf,xlsx" render --db "$DEMO" --month 2007-06 --format pdf,xlsx --out "$T/both"
+if [ -s "$T/both/talot-2007-06.pdf" ] && unzip -tq "$T/both/talot-2007-06.xlsx" >/dev/null 2>&1; then ok
+else bad "render pdf,xlsx: no PDF, or the workbook is not a whole zip"; fi
 # '-' is standard output
 "$BIN" demo --db "$T/outs/dash.db" --csv - >"$T/outs/dash.csv" 2>"$ERR"
 if [ $? -eq 0 ] && head -n 1 "$T/outs/dash.csv" | grep -q "^$HDR\$" &&
