@@ -237,6 +237,26 @@ for f in "$SRC"/tests/data/render/{zero-traffic,big-counts,countries-250}.csv; d
 	import_both "$W/fx$i.db" "$URL1/fx$i" "$f"
 	same_store "fixture ${f##*/}" "$W/fx$i.db" "$URL1/fx$i"
 done
+# ties at the top-10 boundary, and ports in the top 10 by sources only:
+# the ClickHouse store sends the month's days one by one only for the
+# ports that can rank, summing the others on the server; the bulletin must
+# not change
+awk 'BEGIN {
+	print "day,sensor,proto,port,country,accesses,sources"
+	for (m = 5; m <= 6; m++)
+	for (d = 1; d <= 30; d++)
+	for (s = 1; s <= 3; s++)
+	for (p = 1; p <= 40; p++) {
+		a = p <= 6 ? 1000 - p * 50 : (p <= 24 ? 300 : 10 + (p * 7 + d) % 13)
+		so = p > 30 ? 200 + p : 1 + (p + d) % 5
+		if (a > 0 && so > a) so = a
+		printf "2007-%02d-%02d,s%d,%s,%d,%s,%d,%d\n", m, d, s,
+		    p % 3 ? "tcp" : "udp", 1000 + p, p % 2 ? "CN" : "US", a, so
+	}
+}' >"$W/ties.csv"
+chq 1 "CREATE DATABASE fx4" || bad "CREATE DATABASE fx4"
+import_both "$W/fx4.db" "$URL1/fx4" "$W/ties.csv"
+same_store "fixture ties at the top 10" "$W/fx4.db" "$URL1/fx4"
 # a fixture over the sample store: replaces some of its sensor-days
 import_both "$W/single.db" "$URL1/single" "$SRC/tests/data/render/countries-250.csv"
 same_store "sample + countries-250" "$W/single.db" "$URL1/single"

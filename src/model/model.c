@@ -262,6 +262,14 @@ sorted_month_finish(struct sorted_month *sm)
 	free(sm->countries);
 }
 
+static int64_t
+add_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
 static bool
 breakdown_build(struct breakdown *b, enum measure ms,
     const struct month_data *md, const struct sorted_month *sm,
@@ -270,7 +278,7 @@ breakdown_build(struct breakdown *b, enum measure ms,
 {
 	const struct cell *cells = ports ? sm->ports : sm->countries;
 	size_t n = ports ? sm->nports : sm->ncountries;
-	int64_t sum = 0;
+	int64_t sum = 0, *sums;
 	size_t other;
 
 	memset(b, 0, sizeof(*b));
@@ -292,18 +300,24 @@ breakdown_build(struct breakdown *b, enum measure ms,
 		    (double)b->totals[i] / (double)b->total : 0.0;
 	b->daily = calloc((b->nkeys ? b->nkeys : 1) * (size_t)ndays,
 	    sizeof(double));
-	if (b->daily == NULL)
+	sums = calloc((b->nkeys ? b->nkeys : 1) * (size_t)ndays,
+	    sizeof(int64_t));
+	if (b->daily == NULL || sums == NULL) {
+		free(sums);
 		return err_set(e, "out of memory");
+	}
 	other = b->nkeys > 0 && b->keys[b->nkeys - 1].kind == KEY_OTHER ?
 	    b->nkeys - 1 : SIZE_MAX;
+	/* each key's day summed as integers, then divided once: the same
+	 * figure whether a store gives その他's cells one by one or summed
+	 * (the ClickHouse store sums them on the server) */
 	for (size_t i = 0; i < ndays_cells; i++) {
 		const struct day_cell *c = &days[i];
-		int sensors, k;
+		size_t at;
+		int k;
 
-		if (c->day < 1 || c->day > ndays)
-			continue;
-		sensors = md->sensors_per_day[c->day];
-		if (sensors <= 0)
+		if (c->day < 1 || c->day > ndays ||
+		    md->sensors_per_day[c->day] <= 0)
 			continue;
 		k = find_key(b->keys, other == SIZE_MAX ? b->nkeys : other,
 		    &c->key);
@@ -312,19 +326,21 @@ breakdown_build(struct breakdown *b, enum measure ms,
 				continue;
 			k = (int)other;
 		}
-		b->daily[(size_t)k * (size_t)ndays + (size_t)(c->day - 1)] +=
-		    (double)measure_of(&c->c, ms) / sensors;
+		at = (size_t)k * (size_t)ndays + (size_t)(c->day - 1);
+		sums[at] = add_sat(sums[at], measure_of(&c->c, ms));
 	}
+	for (size_t k = 0; k < b->nkeys; k++)
+		for (int d = 1; d <= ndays; d++) {
+			size_t at = k * (size_t)ndays + (size_t)(d - 1);
+
+			if (md->sensors_per_day[d] > 0)
+				b->daily[at] = (double)sums[at] /
+				    md->sensors_per_day[d];
+		}
+	free(sums);
 	return true;
 }
 
-static int64_t
-add_sat(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
-}
 
 /* False only when memory runs out. */
 static bool

@@ -1182,24 +1182,103 @@ load_months(struct store *s, month_t m0, int nm, const char *ids,
 	return true;
 }
 
+/* The k-th largest positive value of ms among d's port cells, or 1 when
+ * fewer are positive (every positive one then qualifies). */
+static int64_t
+kth_value(const struct month_data *d, bool acc, size_t k)
+{
+	int64_t best[MODEL_TOP];
+	size_t n = 0;
+
+	if (k > MODEL_TOP)
+		k = MODEL_TOP;
+	for (size_t i = 0; i < d->nports; i++) {
+		int64_t v = acc ? d->ports[i].c.accesses : d->ports[i].c.sources;
+		size_t j;
+
+		if (v <= 0 || (n == k && v <= best[n - 1]))
+			continue;
+		j = n < k ? n++ : n - 1;
+		while (j > 0 && best[j - 1] < v) {
+			best[j] = best[j - 1];
+			j--;
+		}
+		best[j] = v;
+	}
+	return n == k && k > 0 ? best[k - 1] : 1;
+}
+
+/* Appends "(proto,port),..." of the ports of month cur that can be in the
+ * model's top MODEL_TOP by accesses or by sources (every tie at the
+ * boundary included); returns how many, or -1 when out of memory. */
+static long
+top_ports_sql(struct ch_buf *b, const struct month_data *cur)
+{
+	int64_t va = kth_value(cur, true, MODEL_TOP);
+	int64_t vs = kth_value(cur, false, MODEL_TOP);
+	long n = 0;
+
+	for (size_t i = 0; i < cur->nports; i++) {
+		const struct cell *c = &cur->ports[i];
+
+		if (c->key.kind != KEY_PORT || !((c->c.accesses > 0 &&
+		    c->c.accesses >= va) || (c->c.sources > 0 &&
+		    c->c.sources >= vs)))
+			continue;
+		if (!ch_buf_printf(b, "%s(%d,%d)", n ? "," : "", c->key.proto,
+		    c->key.port))
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+/* A month's days x ports (ports) or x countries.  With cur (month M's
+ * port cells, read before), only the ports that can be in the model's top
+ * lists come one by one; every other port's cells are summed on the
+ * server into one その他 cell a day (KEY_OTHER), which is all the model
+ * makes of them (breakdown_build() sums a key's day before dividing).  So
+ * a render reads about 12 rows a day, not one per port: a telescope's
+ * month has tens of thousands of ports a day. */
 static bool
 load_days(struct store *s, month_t m, bool ports, const char *ids,
-    struct day_cell **out, size_t *n, struct err *e)
+    const struct month_data *cur, struct day_cell **out, size_t *n,
+    struct err *e)
 {
-	struct ch_buf q = { 0 };
+	struct ch_buf q = { 0 }, keep = { 0 };
 	struct ch_table t;
 	size_t nk = ports ? 2 : 1;
+	long nkeep = -2;
 	bool ok;
 
 	*out = NULL;
 	*n = 0;
-	ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day), %s,"
-	    " sum(accesses) AS a, sum(sources) AS s FROM ",
-	    ports ? "proto, port" : "country") &&
-	    src_sql(&q, ports ? SRC_DP : SRC_DC, first_day(m), last_day(m), ids,
-	    "") && ch_buf_printf(&q, " GROUP BY day, %s HAVING a <> 0 OR s <> 0"
-	    " ORDER BY day, %s", ports ? "proto, port" : "country",
-	    ports ? "proto, port" : "country"), nk + 3, &t, e);
+	if (ports && cur != NULL &&
+	    (nkeep = top_ports_sql(&keep, cur)) < 0) {
+		ch_buf_free(&keep);
+		return err_set(e, "out of memory");
+	}
+	if (nkeep >= 0) {
+		nk = 3;
+		ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day) AS d,"
+		    " k, if(k, proto, 0) AS pr, if(k, port, 0) AS po,"
+		    " sum(accesses) AS a, sum(sources) AS s FROM (SELECT day,"
+		    " proto, port, accesses, sources, %s%s%s AS k FROM ",
+		    nkeep > 0 ? "(proto, port) IN (" : "toUInt8(0)",
+		    nkeep > 0 ? keep.p : "", nkeep > 0 ? ")" : "") &&
+		    src_sql(&q, SRC_DP, first_day(m), last_day(m), ids, "") &&
+		    ch_buf_printf(&q, ") GROUP BY d, k, pr, po HAVING a <> 0 OR"
+		    " s <> 0 ORDER BY d, k, pr, po"), 6, &t, e);
+	} else
+		ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day), %s,"
+		    " sum(accesses) AS a, sum(sources) AS s FROM ",
+		    ports ? "proto, port" : "country") &&
+		    src_sql(&q, ports ? SRC_DP : SRC_DC, first_day(m),
+		    last_day(m), ids, "") && ch_buf_printf(&q, " GROUP BY day,"
+		    " %s HAVING a <> 0 OR s <> 0 ORDER BY day, %s",
+		    ports ? "proto, port" : "country",
+		    ports ? "proto, port" : "country"), nk + 3, &t, e);
+	ch_buf_free(&keep);
 	if (!ok)
 		return false;
 	if (t.nrows > 0 && (*out = calloc(t.nrows, sizeof(**out))) == NULL) {
@@ -1218,7 +1297,17 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 		if (!ok)
 			break;
 		c->day = (int)(day % 100);
-		if (ports) {
+		if (nkeep >= 0) {
+			int64_t k;
+
+			ok = cell_i64(s, &t, i, 1, &k, e) &&
+			    cell_i64(s, &t, i, 2, &proto, e) &&
+			    cell_i64(s, &t, i, 3, &port, e) &&
+			    (k == 0 || port_ok(s, proto, port, e));
+			if (ok)
+				c->key = k ? key_port((int)proto, (int)port) :
+				    key_other();
+		} else if (ports) {
 			ok = cell_i64(s, &t, i, 1, &proto, e) &&
 			    cell_i64(s, &t, i, 2, &port, e) &&
 			    port_ok(s, proto, port, e);
@@ -1277,8 +1366,9 @@ ch_store_month_input(struct store *s, month_t m, struct month_input *in,
 	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS, ids, in->six,
 	    e))
 		goto fail;
-	if (!load_days(s, m, true, ids, &in->day_ports, &in->nday_ports, e) ||
-	    !load_days(s, m, false, ids, &in->day_countries,
+	if (!load_days(s, m, true, ids, &in->six[MODEL_MONTHS - 1],
+	    &in->day_ports, &in->nday_ports, e) ||
+	    !load_days(s, m, false, ids, NULL, &in->day_countries,
 	    &in->nday_countries, e))
 		goto fail;
 	ch_buf_free(&tmp);
