@@ -1251,6 +1251,32 @@ test_range_workbook(void **state)
 	assert_true(find_line(dd, "series\txl/charts/chart1.xml\t0\t'月別'!$A$4:$A$6\t'月別'!$F$4:$F$6",
 	    0, line, sizeof(line)));
 	assert_int_equal(count_lines(dd, "formula\t"), 0);
+	/* the charts' text as in the month's workbook: the template's
+	 * family, Japanese runs with it as Latin, East Asian and
+	 * complex-script typeface */
+	assert_true(count_lines(dd, "font\t") > 0);
+	for (size_t i = 0; find_line(dd, "font\t", i, line, sizeof(line)); i++)
+		assert_string_equal(field(line, 2), "BIZ UDPGothic");
+	{
+		size_t nruns = 0;
+
+		for (size_t i = 0; find_line(dd, "textrun\t", i, line,
+		    sizeof(line)); i++, nruns++) {
+			char l[4096];
+
+			memcpy(l, line, sizeof(l));
+			assert_string_equal(field(l, 3), "ja-JP");
+			for (int k = 4; k <= 6; k++) {
+				memcpy(l, line, sizeof(l));
+				assert_string_equal(field(l, k),
+				    "BIZ UDPGothic");
+			}
+		}
+		assert_true(nruns >= 7);
+		for (size_t i = 0; find_line(dd, "chartlang\t", i, line,
+		    sizeof(line)); i++)
+			assert_string_equal(field(line, 2), "ja-JP");
+	}
 	free(dd);
 	range_finish(&r);
 	range_free(d, 3);

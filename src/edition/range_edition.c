@@ -152,6 +152,7 @@ range_edition_build(const struct range_model *r, const struct catalog *cat,
 	red->title = ed_expand(&b, "range.title", args, 3);
 	red->subject = ed_expand(&b, "range.subject", args, 3);
 	red->author = ed_strdup(&b, set->author);
+	red->font = ed_strdup(&b, set->font);
 	red->months_sheet = ed_expand(&b, "range.months_sheet", args, 3);
 	red->months_caption = ed_expand(&b, "range.months_caption", args, 3);
 	red->months_note = ed_expand(&b, "range.months_note", args, 3);
@@ -260,6 +261,7 @@ range_edition_free(struct range_edition *red)
 	free(red->title);
 	free(red->subject);
 	free(red->author);
+	free(red->font);
 	free(red->months_sheet);
 	free(red->months_caption);
 	free(red->months_note);

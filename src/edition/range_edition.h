@@ -48,6 +48,7 @@ struct range_edition {
 	char lang[8];
 	time_t date;
 	char *title, *subject, *author;
+	char *font;                   /* the template's type family (charts) */
 	char *months_sheet, *months_caption, *months_note;
 	char *heads[RED_MONTH_COLS];
 	char *chart_accesses, *chart_sources, *chart_totals;

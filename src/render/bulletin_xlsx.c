@@ -1339,6 +1339,7 @@ bulletin_xlsx_write_range(const struct range_edition *red, const char *path,
 	if (!book_begin(&bk, &af, path, red->title, red->subject, red->author,
 	    red->date, e))
 		return false;
+	bk.font = red->font;
 	bk.chart_lang = chart_lang(red->lang);
 	write_range_months(&bk, red);
 	for (int t = 0; t < 4; t++)
