@@ -204,7 +204,10 @@ top_keys(const struct cell *cells, size_t n, enum measure ms, struct key *out,
 
 		r.key = cells[i].key;
 		r.v = measure_of(&cells[i].c, ms);
-		if (r.v <= 0 || (k == max && ranked_cmp(&r, &best[k - 1]) >= 0))
+		/* a store may sum a month's lesser keys into one その他 cell
+		 * (the ClickHouse store, for M-5..M-2): never a key of its own */
+		if (r.key.kind == KEY_OTHER || r.v <= 0 ||
+		    (k == max && ranked_cmp(&r, &best[k - 1]) >= 0))
 			continue;
 		j = k < max ? k++ : k - 1;
 		while (j > 0 && ranked_cmp(&r, &best[j - 1]) < 0) {

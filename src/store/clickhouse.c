@@ -1009,26 +1009,97 @@ last_day(month_t m)
 	return yyyymm(m) * 100 + month_days(m);   /* a real date */
 }
 
-/* Monthly sums per port (ports) or per country of months m0..m0+nm-1
- * into d[k].ports / d[k].countries, ascending by key. */
+/* Appends the month_port rows of months m0..m0+nm-1 as month, k,
+ * proto, port, a, s: every port of the months from index full on (k = 1),
+ * and in the months before, only the ports whose sums over all nm months
+ * reach the MODEL_TOP-th largest by accesses or by sources (k = 1, ties
+ * included), the others summed into one row a month (k = 0, port 0).
+ * Those are all the model makes of M-5..M-2 (six_build(): the six months'
+ * top keys and その他), and a telescope's month has 100,000 ports. */
 static bool
-load_month_cells(struct store *s, month_t m0, int nm, bool ports,
+lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
+    int full, const char *ids, struct err *e)
+{
+	struct ch_buf src = { 0 }, t1 = { 0 };
+	struct ch_table t;
+	int64_t va = 0, vs = 0;
+	double fa = 0, fs = 0;
+	bool ok;
+
+	ok = src_sql(&src, SRC_MP, first_day(m0), last_day(m0 + nm - 1), ids,
+	    "");
+	if (!ok) {
+		ch_buf_free(&src);
+		return err_set(e, "out of memory");
+	}
+	/* the thresholds (0 when fewer than MODEL_TOP ports: then every
+	 * port with a positive sum qualifies), and the largest sums, as
+	 * floating point: past 2^62 the server's sums could wrap where the
+	 * model's saturate, and every port is read instead */
+	ok = run(s, &t1, ch_buf_printf(&t1, "SELECT"
+	    " arrayReverseSort(groupArray(a))[%d],"
+	    " arrayReverseSort(groupArray(s))[%d], max(fa), max(fs) FROM"
+	    " (SELECT sum(accesses) AS a, sum(sources) AS s,"
+	    " sum(toFloat64(accesses)) AS fa, sum(toFloat64(sources)) AS fs"
+	    " FROM %s GROUP BY proto, port)", MODEL_TOP, MODEL_TOP, src.p),
+	    4, &t, e);
+	ok = ok && t.nrows == 1 && cell_i64(s, &t, 0, 0, &va, e) &&
+	    cell_i64(s, &t, 0, 1, &vs, e);
+	if (ok) {
+		fa = strtod(ch_cell(&t, 0, 2), NULL);
+		fs = strtod(ch_cell(&t, 0, 3), NULL);
+	}
+	ch_table_free(&t);
+	if (!ok) {
+		ch_buf_free(&src);
+		return e->msg[0] ? false : err_set(e,
+		    "%s: a malformed answer from the server (thresholds)",
+		    s->name);
+	}
+	if (!(fa < 0x1p62 && fs < 0x1p62))
+		full = 0;
+	ok = ch_buf_printf(q, "SELECT month, k, if(k, proto, 0) AS pr,"
+	    " if(k, port, 0) AS po, sum(accesses) AS a, sum(sources) AS s"
+	    " FROM (SELECT month, proto, port, accesses, sources, month >= %d"
+	    " OR (proto, port) IN (SELECT proto, port FROM %s GROUP BY proto,"
+	    " port HAVING (sum(accesses) >= %lld AND sum(accesses) > 0) OR"
+	    " (sum(sources) >= %lld AND sum(sources) > 0)) AS k FROM %s)"
+	    " GROUP BY month, k, pr, po HAVING a <> 0 OR s <> 0"
+	    " ORDER BY month, k, pr, po", (int)yyyymm(m0 + full), src.p,
+	    (long long)va, (long long)vs, src.p) ||
+	    err_set(e, "out of memory");
+	ch_buf_free(&src);
+	return ok;
+}
+
+/* Monthly sums per port (ports) or per country of months m0..m0+nm-1
+ * into d[k].ports / d[k].countries, ascending by key; for ports, the
+ * months before index full come reduced (lesser_summed_sql()). */
+static bool
+load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
     const char *ids, struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
 	const char *keys = ports ? "proto, port" : "country";
 	size_t nk = ports ? 2 : 1, start = 0;
-	bool ok;
+	bool ok, summed = ports && full > 0;
 
-	ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s, sum(accesses) AS a,"
-	    " sum(sources) AS s FROM ", keys) &&
-	    src_sql(&q, ports ? SRC_MP : SRC_MC, first_day(m0),
-	    last_day(m0 + nm - 1), ids, "") &&
-	    ch_buf_printf(&q, " GROUP BY month, %s HAVING a <> 0 OR s <> 0"
-	    " ORDER BY month, %s", keys, keys), nk + 3, &t, e);
-	if (!ok)
+	if (summed) {
+		nk = 3;
+		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, e) &&
+		    run(s, &q, true, 6, &t, e);
+	} else
+		ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s,"
+		    " sum(accesses) AS a, sum(sources) AS s FROM ", keys) &&
+		    src_sql(&q, ports ? SRC_MP : SRC_MC, first_day(m0),
+		    last_day(m0 + nm - 1), ids, "") &&
+		    ch_buf_printf(&q, " GROUP BY month, %s HAVING a <> 0 OR"
+		    " s <> 0 ORDER BY month, %s", keys, keys), nk + 3, &t, e);
+	if (!ok) {
+		ch_buf_free(&q);
 		return false;
+	}
 	while (ok && start < t.nrows) {
 		int64_t ym, x;
 		size_t end = start, n;
@@ -1065,7 +1136,17 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports,
 			size_t r = start + i;
 			int64_t proto = 0, port = 0;
 
-			if (ports) {
+			if (summed) {
+				int64_t kept;
+
+				ok = cell_i64(s, &t, r, 1, &kept, e) &&
+				    cell_i64(s, &t, r, 2, &proto, e) &&
+				    cell_i64(s, &t, r, 3, &port, e) &&
+				    (kept == 0 || port_ok(s, proto, port, e));
+				if (ok)
+					c->key = kept ? key_port((int)proto,
+					    (int)port) : key_other();
+			} else if (ports) {
 				ok = cell_i64(s, &t, r, 1, &proto, e) &&
 				    cell_i64(s, &t, r, 2, &port, e) &&
 				    port_ok(s, proto, port, e);
@@ -1089,7 +1170,7 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports,
 /* Months m0..m0+nm-1 into d[0..nm-1] in four queries.  On failure the
  * caller frees d with month_data_finish(). */
 static bool
-load_months(struct store *s, month_t m0, int nm, const char *ids,
+load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
     struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
@@ -1158,8 +1239,8 @@ load_months(struct store *s, month_t m0, int nm, const char *ids,
 			d[k].sensors = (int)v;
 	}
 	ch_table_free(&t);
-	if (!ok || !load_month_cells(s, m0, nm, true, ids, d, e) ||
-	    !load_month_cells(s, m0, nm, false, ids, d, e))
+	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, d, e) ||
+	    !load_month_cells(s, m0, nm, false, 0, ids, d, e))
 		return false;
 	/* the monthly rollups add up to the sensor-days' totals */
 	for (int m = 0; m < nm; m++)
@@ -1343,7 +1424,7 @@ ch_store_month_data(struct store *s, month_t m, struct month_data *d,
 	e->msg[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	ids = ids_now(s, &tmp, e);
-	ok = ids != NULL && load_months(s, m, 1, ids, d, e);
+	ok = ids != NULL && load_months(s, m, 1, 0, ids, d, e);
 	ch_buf_free(&tmp);
 	if (!ok)
 		month_data_finish(d);
@@ -1363,8 +1444,10 @@ ch_store_month_input(struct store *s, month_t m, struct month_input *in,
 	ids = ids_now(s, &tmp, e);
 	if (ids == NULL)
 		goto fail;
-	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS, ids, in->six,
-	    e))
+	/* M-1 and M whole (the notable ports, rises and falls, the traffic
+	 * mix compare every port of the two) */
+	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS,
+	    MODEL_MONTHS - 2, ids, in->six, e))
 		goto fail;
 	if (!load_days(s, m, true, ids, &in->six[MODEL_MONTHS - 1],
 	    &in->day_ports, &in->nday_ports, e) ||
