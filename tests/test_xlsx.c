@@ -482,6 +482,37 @@ file_equal(const char *a, const char *b)
 
 /* ---- month workbook ---- */
 
+/* Every chart's text of dump d in the template's family (BIZ UDPGothic),
+ * and at least min_runs text runs, each Japanese with the family as its
+ * Latin, East Asian and complex-script typeface, in schema order. */
+static void
+assert_chart_text_ja(const char *d, size_t min_runs)
+{
+	char line[4096], l[4096];
+	size_t nruns = 0;
+
+	assert_true(count_lines(d, "font\t") > 0);
+	for (size_t i = 0; find_line(d, "font\t", i, line, sizeof(line)); i++)
+		assert_string_equal(field(line, 2), "BIZ UDPGothic");
+	for (size_t i = 0; find_line(d, "textrun\t", i, line, sizeof(line));
+	    i++, nruns++) {
+		memcpy(l, line, sizeof(l));
+		assert_true(atoi(field(l, 2)) > 0);
+		memcpy(l, line, sizeof(l));
+		assert_string_equal(field(l, 3), "ja-JP");
+		for (int k = 4; k <= 6; k++) {
+			memcpy(l, line, sizeof(l));
+			assert_string_equal(field(l, k), "BIZ UDPGothic");
+		}
+		memcpy(l, line, sizeof(l));
+		assert_string_equal(field(l, 7), "ok");
+	}
+	assert_true(nruns >= min_runs);
+	for (size_t i = 0; find_line(d, "chartlang\t", i, line, sizeof(line));
+	    i++)
+		assert_string_equal(field(line, 2), "ja-JP");
+}
+
 static char *month_dump;       /* the dump of the month workbook */
 static struct month_model model;
 static struct diag warnings;
@@ -808,35 +839,7 @@ test_cells(void **state)
 		/* 2.1.n, 2.2.1/2, 2.4.1/3 */
 		assert_int_equal(ndaily, model.nnotable + 4);
 	}
-	/* every chart's text in the edition's font */
-	for (size_t i = 0; find_line(d, "font\t", i, line, sizeof(line)); i++)
-		assert_string_equal(field(line, 2), "BIZ UDPGothic");
-	/* every chart text run Japanese, with the edition's font as its
-	 * Latin, East Asian and complex-script typeface, in schema order */
-	{
-		size_t nruns = 0;
-
-		for (size_t i = 0; find_line(d, "textrun\t", i, line,
-		    sizeof(line)); i++, nruns++) {
-			char l[4096];
-
-			memcpy(l, line, sizeof(l));
-			assert_true(atoi(field(l, 2)) > 0);
-			memcpy(l, line, sizeof(l));
-			assert_string_equal(field(l, 3), "ja-JP");
-			for (int k = 4; k <= 6; k++) {
-				memcpy(l, line, sizeof(l));
-				assert_string_equal(field(l, k),
-				    "BIZ UDPGothic");
-			}
-			memcpy(l, line, sizeof(l));
-			assert_string_equal(field(l, 7), "ok");
-		}
-		assert_true(nruns >= 10);
-		for (size_t i = 0; find_line(d, "chartlang\t", i, line,
-		    sizeof(line)); i++)
-			assert_string_equal(field(line, 2), "ja-JP");
-	}
+	assert_chart_text_ja(d, 10);
 	/* printing: every sheet one page wide; figures and tables landscape */
 	{
 		size_t nprint = 0;
@@ -1251,32 +1254,8 @@ test_range_workbook(void **state)
 	assert_true(find_line(dd, "series\txl/charts/chart1.xml\t0\t'月別'!$A$4:$A$6\t'月別'!$F$4:$F$6",
 	    0, line, sizeof(line)));
 	assert_int_equal(count_lines(dd, "formula\t"), 0);
-	/* the charts' text as in the month's workbook: the template's
-	 * family, Japanese runs with it as Latin, East Asian and
-	 * complex-script typeface */
-	assert_true(count_lines(dd, "font\t") > 0);
-	for (size_t i = 0; find_line(dd, "font\t", i, line, sizeof(line)); i++)
-		assert_string_equal(field(line, 2), "BIZ UDPGothic");
-	{
-		size_t nruns = 0;
-
-		for (size_t i = 0; find_line(dd, "textrun\t", i, line,
-		    sizeof(line)); i++, nruns++) {
-			char l[4096];
-
-			memcpy(l, line, sizeof(l));
-			assert_string_equal(field(l, 3), "ja-JP");
-			for (int k = 4; k <= 6; k++) {
-				memcpy(l, line, sizeof(l));
-				assert_string_equal(field(l, k),
-				    "BIZ UDPGothic");
-			}
-		}
-		assert_true(nruns >= 7);
-		for (size_t i = 0; find_line(dd, "chartlang\t", i, line,
-		    sizeof(line)); i++)
-			assert_string_equal(field(line, 2), "ja-JP");
-	}
+	/* the charts' text as in the month's workbook */
+	assert_chart_text_ja(dd, 7);
 	free(dd);
 	range_finish(&r);
 	range_free(d, 3);

@@ -1009,6 +1009,23 @@ last_day(month_t m)
 	return yyyymm(m) * 100 + month_days(m);   /* a real date */
 }
 
+/* The key of row r of an answer whose columns 1..3 are k, proto, port:
+ * the port when k is 1, その他 (KEY_OTHER: ports summed on the server)
+ * when k is 0. */
+static bool
+kept_key(struct store *s, const struct ch_table *t, size_t r, struct key *k,
+    struct err *e)
+{
+	int64_t kept, proto, port;
+
+	if (!cell_i64(s, t, r, 1, &kept, e) || !cell_i64(s, t, r, 2, &proto, e) ||
+	    !cell_i64(s, t, r, 3, &port, e) ||
+	    (kept != 0 && !port_ok(s, proto, port, e)))
+		return false;
+	*k = kept ? key_port((int)proto, (int)port) : key_other();
+	return true;
+}
+
 /* Appends the month_port rows of months m0..m0+nm-1 as month, k,
  * proto, port, a, s: every port of the months from index full on (k = 1),
  * and in the months before, only the ports whose sums over all nm months
@@ -1137,15 +1154,7 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 			int64_t proto = 0, port = 0;
 
 			if (summed) {
-				int64_t kept;
-
-				ok = cell_i64(s, &t, r, 1, &kept, e) &&
-				    cell_i64(s, &t, r, 2, &proto, e) &&
-				    cell_i64(s, &t, r, 3, &port, e) &&
-				    (kept == 0 || port_ok(s, proto, port, e));
-				if (ok)
-					c->key = kept ? key_port((int)proto,
-					    (int)port) : key_other();
+				ok = kept_key(s, &t, r, &c->key, e);
 			} else if (ports) {
 				ok = cell_i64(s, &t, r, 1, &proto, e) &&
 				    cell_i64(s, &t, r, 2, &port, e) &&
@@ -1379,15 +1388,7 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 			break;
 		c->day = (int)(day % 100);
 		if (nkeep >= 0) {
-			int64_t k;
-
-			ok = cell_i64(s, &t, i, 1, &k, e) &&
-			    cell_i64(s, &t, i, 2, &proto, e) &&
-			    cell_i64(s, &t, i, 3, &port, e) &&
-			    (k == 0 || port_ok(s, proto, port, e));
-			if (ok)
-				c->key = k ? key_port((int)proto, (int)port) :
-				    key_other();
+			ok = kept_key(s, &t, i, &c->key, e);
 		} else if (ports) {
 			ok = cell_i64(s, &t, i, 1, &proto, e) &&
 			    cell_i64(s, &t, i, 2, &port, e) &&
