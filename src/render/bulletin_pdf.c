@@ -994,6 +994,18 @@ out:
 	return lines > 0 && nl > lines ? h * lines / nl : h;
 }
 
+/* Frees block_height()'s measurements (and the layouts not drawn). */
+static void
+measured_free(struct pdf *p)
+{
+	for (size_t i = 0; i < p->nhc; i++)
+		if (p->hc[i].l != NULL)
+			g_object_unref(p->hc[i].l);
+	free(p->hc);
+	p->hc = NULL;
+	p->nhc = p->caphc = 0;
+}
+
 /* The layout block_height() made of text paragraph n, now the caller's,
  * or NULL. */
 static PangoLayout *
@@ -1564,10 +1576,7 @@ out:
 		cairo_surface_finish(p.surf);
 		cairo_surface_destroy(p.surf);
 	}
-	for (size_t i = 0; i < p.nhc; i++)
-		if (p.hc[i].l != NULL)
-			g_object_unref(p.hc[i].l);
-	free(p.hc);
+	measured_free(&p);
 	text_destroy(p.t);
 	cmark_node_free(doc);
 	if (!ok)

@@ -125,6 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* nothing drawn below the body */
 		FUZZ_CHECK(p.y <= bottom() + 30);
 	}
+	measured_free(&p);
 	cairo_destroy(p.cr);
 	cairo_surface_finish(p.surf);
 	cairo_surface_destroy(p.surf);
