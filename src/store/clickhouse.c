@@ -1026,6 +1026,37 @@ kept_key(struct store *s, const struct ch_table *t, size_t r, struct key *k,
 	return true;
 }
 
+/* The key and counts of row r of an answer whose column 0 is a month or
+ * a day, then the key (k, proto, port when kept; proto, port for ports;
+ * a country otherwise), then accesses and sources; table names the
+ * rollup in messages. */
+static bool
+row_cell(struct store *s, const struct ch_table *t, size_t r, bool kept,
+    bool ports, const char *table, struct key *k, struct counts *c,
+    struct err *e)
+{
+	size_t nk = kept ? 3 : ports ? 2 : 1;
+	int64_t proto, port;
+
+	if (kept) {
+		if (!kept_key(s, t, r, k, e))
+			return false;
+	} else if (ports) {
+		if (!cell_i64(s, t, r, 1, &proto, e) ||
+		    !cell_i64(s, t, r, 2, &port, e) ||
+		    !port_ok(s, proto, port, e))
+			return false;
+		*k = key_port((int)proto, (int)port);
+	} else {
+		k->kind = KEY_COUNTRY;
+		if (!cc_ok(s, ch_cell(t, r, 1), k->cc, e))
+			return false;
+	}
+	return cell_i64(s, t, r, nk + 1, &c->accesses, e) &&
+	    cell_i64(s, t, r, nk + 2, &c->sources, e) &&
+	    counts_ok(s, table, c, e);
+}
+
 /* Appends the month_port rows of months m0..m0+nm-1 as month, k,
  * proto, port, a, s: every port of the months from index full on (k = 1),
  * and in the months before, only the ports whose sums over all nm months
@@ -1103,7 +1134,6 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 	bool ok, summed = ports && full > 0;
 
 	if (summed) {
-		nk = 3;
 		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, e) &&
 		    run(s, &q, true, 6, &t, e);
 	} else
@@ -1148,28 +1178,10 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 			d[k].countries = v;
 			d[k].ncountries = n;
 		}
-		for (size_t i = 0; ok && i < n; i++) {
-			struct cell *c = &v[i];
-			size_t r = start + i;
-			int64_t proto = 0, port = 0;
-
-			if (summed) {
-				ok = kept_key(s, &t, r, &c->key, e);
-			} else if (ports) {
-				ok = cell_i64(s, &t, r, 1, &proto, e) &&
-				    cell_i64(s, &t, r, 2, &port, e) &&
-				    port_ok(s, proto, port, e);
-				if (ok)
-					c->key = key_port((int)proto, (int)port);
-			} else {
-				c->key.kind = KEY_COUNTRY;
-				ok = cc_ok(s, ch_cell(&t, r, 1), c->key.cc, e);
-			}
-			ok = ok && cell_i64(s, &t, r, nk + 1, &c->c.accesses, e) &&
-			    cell_i64(s, &t, r, nk + 2, &c->c.sources, e) &&
-			    counts_ok(s, ports ? "month_port" : "month_country",
-			    &c->c, e);
-		}
+		for (size_t i = 0; ok && i < n; i++)
+			ok = row_cell(s, &t, start + i, summed, ports,
+			    ports ? "month_port" : "month_country", &v[i].key,
+			    &v[i].c, e);
 		start = end;
 	}
 	ch_table_free(&t);
@@ -1349,7 +1361,6 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 		return err_set(e, "out of memory");
 	}
 	if (nkeep >= 0) {
-		nk = 3;
 		ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day) AS d,"
 		    " k, if(k, proto, 0) AS pr, if(k, port, 0) AS po,"
 		    " sum(accesses) AS a, sum(sources) AS s FROM (SELECT day,"
@@ -1377,7 +1388,7 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 	}
 	for (size_t i = 0; ok && i < t.nrows; i++) {
 		struct day_cell *c = &(*out)[i];
-		int64_t day, proto = 0, port = 0;
+		int64_t day;
 
 		ok = cell_i64(s, &t, i, 0, &day, e);
 		if (ok && (day / 100 != yyyymm(m) || day % 100 < 1 ||
@@ -1387,21 +1398,8 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 		if (!ok)
 			break;
 		c->day = (int)(day % 100);
-		if (nkeep >= 0) {
-			ok = kept_key(s, &t, i, &c->key, e);
-		} else if (ports) {
-			ok = cell_i64(s, &t, i, 1, &proto, e) &&
-			    cell_i64(s, &t, i, 2, &port, e) &&
-			    port_ok(s, proto, port, e);
-			if (ok)
-				c->key = key_port((int)proto, (int)port);
-		} else {
-			c->key.kind = KEY_COUNTRY;
-			ok = cc_ok(s, ch_cell(&t, i, 1), c->key.cc, e);
-		}
-		ok = ok && cell_i64(s, &t, i, nk + 1, &c->c.accesses, e) &&
-		    cell_i64(s, &t, i, nk + 2, &c->c.sources, e) &&
-		    counts_ok(s, ports ? "day_port" : "day_country", &c->c, e);
+		ok = row_cell(s, &t, i, nkeep >= 0, ports,
+		    ports ? "day_port" : "day_country", &c->key, &c->c, e);
 	}
 	*n = t.nrows;
 	ch_table_free(&t);
