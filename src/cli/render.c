@@ -298,8 +298,9 @@ xlsx_thread(void *arg)
 
 /* The PDF and the workbook of ed, side by side when both are asked for
  * (a render's two largest writers share nothing but the edition, which
- * neither changes).  Either both are written or, when one fails, neither
- * is replaced: the workbook is committed only after the PDF. */
+ * neither changes).  The workbook is committed only after the PDF: a
+ * failed PDF replaces neither file; a failed workbook leaves the PDF
+ * written, as when they were written one after the other. */
 static bool
 write_pdf_xlsx(const struct render_job *j, month_t m, const char *lang,
     const struct edition *ed, struct err *e)
