@@ -84,8 +84,12 @@ struct chart_style {
 	/* Optional: reuse this context for all layouts (caller owns it).  The
 	 * chart sets on it the font options (hint metrics off, hint style
 	 * none), turns glyph-position rounding off, sets the language and
-	 * updates it to the cairo_t's transformation.  NULL: a context is
-	 * made from the cairo_t for each chart and freed afterwards. */
+	 * updates it to the cairo_t's transformation, and keeps on it the
+	 * labels it measured and laid out, shared by every chart drawn with
+	 * it; the caller releases them with chart_text_release() before it
+	 * frees the context (the layouts hold references to it).  NULL: a
+	 * context is made from the cairo_t for each chart and freed
+	 * afterwards. */
 	PangoContext *pango;
 	const char *font_family;     /* default "BIZ UDPGothic" */
 	double font_size;            /* user units (points on PDF), default 7.5 */
@@ -119,6 +123,9 @@ struct chart_style {
 	char first_unknown[8];       /* OUT: UTF-8 of the first char drawn with an unknown glyph */
 };
 void chart_style_defaults(struct chart_style *st);
+
+/* Frees the labels the charts kept on ctx (see chart_style.pango). */
+void chart_text_release(PangoContext *ctx);
 
 /* One stacked component, one line or one slice set. */
 struct chart_series {

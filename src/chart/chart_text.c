@@ -20,8 +20,11 @@ sizes_free(void *v)
 {
 	struct chart_text_size *sz = v;
 
-	for (size_t i = 0; i < CHART_TEXT_SIZES; i++)
+	for (size_t i = 0; i < CHART_TEXT_SIZES; i++) {
 		free(sz[i].key);
+		if (sz[i].layout != NULL)
+			g_object_unref(sz[i].layout);
+	}
 	free(sz);
 }
 
@@ -37,8 +40,10 @@ chart_text_begin(struct chart_text *t, struct chart_style *st, cairo_t *cr)
 	t->size = st->font_size > 0 ? st->font_size : 7.5;
 	if (st->pango != NULL)
 		t->ctx = g_object_ref(st->pango);
-	else
+	else {
 		t->ctx = pango_cairo_create_context(cr);
+		t->own_ctx = true;
+	}
 	if (t->ctx == NULL)
 		return false;
 	pango_cairo_update_context(cr, t->ctx);
@@ -77,8 +82,11 @@ chart_text_end(struct chart_text *t)
 		pango_font_description_free(t->font);
 	if (t->attrs != NULL)
 		pango_attr_list_unref(t->attrs);
-	if (t->ctx != NULL)
+	if (t->ctx != NULL) {
+		if (t->own_ctx)
+			chart_text_release(t->ctx);
 		g_object_unref(t->ctx);
+	}
 	memset(t, 0, sizeof *t);
 }
 
@@ -131,43 +139,69 @@ size_slot(const char *key, double size)
 }
 
 void
+chart_text_release(PangoContext *ctx)
+{
+	if (ctx != NULL)
+		g_object_set_data(G_OBJECT(ctx), SIZES_KEY, NULL);
+}
+
+/* The cache entry of s at scale, filled (its size measured, its layout
+ * made) when it was not there or its layout was made before the context
+ * last changed; NULL when out of memory.  One slot per hash, replaced on
+ * a collision: a cache, not a set. */
+static struct chart_text_size *
+cached(struct chart_text *t, const char *s, double scale, bool need_layout)
+{
+	struct chart_text_size *e;
+	double size = t->size * scale;
+	unsigned serial = pango_context_get_serial(t->ctx);
+	char *key;
+	PangoLayout *l;
+	PangoRectangle log;
+
+	if (t->sizes == NULL || (key = size_key(t, s)) == NULL)
+		return NULL;
+	e = &t->sizes[size_slot(key, size)];
+	if (e->key != NULL && e->size == size && strcmp(e->key, key) == 0 &&
+	    (!need_layout || (e->layout != NULL && e->serial == serial))) {
+		free(key);
+		return e;
+	}
+	l = layout_new(t, s, scale);
+	pango_layout_get_extents(l, NULL, &log);
+	free(e->key);
+	if (e->layout != NULL)
+		g_object_unref(e->layout);
+	*e = (struct chart_text_size){ key, size,
+	    (double)log.width / PANGO_SCALE, (double)log.height / PANGO_SCALE,
+	    l, serial };
+	return e;
+}
+
+void
 chart_text_size(struct chart_text *t, const char *s, double scale,
 		double *w, double *h)
 {
-	struct chart_text_size *e = NULL;
-	double size = t->size * scale, lw, lh;
-	char *key = NULL;
+	struct chart_text_size *e;
 	PangoLayout *l;
 	PangoRectangle log;
 
 	if (s == NULL)
 		s = "";
-	/* one slot per hash, replaced on a collision: a cache, not a set */
-	if (t->sizes != NULL && (key = size_key(t, s)) != NULL) {
-		e = &t->sizes[size_slot(key, size)];
-		if (e->key != NULL && e->size == size &&
-		    strcmp(e->key, key) == 0) {
-			free(key);
-			if (w != NULL)
-				*w = e->w;
-			if (h != NULL)
-				*h = e->h;
-			return;
-		}
+	if ((e = cached(t, s, scale, false)) != NULL) {
+		if (w != NULL)
+			*w = e->w;
+		if (h != NULL)
+			*h = e->h;
+		return;
 	}
 	l = layout_new(t, s, scale);
 	pango_layout_get_extents(l, NULL, &log);
 	g_object_unref(l);
-	lw = (double)log.width / PANGO_SCALE;
-	lh = (double)log.height / PANGO_SCALE;
 	if (w != NULL)
-		*w = lw;
+		*w = (double)log.width / PANGO_SCALE;
 	if (h != NULL)
-		*h = lh;
-	if (e != NULL) {
-		free(e->key);
-		*e = (struct chart_text_size){ key, size, lw, lh };
-	}
+		*h = (double)log.height / PANGO_SCALE;
 }
 
 double
@@ -226,15 +260,20 @@ chart_text_draw(struct chart_text *t, const char *s, double scale,
 		double x, double y, double ax, double ay, double max_w,
 		struct chart_rgb color)
 {
+	struct chart_text_size *e;
 	PangoLayout *l;
 	PangoRectangle log;
 	double w, h;
 
 	if (s == NULL || s[0] == '\0')
 		return;
-	l = layout_new(t, s, scale);
+	e = cached(t, s, scale, true);
+	l = e != NULL ? g_object_ref(e->layout) : layout_new(t, s, scale);
 	pango_layout_get_extents(l, NULL, &log);
 	if (max_w > 0 && (double)log.width / PANGO_SCALE > max_w) {
+		/* shortened: a layout of its own, not the cached one */
+		g_object_unref(l);
+		l = layout_new(t, s, scale);
 		pango_layout_set_width(l, (int)(max_w * PANGO_SCALE));
 		pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
 		pango_layout_get_extents(l, NULL, &log);

@@ -1,5 +1,7 @@
 #include "text.h"
 
+#include "chart.h"
+
 #include <fontconfig/fontconfig.h>
 
 #include <limits.h>
@@ -59,6 +61,7 @@ text_destroy(struct text *t)
 {
 	if (t == NULL)
 		return;
+	chart_text_release(t->ctx);
 	g_object_unref(t->ctx);
 	g_object_unref(t->fm);
 	free(t->family);
