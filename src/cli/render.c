@@ -51,17 +51,22 @@ render_template_dir(const char *given)
  * then allocates beside the PDF's instead of taking turns with it on one
  * lock (the sample month: 153 ms -> 122 ms of wall time on two CPUs,
  * and half the system time). */
+/* The limits on a process's memory that a render respects, and how a
+ * user sets them. */
+static const int mem_limits[] = { RLIMIT_AS, RLIMIT_DATA };
+static const char *const mem_limit_names[] = { "ulimit -v", "ulimit -d" };
+
 static void
 limit_address_space(void)
 {
-	static const int res[] = { RLIMIT_AS, RLIMIT_DATA };
 	pthread_attr_t a;
 	bool limited = false;
 
-	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++) {
+	for (size_t i = 0; i < sizeof(mem_limits) / sizeof(*mem_limits); i++) {
 		struct rlimit rl;
 
-		if (getrlimit(res[i], &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		if (getrlimit(mem_limits[i], &rl) == 0 &&
+		    rl.rlim_cur != RLIM_INFINITY)
 			limited = true;
 	}
 	mallopt(M_ARENA_MAX, limited ? 1 : 2);
@@ -153,21 +158,20 @@ vm_size(void)
 bool
 render_memory_check(unsigned long long need, struct err *e)
 {
-	static const int res[] = { RLIMIT_AS, RLIMIT_DATA };
-	static const char *const names[] = { "ulimit -v", "ulimit -d" };
 	unsigned long long used = vm_size();
 
-	for (size_t i = 0; i < sizeof(res) / sizeof(*res); i++) {
+	for (size_t i = 0; i < sizeof(mem_limits) / sizeof(*mem_limits); i++) {
 		struct rlimit rl;
 		unsigned long long left;
 
-		if (getrlimit(res[i], &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		if (getrlimit(mem_limits[i], &rl) != 0 ||
+		    rl.rlim_cur == RLIM_INFINITY)
 			continue;
 		left = rl.rlim_cur > used ? rl.rlim_cur - used : 0;
 		if (left < need)
 			return err_set(e,
 			    "out of memory: the memory limit (%s %llu) leaves %llu MB, and this needs about %llu MB more; raise the limit",
-			    names[i], (unsigned long long)rl.rlim_cur / 1024,
+			    mem_limit_names[i], (unsigned long long)rl.rlim_cur / 1024,
 			    left >> 20, need >> 20);
 	}
 	return true;
