@@ -491,9 +491,10 @@ model_pick_notable(const struct month_data *prev, const struct month_data *cur,
 		double pr = rate_of(p, prev->sensor_days);
 		struct rated r;
 
-		/* cur_rate >= 1.5 × prev_rate, compared exactly; an increase
+		/* a port (not a reduced month's その他 cell: mix_given);
+		 * cur_rate >= 1.5 × prev_rate, compared exactly; an increase
 		 * that is not a trace of the month's traffic */
-		if (c <= 0 || cr <= pr ||
+		if (cur->ports[i].key.kind != KEY_PORT || c <= 0 || cr <= pr ||
 		    !rate_ge(c, cur->sensor_days, p, prev->sensor_days, 3, 2) ||
 		    cr - pr < MODEL_NOTABLE_MIN_SHARE *
 		    rate_of(cur->total.accesses, cur->sensor_days))
@@ -795,28 +796,6 @@ rises_falls(struct month_model *m, const struct month_data *prev,
 	}
 }
 
-static int
-proto_index(int proto)
-{
-	return proto == PROTO_TCP ? 0 : proto == PROTO_UDP ? 1 :
-	    proto == PROTO_ICMP ? 2 : -1;
-}
-
-static void
-proto_shares(const struct sorted_month *sm, int64_t total, double out[3])
-{
-	out[0] = out[1] = out[2] = 0;
-	if (total <= 0)
-		return;
-	for (size_t i = 0; i < sm->nports; i++) {
-		int k = proto_index(sm->ports[i].key.proto);
-
-		if (k >= 0)
-			out[k] += (double)sm->ports[i].c.accesses /
-			    (double)total;
-	}
-}
-
 /* Sum over ports of min(share in M-1, share in M). */
 static double
 mix_overlap(const struct sorted_month *sp, int64_t tp,
@@ -842,6 +821,41 @@ mix_overlap(const struct sorted_month *sp, int64_t tp,
 		}
 	}
 	return sum > 1.0 ? 1.0 : sum;
+}
+
+/* mix_overlap(...) < MODEL_MIX_CHANGED (1/2), exactly: the sum over ports
+ * of min(a_p·tc, a_c·tp) against tp·tc/2, in 128 bits (the sum is at most
+ * tp·tc < 2^126).  A rounded sum could fall either side of 1/2. */
+static bool
+mix_below_half(const struct sorted_month *sp, int64_t tp,
+    const struct sorted_month *sc, int64_t tc)
+{
+	__extension__ typedef unsigned __int128 u128;
+	size_t i = 0, j = 0;
+	u128 sum = 0;
+
+	if (tp <= 0 || tc <= 0)
+		return true;
+	while (i < sp->nports && j < sc->nports) {
+		int cmp = key_cmp(&sp->ports[i].key, &sc->ports[j].key);
+
+		if (cmp < 0)
+			i++;
+		else if (cmp > 0)
+			j++;
+		else {
+			u128 a = (u128)(uint64_t)sp->ports[i].c.accesses * (uint64_t)tc;
+			u128 b = (u128)(uint64_t)sc->ports[j].c.accesses * (uint64_t)tp;
+
+			if (sp->ports[i].key.kind == KEY_PORT &&
+			    sp->ports[i].c.accesses > 0 &&
+			    sc->ports[j].c.accesses > 0)
+				sum += a < b ? a : b;
+			i++;
+			j++;
+		}
+	}
+	return 2 * sum < (u128)(uint64_t)tp * (uint64_t)tc;
 }
 
 static bool model_build_sorted(const struct month_input *in,
@@ -961,13 +975,15 @@ model_build_sorted(const struct month_input *in,
 	    m->change_relative <= -MODEL_REVERSAL) ||
 	    ((m->trend == TREND_DOWN || m->trend == TREND_DOWN_GENTLE) &&
 	    m->change_relative >= MODEL_REVERSAL));
-	proto_shares(sprev, prev->total.accesses, m->proto_share_prev);
-	proto_shares(scur, cur->total.accesses, m->proto_share_cur);
-	if (m->has_change) {
+	if (m->has_change && in->mix_given) {
+		m->mix_overlap = in->mix_overlap;
+		m->mix_changed = cur->total.accesses > 0 && in->mix_changed;
+	} else if (m->has_change) {
 		m->mix_overlap = mix_overlap(sprev, prev->total.accesses, scur,
 		    cur->total.accesses);
 		m->mix_changed = cur->total.accesses > 0 &&
-		    m->mix_overlap < MODEL_MIX_CHANGED;
+		    mix_below_half(sprev, prev->total.accesses, scur,
+		    cur->total.accesses);
 	}
 
 	if (!breakdown_build(&m->ports_acc, MEASURE_ACCESSES, cur, scur,

@@ -137,6 +137,18 @@ struct month_input {
 	 * 0 when none) */
 	int64_t unique_sources;
 	int64_t unique_sensor_days;
+	/* The traffic mix of M-1 against M (month_model.mix_overlap), when
+	 * the store computed it.  A store may then give six[4] and six[5]
+	 * reduced: only the ports the model can use one by one (the top
+	 * MODEL_TOP of M by accesses and by sources and of M-1 by accesses,
+	 * ties included; the six months' top keys; the pins; every port whose
+	 * rise in rate could make it notable), each with its counts in both
+	 * months, and the rest summed into one KEY_OTHER cell a month (the
+	 * ClickHouse store does, on the server).  Without it (mix_given
+	 * false) both months must be whole and the model computes the mix. */
+	bool mix_given;
+	double mix_overlap;
+	bool mix_changed;
 };
 
 void month_input_finish(struct month_input *in);
@@ -316,11 +328,10 @@ struct month_model {
 	struct port_change falls[MODEL_CHANGES_MAX];
 	/* The traffic mix: accesses in common, sum over ports of
 	 * min(share in M-1, share in M), 0..1 (0 without has_change or
-	 * without traffic in M); mix_changed when below MODEL_MIX_CHANGED. */
+	 * without traffic in M); mix_changed when below MODEL_MIX_CHANGED,
+	 * decided exactly (integer products), not from the rounded sum. */
 	double mix_overlap;
 	bool mix_changed;
-	/* Shares of accesses by protocol: [0] TCP, [1] UDP, [2] ICMP */
-	double proto_share_prev[3], proto_share_cur[3];
 
 	/* Colours (colors.c): every key shown in a figure of M, with its one
 	 * palette index (0 .. MODEL_COLORS-1) for the whole bulletin: its
