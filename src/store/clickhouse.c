@@ -19,6 +19,7 @@
  * The reads fill the same structures as the SQLite back-end, in the same
  * orders, so that a bulletin rendered from either is byte-identical.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1063,23 +1064,61 @@ row_cell(struct store *s, const struct ch_table *t, size_t r, bool kept,
  * over six months of a 100-million-row store). */
 #define PORT_KEY "bitOr(bitShiftLeft(toUInt32(proto), 16), port)"
 
+/* The traffic mix of M-1 against M, computed on the server when M-1 and
+ * M come reduced (month_input.mix_given). */
+struct ch_mix {
+	bool given;
+	double overlap;
+	bool changed;
+};
+
+/* Appends a port key as PORT_KEY's value ("393239" for 6/445). */
+static bool
+pk_text(struct ch_buf *b, bool first, const struct key *k)
+{
+	return ch_buf_printf(b, "%s%lu", first ? "" : ",",
+	    (unsigned long)k->proto << 16 | k->port);
+}
+
 /* Appends the month_port rows of months m0..m0+nm-1 as month, k,
- * proto, port, a, s: every port of the months from index full on (k = 1),
- * and in the months before, only the ports whose sums over all nm months
- * reach the MODEL_TOP-th largest by accesses or by sources (k = 1, ties
- * included), the others summed into one row a month (k = 0, port 0).
- * Those are all the model makes of M-5..M-2 (six_build(): the six months'
- * top keys and その他), and a telescope's month has 100,000 ports. */
+ * proto, port, a, s: the ports the model can use one by one (k = 1), and
+ * every other port's cells summed into one row a month (k = 0, port 0).
+ *   - In every month: the ports whose sums over all nm months reach the
+ *     MODEL_TOP-th largest by accesses or by sources (ties included):
+ *     the six months' top keys (six_build()).
+ *   - With mix (months M-5..M, full = nm - 2): also the ports of M's top
+ *     MODEL_TOP by accesses and by sources and of M-1's by accesses (ties
+ *     included), the pins, and every port whose rise in rate from M-1 to M
+ *     could make it notable (cur_rate - prev_rate >= MODEL_NOTABLE_MIN_SHARE
+ *     of M's rate, with a margin; at most about 1,000 such ports, as their
+ *     rates sum to at most M's), each with its counts in both months; the
+ *     traffic mix is computed on the server into *mix.  When the mix is
+ *     within 10^-6 of one half (where the server's rounded sum could
+ *     decide otherwise than the model's exact one), or without mix, the
+ *     months from index full on come whole (k = 1) and the model computes
+ *     the mix itself.
+ * That is all the model makes of the months, and a telescope's month has
+ * 100,000 ports or more: the render reads about a hundred rows a month. */
 static bool
 lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
-    int full, const char *ids, struct err *e)
+    int full, const char *ids, const struct month_data *d,
+    const struct key *pins, size_t npins, struct ch_mix *mix, struct err *e)
 {
-	struct ch_buf src = { 0 }, t1 = { 0 };
+	struct ch_buf src = { 0 }, t1 = { 0 }, m2 = { 0 };
 	struct ch_table t;
-	int64_t va = 0, vs = 0;
-	double fa = 0, fs = 0;
-	bool ok;
+	int64_t va = 0, vs = 0, vca = 0, vcs = 0, vpa = 0;
+	double fa = 0, fs = 0, overlap = 0;
+	char whole[32];
+	bool ok, reduce = mix != NULL && nm >= 2 && full == nm - 2;
+	const struct month_data *dp = reduce ? &d[nm - 2] : NULL;
+	const struct month_data *dc = reduce ? &d[nm - 1] : NULL;
+	int yp = reduce ? (int)yyyymm(m0 + nm - 2) : 0;
+	int yc = reduce ? (int)yyyymm(m0 + nm - 1) : 0;
+	bool with_mix = reduce && dp->total.accesses > 0 &&
+	    dc->total.accesses > 0;
 
+	if (mix != NULL)
+		memset(mix, 0, sizeof(*mix));
 	ok = src_sql(&src, SRC_MP, first_day(m0), last_day(m0 + nm - 1), ids,
 	    "");
 	if (!ok) {
@@ -1089,19 +1128,48 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	/* the thresholds (0 when fewer than MODEL_TOP ports: then every
 	 * port with a positive sum qualifies), and the largest sums, as
 	 * floating point: past 2^62 the server's sums could wrap where the
-	 * model's saturate, and every port is read instead */
-	ok = run(s, &t1, ch_buf_printf(&t1, "SELECT"
+	 * model's saturate, and every port is read instead; with mix, M's
+	 * and M-1's thresholds and the mix, from the same pass */
+	ok = ch_buf_printf(&t1, "SELECT"
 	    " arrayReverseSort(groupArray(a))[%d],"
-	    " arrayReverseSort(groupArray(s))[%d], max(fa), max(fs) FROM"
-	    " (SELECT sum(accesses) AS a, sum(sources) AS s,"
-	    " sum(toFloat64(accesses)) AS fa, sum(toFloat64(sources)) AS fs"
-	    " FROM %s GROUP BY " PORT_KEY ")", MODEL_TOP, MODEL_TOP, src.p),
-	    4, &t, e);
+	    " arrayReverseSort(groupArray(s))[%d], max(fa), max(fs)",
+	    MODEL_TOP, MODEL_TOP);
+	if (ok && reduce)
+		ok = ch_buf_printf(&t1, ", arrayReverseSort(groupArray(ac))[%d],"
+		    " arrayReverseSort(groupArray(sc))[%d],"
+		    " arrayReverseSort(groupArray(ap))[%d]", MODEL_TOP, MODEL_TOP,
+		    MODEL_TOP) && (with_mix ? ch_buf_printf(&t1,
+		    ", sum(least(ap / %lld, ac / %lld))",
+		    (long long)dp->total.accesses,
+		    (long long)dc->total.accesses) :
+		    ch_buf_printf(&t1, ", toFloat64(0)"));
+	ok = ok && ch_buf_printf(&t1, " FROM (SELECT sum(accesses) AS a,"
+	    " sum(sources) AS s, sum(toFloat64(accesses)) AS fa,"
+	    " sum(toFloat64(sources)) AS fs");
+	if (ok && reduce)
+		ok = ch_buf_printf(&t1, ", sumIf(accesses, month = %d) AS ap,"
+		    " sumIf(accesses, month = %d) AS ac,"
+		    " sumIf(sources, month = %d) AS sc", yp, yc, yc);
+	ok = ok && ch_buf_printf(&t1, " FROM %s GROUP BY " PORT_KEY ")", src.p);
+	if (!ok) {
+		ch_buf_free(&src);
+		ch_buf_free(&t1);
+		return err_set(e, "out of memory");
+	}
+	ok = run(s, &t1, true, reduce ? 8 : 4, &t, e);
 	ok = ok && t.nrows == 1 && cell_i64(s, &t, 0, 0, &va, e) &&
-	    cell_i64(s, &t, 0, 1, &vs, e);
+	    cell_i64(s, &t, 0, 1, &vs, e) && (!reduce ||
+	    (cell_i64(s, &t, 0, 4, &vca, e) && cell_i64(s, &t, 0, 5, &vcs, e) &&
+	    cell_i64(s, &t, 0, 6, &vpa, e)));
 	if (ok) {
+		char *end;
+
 		fa = strtod(ch_cell(&t, 0, 2), NULL);
 		fs = strtod(ch_cell(&t, 0, 3), NULL);
+		if (reduce) {
+			overlap = strtod(ch_cell(&t, 0, 7), &end);
+			ok = *end == '\0' && overlap >= 0 && overlap < 2;
+		}
 	}
 	ch_table_free(&t);
 	if (!ok) {
@@ -1112,20 +1180,57 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	}
 	if (!(fa < 0x1p62 && fs < 0x1p62))
 		full = 0;
+	if (reduce && (full == 0 ||
+	    (with_mix && fabs(overlap - MODEL_MIX_CHANGED) < 1e-6)))
+		reduce = false;
+	if (reduce) {
+		mix->given = true;
+		mix->overlap = overlap > 1.0 ? 1.0 : overlap;
+		mix->changed = with_mix && overlap < MODEL_MIX_CHANGED;
+		/* M-1's and M's kept ports (see above) */
+		ok = ch_buf_printf(&m2, " OR (sumIf(accesses, month = %d) >= %lld"
+		    " AND sumIf(accesses, month = %d) > 0)"
+		    " OR (sumIf(sources, month = %d) >= %lld"
+		    " AND sumIf(sources, month = %d) > 0)"
+		    " OR (sumIf(accesses, month = %d) >= %lld"
+		    " AND sumIf(accesses, month = %d) > 0)"
+		    " OR (sumIf(accesses, month = %d) > 0 AND"
+		    " sumIf(accesses, month = %d) / %lld",
+		    yc, (long long)vca, yc, yc, (long long)vcs, yc,
+		    yp, (long long)vpa, yp, yc, yc, (long long)dc->sensor_days);
+		if (ok && dp->sensor_days > 0)
+			ok = ch_buf_printf(&m2, " - sumIf(accesses, month = %d) / %lld",
+			    yp, (long long)dp->sensor_days);
+		ok = ok && ch_buf_printf(&m2, " >= %.17g * (%lld / %lld) * 0.999999)",
+		    MODEL_NOTABLE_MIN_SHARE, (long long)dc->total.accesses,
+		    (long long)dc->sensor_days);
+		for (size_t i = 0; ok && i < npins; i++)
+			ok = (i > 0 || ch_buf_printf(&m2, " OR pk IN (")) &&
+			    pk_text(&m2, i == 0, &pins[i]) &&
+			    (i + 1 < npins || ch_buf_printf(&m2, ")"));
+	}
+	/* the months from index full on whole, unless reduced */
+	if (reduce)
+		whole[0] = '\0';
+	else
+		snprintf(whole, sizeof(whole), "month >= %d OR ",
+		    (int)yyyymm(m0 + full));
 	/* kp: 0 for the summed rows, else 2^24 + the port's key */
-	ok = ch_buf_printf(q, "SELECT month, k,"
+	ok = ok && ch_buf_printf(q, "SELECT month, k,"
 	    " bitAnd(bitShiftRight(kp, 16), 255) AS pr, bitAnd(kp, 65535) AS po,"
 	    " sum(accesses) AS a, sum(sources) AS s FROM (SELECT month,"
-	    " accesses, sources, " PORT_KEY " AS pk, month >= %d OR pk IN"
+	    " accesses, sources, " PORT_KEY " AS pk, %spk IN"
 	    " (SELECT " PORT_KEY " AS pk FROM %s GROUP BY pk HAVING"
 	    " (sum(accesses) >= %lld AND sum(accesses) > 0) OR"
-	    " (sum(sources) >= %lld AND sum(sources) > 0)) AS k,"
+	    " (sum(sources) >= %lld AND sum(sources) > 0)%s) AS k,"
 	    " if(k, bitOr(pk, 16777216), 0) AS kp FROM %s)"
 	    " GROUP BY month, kp, k HAVING a <> 0 OR s <> 0"
-	    " ORDER BY month, k, pr, po", (int)yyyymm(m0 + full), src.p,
-	    (long long)va, (long long)vs, src.p) ||
-	    err_set(e, "out of memory");
+	    " ORDER BY month, k, pr, po", whole, src.p, (long long)va,
+	    (long long)vs, m2.p ? m2.p : "", src.p);
+	if (!ok && !e->msg[0])
+		err_set(e, "out of memory");
 	ch_buf_free(&src);
+	ch_buf_free(&m2);
 	return ok;
 }
 
@@ -1134,7 +1239,8 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
  * months before index full come reduced (lesser_summed_sql()). */
 static bool
 load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
-    const char *ids, struct month_data *d, struct err *e)
+    const char *ids, const struct key *pins, size_t npins, struct ch_mix *mix,
+    struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
@@ -1143,7 +1249,8 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 	bool ok, summed = ports && full > 0;
 
 	if (summed) {
-		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, e) &&
+		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, d, pins, npins,
+		    mix, e) &&
 		    run(s, &q, true, 6, &t, e);
 	} else
 		ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s,"
@@ -1197,10 +1304,12 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 	return ok && !e->msg[0];
 }
 
-/* Months m0..m0+nm-1 into d[0..nm-1] in four queries.  On failure the
- * caller frees d with month_data_finish(). */
+/* Months m0..m0+nm-1 into d[0..nm-1] in four queries (the months before
+ * index full and, with mix, the last two reduced: lesser_summed_sql()).
+ * On failure the caller frees d with month_data_finish(). */
 static bool
 load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
+    const struct key *pins, size_t npins, struct ch_mix *mix,
     struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
@@ -1269,8 +1378,9 @@ load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
 			d[k].sensors = (int)v;
 	}
 	ch_table_free(&t);
-	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, d, e) ||
-	    !load_month_cells(s, m0, nm, false, 0, ids, d, e))
+	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, pins, npins,
+	    mix, d, e) ||
+	    !load_month_cells(s, m0, nm, false, 0, ids, NULL, 0, NULL, d, e))
 		return false;
 	/* the monthly rollups add up to the sensor-days' totals */
 	for (int m = 0; m < nm; m++)
@@ -1307,7 +1417,9 @@ kth_value(const struct month_data *d, bool acc, size_t k)
 		int64_t v = acc ? d->ports[i].c.accesses : d->ports[i].c.sources;
 		size_t j;
 
-		if (v <= 0 || (n == k && v <= best[n - 1]))
+		/* (a reduced month's その他 cell is not a port) */
+		if (d->ports[i].key.kind != KEY_PORT || v <= 0 ||
+		    (n == k && v <= best[n - 1]))
 			continue;
 		j = n < k ? n++ : n - 1;
 		while (j > 0 && best[j - 1] < v) {
@@ -1432,7 +1544,7 @@ ch_store_month_data(struct store *s, month_t m, struct month_data *d,
 	e->msg[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	ids = ids_now(s, &tmp, e);
-	ok = ids != NULL && load_months(s, m, 1, 0, ids, d, e);
+	ok = ids != NULL && load_months(s, m, 1, 0, ids, NULL, 0, NULL, d, e);
 	ch_buf_free(&tmp);
 	if (!ok)
 		month_data_finish(d);
@@ -1440,10 +1552,11 @@ ch_store_month_data(struct store *s, month_t m, struct month_data *d,
 }
 
 bool
-ch_store_month_input(struct store *s, month_t m, struct month_input *in,
-    struct err *e)
+ch_store_month_input(struct store *s, month_t m, const struct key *pins,
+    size_t npins, struct month_input *in, struct err *e)
 {
 	struct ch_buf tmp = { 0 };
+	struct ch_mix mix;
 	const char *ids;
 
 	memset(in, 0, sizeof(*in));
@@ -1452,11 +1565,14 @@ ch_store_month_input(struct store *s, month_t m, struct month_input *in,
 	ids = ids_now(s, &tmp, e);
 	if (ids == NULL)
 		goto fail;
-	/* M-1 and M whole (the notable ports, rises and falls, the traffic
-	 * mix compare every port of the two) */
+	/* M-1 and M reduced to the ports the model uses one by one, with the
+	 * traffic mix computed on the server (month_input.mix_given) */
 	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS,
-	    MODEL_MONTHS - 2, ids, in->six, e))
+	    MODEL_MONTHS - 2, ids, pins, npins, &mix, in->six, e))
 		goto fail;
+	in->mix_given = mix.given;
+	in->mix_overlap = mix.overlap;
+	in->mix_changed = mix.changed;
 	if (!load_days(s, m, true, ids, &in->six[MODEL_MONTHS - 1],
 	    &in->day_ports, &in->nday_ports, e) ||
 	    !load_days(s, m, false, ids, NULL, &in->day_countries,

@@ -136,8 +136,8 @@ store_month_input(struct store *s, month_t m, struct month_input *in,
     struct err *e)
 {
 	if (CH(s))
-		return ch_store_month_input(s, m, in, e);
-	return sqlite_store_month_input(s, m, in, e);
+		return ch_store_month_input(s, m, NULL, 0, in, e);
+	return sqlite_store_month_input(s, m, NULL, 0, in, e);
 }
 
 /* The same for every back-end: its month input and the notable ports'
@@ -153,7 +153,8 @@ store_month_read(struct store *s, month_t m, const struct key *pins,
 	memset(in, 0, sizeof(*in));
 	if (!store_snapshot_begin(s, e))
 		return false;
-	ok = store_month_input(s, m, in, e);
+	ok = CH(s) ? ch_store_month_input(s, m, pins, npins, in, e) :
+	    sqlite_store_month_input(s, m, pins, npins, in, e);
 	if (ok) {
 		n = model_notable_keys(in, pins, npins, keys);
 		for (size_t i = 0; ok && i < n; i++) {

@@ -5,7 +5,10 @@
  * clickhouse:// URL).  Each back-end's `struct store` and
  * `struct store_import` start with an `enum store_kind`, so that the
  * dispatcher can tell them apart without knowing their insides.
- * The functions have the contracts of their store.h namesakes.
+ * The functions have the contracts of their store.h namesakes;
+ * P_store_month_input() also gets the template's pinned notable ports,
+ * whose counts a back-end that reduces M-1 and M must keep
+ * (month_input.mix_given).
  */
 #ifndef TALOT_STORE_BACKEND_H
 #define TALOT_STORE_BACKEND_H
@@ -51,7 +54,8 @@ void P##_store_snapshot_end(struct store *s); \
 bool P##_store_month_data(struct store *s, month_t m, struct month_data *d, \
     struct err *e); \
 bool P##_store_month_input(struct store *s, month_t m, \
-    struct month_input *in, struct err *e); \
+    const struct key *pins, size_t npins, struct month_input *in, \
+    struct err *e); \
 bool P##_store_color_months(struct store *s, struct color_month **out, \
     size_t *n, struct err *e); \
 bool P##_store_month_sensors(struct store *s, month_t m, \

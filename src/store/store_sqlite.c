@@ -2056,10 +2056,14 @@ month_data_finish(struct month_data *d)
 	d->nports = d->ncountries = 0;
 }
 
+/* Every month whole: the pins need nothing more (month_input.mix_given
+ * stays false, and the model computes the traffic mix). */
 bool
-sqlite_store_month_input(struct store *s, month_t m, struct month_input *in,
-    struct err *e)
+sqlite_store_month_input(struct store *s, month_t m, const struct key *pins,
+    size_t npins, struct month_input *in, struct err *e)
 {
+	(void)pins;
+	(void)npins;
 	memset(in, 0, sizeof(*in));
 	in->month = m;
 	e->msg[0] = '\0';
