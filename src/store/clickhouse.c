@@ -1064,9 +1064,18 @@ row_cell(struct store *s, const struct ch_table *t, size_t r, bool kept,
  * over six months of a 100-million-row store). */
 #define PORT_KEY "bitOr(bitShiftLeft(toUInt32(proto), 16), port)"
 
-/* The traffic mix of M-1 against M, computed on the server when M-1 and
- * M come reduced (month_input.mix_given). */
-struct ch_mix {
+/* What lesser_summed_sql() reduces months M-5..M with.  In: the pins,
+ * and lower bounds of the MODEL_TOP-th largest sums (0: none), which only
+ * spare the server sorting every port's sums: a bound too high leaves
+ * fewer than MODEL_TOP sums above it, the threshold is then 0 and every
+ * port is kept.  Out: the traffic mix of M-1 against M when it was
+ * computed on the server (month_input.mix_given). */
+enum { BOUND_SIX_A, BOUND_SIX_S, BOUND_CUR_A, BOUND_CUR_S, BOUND_PREV_A,
+	BOUNDS };
+struct ch_reduce {
+	const struct key *pins;
+	size_t npins;
+	int64_t bound[BOUNDS];
 	bool given;
 	double overlap;
 	bool changed;
@@ -1102,7 +1111,7 @@ pk_text(struct ch_buf *b, bool first, const struct key *k)
 static bool
 lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
     int full, const char *ids, const struct month_data *d,
-    const struct key *pins, size_t npins, struct ch_mix *mix, struct err *e)
+    struct ch_reduce *mix, struct err *e)
 {
 	struct ch_buf src = { 0 }, t1 = { 0 }, m2 = { 0 };
 	struct ch_table t;
@@ -1117,8 +1126,13 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	bool with_mix = reduce && dp->total.accesses > 0 &&
 	    dc->total.accesses > 0;
 
-	if (mix != NULL)
-		memset(mix, 0, sizeof(*mix));
+	int64_t b[BOUNDS] = { 0 };
+
+	if (mix != NULL) {
+		memcpy(b, mix->bound, sizeof(b));
+		mix->given = mix->changed = false;
+		mix->overlap = 0;
+	}
 	ok = src_sql(&src, SRC_MP, first_day(m0), last_day(m0 + nm - 1), ids,
 	    "");
 	if (!ok) {
@@ -1131,14 +1145,19 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	 * model's saturate, and every port is read instead; with mix, M's
 	 * and M-1's thresholds and the mix, from the same pass */
 	ok = ch_buf_printf(&t1, "SELECT"
-	    " arrayReverseSort(groupArray(a))[%d],"
-	    " arrayReverseSort(groupArray(s))[%d], max(fa), max(fs)",
-	    MODEL_TOP, MODEL_TOP);
+	    " arrayReverseSort(groupArrayIf(a, a >= %lld))[%d],"
+	    " arrayReverseSort(groupArrayIf(s, s >= %lld))[%d], max(fa), max(fs)",
+	    (long long)b[BOUND_SIX_A], MODEL_TOP, (long long)b[BOUND_SIX_S],
+	    MODEL_TOP);
 	if (ok && reduce)
-		ok = ch_buf_printf(&t1, ", arrayReverseSort(groupArray(ac))[%d],"
-		    " arrayReverseSort(groupArray(sc))[%d],"
-		    " arrayReverseSort(groupArray(ap))[%d]", MODEL_TOP, MODEL_TOP,
-		    MODEL_TOP) && (with_mix ? ch_buf_printf(&t1,
+		ok = ch_buf_printf(&t1,
+		    ", arrayReverseSort(groupArrayIf(ac, ac >= %lld))[%d],"
+		    " arrayReverseSort(groupArrayIf(sc, sc >= %lld))[%d],"
+		    " arrayReverseSort(groupArrayIf(ap, ap >= %lld))[%d]",
+		    (long long)b[BOUND_CUR_A], MODEL_TOP,
+		    (long long)b[BOUND_CUR_S], MODEL_TOP,
+		    (long long)b[BOUND_PREV_A], MODEL_TOP) &&
+		    (with_mix ? ch_buf_printf(&t1,
 		    ", sum(least(ap / %lld, ac / %lld))",
 		    (long long)dp->total.accesses,
 		    (long long)dc->total.accesses) :
@@ -1204,10 +1223,10 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 		ok = ok && ch_buf_printf(&m2, " >= %.17g * (%lld / %lld) * 0.999999)",
 		    MODEL_NOTABLE_MIN_SHARE, (long long)dc->total.accesses,
 		    (long long)dc->sensor_days);
-		for (size_t i = 0; ok && i < npins; i++)
+		for (size_t i = 0; ok && i < mix->npins; i++)
 			ok = (i > 0 || ch_buf_printf(&m2, " OR pk IN (")) &&
-			    pk_text(&m2, i == 0, &pins[i]) &&
-			    (i + 1 < npins || ch_buf_printf(&m2, ")"));
+			    pk_text(&m2, i == 0, &mix->pins[i]) &&
+			    (i + 1 < mix->npins || ch_buf_printf(&m2, ")"));
 	}
 	/* the months from index full on whole, unless reduced */
 	if (reduce)
@@ -1239,8 +1258,8 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
  * months before index full come reduced (lesser_summed_sql()). */
 static bool
 load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
-    const char *ids, const struct key *pins, size_t npins, struct ch_mix *mix,
-    struct month_data *d, struct err *e)
+    const char *ids, struct ch_reduce *mix, struct month_data *d,
+    struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
@@ -1249,8 +1268,7 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 	bool ok, summed = ports && full > 0;
 
 	if (summed) {
-		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, d, pins, npins,
-		    mix, e) &&
+		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, d, mix, e) &&
 		    run(s, &q, true, 6, &t, e);
 	} else
 		ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s,"
@@ -1309,8 +1327,7 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
  * On failure the caller frees d with month_data_finish(). */
 static bool
 load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
-    const struct key *pins, size_t npins, struct ch_mix *mix,
-    struct month_data *d, struct err *e)
+    struct ch_reduce *mix, struct month_data *d, struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
@@ -1378,9 +1395,8 @@ load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
 			d[k].sensors = (int)v;
 	}
 	ch_table_free(&t);
-	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, pins, npins,
-	    mix, d, e) ||
-	    !load_month_cells(s, m0, nm, false, 0, ids, NULL, 0, NULL, d, e))
+	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, mix, d, e) ||
+	    !load_month_cells(s, m0, nm, false, 0, ids, NULL, d, e))
 		return false;
 	/* the monthly rollups add up to the sensor-days' totals */
 	for (int m = 0; m < nm; m++)
@@ -1544,11 +1560,43 @@ ch_store_month_data(struct store *s, month_t m, struct month_data *d,
 	e->msg[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	ids = ids_now(s, &tmp, e);
-	ok = ids != NULL && load_months(s, m, 1, 0, ids, NULL, 0, NULL, d, e);
+	ok = ids != NULL && load_months(s, m, 1, 0, ids, NULL, d, e);
 	ch_buf_free(&tmp);
 	if (!ok)
 		month_data_finish(d);
 	return ok;
+}
+
+/* Lower bounds of the MODEL_TOP-th largest port sums of M-5..M (struct
+ * ch_reduce) from the months' top lists: the tenth of a month's list by
+ * accesses, for M and M-1; for the six months' sums, the largest of the
+ * six months' tenths (the ten ports of a month's list have six-month
+ * sums at least their month's). */
+static void
+reduce_bounds(struct ch_reduce *r, const struct color_month *cm, size_t n,
+    month_t m)
+{
+	memset(r->bound, 0, sizeof(r->bound));
+	for (size_t i = 0; i < n; i++) {
+		const struct color_month *c = &cm[i];
+		int64_t va = 0, vs = 0;
+
+		if (c->month < m - (MODEL_MONTHS - 1) || c->month > m)
+			continue;
+		if (c->n[COLOR_PORTS_ACC] == MODEL_TOP)
+			va = c->top[COLOR_PORTS_ACC][MODEL_TOP - 1].c.accesses;
+		if (c->n[COLOR_PORTS_SRC] == MODEL_TOP)
+			vs = c->top[COLOR_PORTS_SRC][MODEL_TOP - 1].c.sources;
+		if (va > r->bound[BOUND_SIX_A])
+			r->bound[BOUND_SIX_A] = va;
+		if (vs > r->bound[BOUND_SIX_S])
+			r->bound[BOUND_SIX_S] = vs;
+		if (c->month == m) {
+			r->bound[BOUND_CUR_A] = va;
+			r->bound[BOUND_CUR_S] = vs;
+		} else if (c->month == m - 1)
+			r->bound[BOUND_PREV_A] = va;
+	}
 }
 
 bool
@@ -1556,19 +1604,27 @@ ch_store_month_input(struct store *s, month_t m, const struct key *pins,
     size_t npins, struct month_input *in, struct err *e)
 {
 	struct ch_buf tmp = { 0 };
-	struct ch_mix mix;
+	struct ch_reduce mix;
 	const char *ids;
 
 	memset(in, 0, sizeof(*in));
 	in->month = m;
 	e->msg[0] = '\0';
+	/* the top lists first: they bound the thresholds below (this reads
+	 * the snapshot's ids, or the current ones, itself) */
+	if (!ch_store_color_months(s, &in->color_months, &in->ncolor_months, e))
+		goto fail;
 	ids = ids_now(s, &tmp, e);
 	if (ids == NULL)
 		goto fail;
 	/* M-1 and M reduced to the ports the model uses one by one, with the
 	 * traffic mix computed on the server (month_input.mix_given) */
+	memset(&mix, 0, sizeof(mix));
+	mix.pins = pins;
+	mix.npins = npins;
+	reduce_bounds(&mix, in->color_months, in->ncolor_months, m);
 	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS,
-	    MODEL_MONTHS - 2, ids, pins, npins, &mix, in->six, e))
+	    MODEL_MONTHS - 2, ids, &mix, in->six, e))
 		goto fail;
 	in->mix_given = mix.given;
 	in->mix_overlap = mix.overlap;
@@ -1580,8 +1636,7 @@ ch_store_month_input(struct store *s, month_t m, const struct key *pins,
 		goto fail;
 	ch_buf_free(&tmp);
 	/* these read the snapshot's ids (or the current ones) themselves */
-	if (!ch_store_color_months(s, &in->color_months, &in->ncolor_months, e) ||
-	    !ch_store_month_sensors(s, m - 1, &in->sensor_names[0],
+	if (!ch_store_month_sensors(s, m - 1, &in->sensor_names[0],
 	    &in->nsensor_names[0], e) ||
 	    !ch_store_month_sensors(s, m, &in->sensor_names[1],
 	    &in->nsensor_names[1], e))
