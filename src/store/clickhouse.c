@@ -1323,11 +1323,13 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 }
 
 /* Months m0..m0+nm-1 into d[0..nm-1] in four queries (the months before
- * index full and, with mix, the last two reduced: lesser_summed_sql()).
+ * index full and, with mix, the last two reduced: lesser_summed_sql()),
+ * and the last month's totals per day into last_days[1..31] unless NULL.
  * On failure the caller frees d with month_data_finish(). */
 static bool
 load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
-    struct ch_reduce *mix, struct month_data *d, struct err *e)
+    struct ch_reduce *mix, struct month_data *d, struct counts last_days[32],
+    struct err *e)
 {
 	struct ch_buf q = { 0 };
 	struct ch_table t;
@@ -1364,6 +1366,8 @@ load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
 		}
 		md = &d[m - m0];
 		md->sensors_per_day[day % 100] = (int)cnt;
+		if (last_days != NULL && m == m0 + nm - 1)
+			last_days[day % 100] = c;
 		md->sensor_days += cnt;
 		if (__builtin_add_overflow(md->total.accesses, c.accesses,
 		    &md->total.accesses) ||
@@ -1473,41 +1477,48 @@ top_ports_sql(struct ch_buf *b, const struct month_data *cur)
 }
 
 /* A month's days x ports (ports) or x countries.  With cur (month M's
- * port cells, read before), only the ports that can be in the model's top
- * lists come one by one; every other port's cells are summed on the
- * server into one その他 cell a day (KEY_OTHER), which is all the model
- * makes of them (breakdown_build() sums a key's day before dividing).  So
- * a render reads about 12 rows a day, not one per port: a telescope's
- * month has tens of thousands of ports a day. */
+ * port cells, read before) and days (M's totals per day, from the
+ * sensor-days), only the ports that can be in the model's top lists are
+ * read, from day_port's primary key, and every other port's cells of a
+ * day come as one その他 cell (KEY_OTHER): the day's total less the kept
+ * ports' (every port of a day adds up to its sensor-days' totals: 'talot
+ * info --check'), which is all the model makes of them
+ * (breakdown_build() sums a key's day before dividing).  So a render reads
+ * about 12 rows a day, not one per port: a telescope's month has tens of
+ * thousands of ports a day. */
 static bool
 load_days(struct store *s, month_t m, bool ports, const char *ids,
-    const struct month_data *cur, struct day_cell **out, size_t *n,
-    struct err *e)
+    const struct month_data *cur, const struct counts *days,
+    struct day_cell **out, size_t *n, struct err *e)
 {
 	struct ch_buf q = { 0 }, keep = { 0 };
-	struct ch_table t;
-	size_t nk = ports ? 2 : 1;
+	struct ch_table t = { 0 };
+	size_t nk = ports ? 2 : 1, nout = 0, cap;
 	long nkeep = -2;
-	bool ok;
+	bool ok = true;
+	struct counts kept[32];
 
 	*out = NULL;
 	*n = 0;
-	if (ports && cur != NULL &&
+	if (ports && cur != NULL && days != NULL &&
 	    (nkeep = top_ports_sql(&keep, cur)) < 0) {
 		ch_buf_free(&keep);
 		return err_set(e, "out of memory");
 	}
-	if (nkeep >= 0) {
-		ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day) AS d,"
-		    " k, if(k, proto, 0) AS pr, if(k, port, 0) AS po,"
-		    " sum(accesses) AS a, sum(sources) AS s FROM (SELECT day,"
-		    " proto, port, accesses, sources, %s%s%s AS k FROM ",
-		    nkeep > 0 ? "(proto, port) IN (" : "toUInt8(0)",
-		    nkeep > 0 ? keep.p : "", nkeep > 0 ? ")" : "") &&
-		    src_sql(&q, SRC_DP, first_day(m), last_day(m), ids, "") &&
-		    ch_buf_printf(&q, ") GROUP BY d, k, pr, po HAVING a <> 0 OR"
-		    " s <> 0 ORDER BY d, k, pr, po"), 6, &t, e);
-	} else
+	if (nkeep > 0) {
+		struct ch_buf cond = { 0 };
+
+		/* the kept ports only, in day_port and in the raw cells */
+		ok = ch_buf_printf(&cond, " AND (proto, port) IN (%s)", keep.p) &&
+		    ch_buf_printf(&q, "SELECT toYYYYMMDD(day) AS d, proto,"
+		    " port, sum(accesses) AS a, sum(sources) AS s FROM ") &&
+		    src_sql(&q, SRC_DP, first_day(m), last_day(m), ids, cond.p) &&
+		    ch_buf_printf(&q, " GROUP BY d, proto, port HAVING a <> 0 OR"
+		    " s <> 0 ORDER BY d, proto, port");
+		ch_buf_free(&cond);
+		ok = ok ? run(s, &q, true, nk + 3, &t, e) :
+		    err_set(e, "out of memory");
+	} else if (nkeep < 0)
 		ok = run(s, &q, ch_buf_printf(&q, "SELECT toYYYYMMDD(day), %s,"
 		    " sum(accesses) AS a, sum(sources) AS s FROM ",
 		    ports ? "proto, port" : "country") &&
@@ -1519,12 +1530,15 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 	ch_buf_free(&keep);
 	if (!ok)
 		return false;
-	if (t.nrows > 0 && (*out = calloc(t.nrows, sizeof(**out))) == NULL) {
+	/* the rows read, and with kept ports one その他 cell a day */
+	cap = t.nrows + (nkeep >= 0 ? 31 : 0);
+	if (cap > 0 && (*out = calloc(cap, sizeof(**out))) == NULL) {
 		ch_table_free(&t);
 		return err_set(e, "out of memory");
 	}
+	memset(kept, 0, sizeof(kept));
 	for (size_t i = 0; ok && i < t.nrows; i++) {
-		struct day_cell *c = &(*out)[i];
+		struct day_cell *c = &(*out)[nout];
 		int64_t day;
 
 		ok = cell_i64(s, &t, i, 0, &day, e);
@@ -1535,11 +1549,37 @@ load_days(struct store *s, month_t m, bool ports, const char *ids,
 		if (!ok)
 			break;
 		c->day = (int)(day % 100);
-		ok = row_cell(s, &t, i, nkeep >= 0, ports,
+		ok = row_cell(s, &t, i, false, ports,
 		    ports ? "day_port" : "day_country", &c->key, &c->c, e);
+		if (ok && nkeep >= 0 &&
+		    (__builtin_add_overflow(kept[c->day].accesses, c->c.accesses,
+		    &kept[c->day].accesses) ||
+		    __builtin_add_overflow(kept[c->day].sources, c->c.sources,
+		    &kept[c->day].sources)))
+			ok = err_set(e, "%s: counts too large in %04d-%02d",
+			    s->name, month_year(m), month_mon(m));
+		nout++;
 	}
-	*n = t.nrows;
 	ch_table_free(&t);
+	for (int d = 1; ok && nkeep >= 0 && d <= 31; d++) {
+		struct day_cell *c;
+		struct counts o;
+
+		o.accesses = days[d].accesses - kept[d].accesses;
+		o.sources = days[d].sources - kept[d].sources;
+		if (o.accesses < 0 || o.sources < 0) {
+			ok = err_set(e, "%s: the store is damaged (table day_port: %04d-%02d-%02d does not add up to the sensor-days' totals; 'talot info --check' tells more)",
+			    s->name, month_year(m), month_mon(m), d);
+			break;
+		}
+		if (o.accesses == 0 && o.sources == 0)
+			continue;
+		c = &(*out)[nout++];
+		c->day = d;
+		c->key = key_other();
+		c->c = o;
+	}
+	*n = nout;
 	if (!ok) {
 		free(*out);
 		*out = NULL;
@@ -1560,7 +1600,7 @@ ch_store_month_data(struct store *s, month_t m, struct month_data *d,
 	e->msg[0] = '\0';
 	memset(d, 0, sizeof(*d));
 	ids = ids_now(s, &tmp, e);
-	ok = ids != NULL && load_months(s, m, 1, 0, ids, NULL, d, e);
+	ok = ids != NULL && load_months(s, m, 1, 0, ids, NULL, d, NULL, e);
 	ch_buf_free(&tmp);
 	if (!ok)
 		month_data_finish(d);
@@ -1605,6 +1645,7 @@ ch_store_month_input(struct store *s, month_t m, const struct key *pins,
 {
 	struct ch_buf tmp = { 0 };
 	struct ch_reduce mix;
+	struct counts days[32];
 	const char *ids;
 
 	memset(in, 0, sizeof(*in));
@@ -1623,15 +1664,16 @@ ch_store_month_input(struct store *s, month_t m, const struct key *pins,
 	mix.pins = pins;
 	mix.npins = npins;
 	reduce_bounds(&mix, in->color_months, in->ncolor_months, m);
+	memset(days, 0, sizeof(days));
 	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS,
-	    MODEL_MONTHS - 2, ids, &mix, in->six, e))
+	    MODEL_MONTHS - 2, ids, &mix, in->six, days, e))
 		goto fail;
 	in->mix_given = mix.given;
 	in->mix_overlap = mix.overlap;
 	in->mix_changed = mix.changed;
-	if (!load_days(s, m, true, ids, &in->six[MODEL_MONTHS - 1],
+	if (!load_days(s, m, true, ids, &in->six[MODEL_MONTHS - 1], days,
 	    &in->day_ports, &in->nday_ports, e) ||
-	    !load_days(s, m, false, ids, NULL, &in->day_countries,
+	    !load_days(s, m, false, ids, NULL, NULL, &in->day_countries,
 	    &in->nday_countries, e))
 		goto fail;
 	ch_buf_free(&tmp);
