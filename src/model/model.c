@@ -796,66 +796,44 @@ rises_falls(struct month_model *m, const struct month_data *prev,
 	}
 }
 
-/* Sum over ports of min(share in M-1, share in M). */
+/* Sum over ports of min(share in M-1, share in M), and in *below_half
+ * whether it is below MODEL_MIX_CHANGED (1/2) exactly: the sum of
+ * min(a_p·tc, a_c·tp) against tp·tc/2 in 128 bits (it is at most
+ * tp·tc < 2^126), as the rounded sum could fall either side of 1/2. */
 static double
 mix_overlap(const struct sorted_month *sp, int64_t tp,
-    const struct sorted_month *sc, int64_t tc)
-{
-	size_t i = 0, j = 0;
-	double sum = 0;
-
-	if (tp <= 0 || tc <= 0)
-		return 0;
-	while (i < sp->nports && j < sc->nports) {
-		int cmp = key_cmp(&sp->ports[i].key, &sc->ports[j].key);
-
-		if (cmp < 0)
-			i++;
-		else if (cmp > 0)
-			j++;
-		else {
-			sum += fmin((double)sp->ports[i].c.accesses / (double)tp,
-			    (double)sc->ports[j].c.accesses / (double)tc);
-			i++;
-			j++;
-		}
-	}
-	return sum > 1.0 ? 1.0 : sum;
-}
-
-/* mix_overlap(...) < MODEL_MIX_CHANGED (1/2), exactly: the sum over ports
- * of min(a_p·tc, a_c·tp) against tp·tc/2, in 128 bits (the sum is at most
- * tp·tc < 2^126).  A rounded sum could fall either side of 1/2. */
-static bool
-mix_below_half(const struct sorted_month *sp, int64_t tp,
-    const struct sorted_month *sc, int64_t tc)
+    const struct sorted_month *sc, int64_t tc, bool *below_half)
 {
 	__extension__ typedef unsigned __int128 u128;
 	size_t i = 0, j = 0;
-	u128 sum = 0;
+	double sum = 0;
+	u128 exact = 0;
 
+	*below_half = true;
 	if (tp <= 0 || tc <= 0)
-		return true;
+		return 0;
 	while (i < sp->nports && j < sc->nports) {
-		int cmp = key_cmp(&sp->ports[i].key, &sc->ports[j].key);
+		const struct cell *p = &sp->ports[i], *c = &sc->ports[j];
+		int cmp = key_cmp(&p->key, &c->key);
 
 		if (cmp < 0)
 			i++;
 		else if (cmp > 0)
 			j++;
 		else {
-			u128 a = (u128)(uint64_t)sp->ports[i].c.accesses * (uint64_t)tc;
-			u128 b = (u128)(uint64_t)sc->ports[j].c.accesses * (uint64_t)tp;
+			u128 a = (u128)(uint64_t)p->c.accesses * (uint64_t)tc;
+			u128 b = (u128)(uint64_t)c->c.accesses * (uint64_t)tp;
 
-			if (sp->ports[i].key.kind == KEY_PORT &&
-			    sp->ports[i].c.accesses > 0 &&
-			    sc->ports[j].c.accesses > 0)
-				sum += a < b ? a : b;
+			sum += fmin((double)p->c.accesses / (double)tp,
+			    (double)c->c.accesses / (double)tc);
+			if (p->c.accesses > 0 && c->c.accesses > 0)
+				exact += a < b ? a : b;
 			i++;
 			j++;
 		}
 	}
-	return 2 * sum < (u128)(uint64_t)tp * (uint64_t)tc;
+	*below_half = 2 * exact < (u128)(uint64_t)tp * (uint64_t)tc;
+	return sum > 1.0 ? 1.0 : sum;
 }
 
 static bool model_build_sorted(const struct month_input *in,
@@ -979,11 +957,11 @@ model_build_sorted(const struct month_input *in,
 		m->mix_overlap = in->mix_overlap;
 		m->mix_changed = cur->total.accesses > 0 && in->mix_changed;
 	} else if (m->has_change) {
+		bool below;
+
 		m->mix_overlap = mix_overlap(sprev, prev->total.accesses, scur,
-		    cur->total.accesses);
-		m->mix_changed = cur->total.accesses > 0 &&
-		    mix_below_half(sprev, prev->total.accesses, scur,
-		    cur->total.accesses);
+		    cur->total.accesses, &below);
+		m->mix_changed = cur->total.accesses > 0 && below;
 	}
 
 	if (!breakdown_build(&m->ports_acc, MEASURE_ACCESSES, cur, scur,
