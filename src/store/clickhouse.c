@@ -1111,27 +1111,26 @@ pk_text(struct ch_buf *b, bool first, const struct key *k)
 static bool
 lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
     int full, const char *ids, const struct month_data *d,
-    struct ch_reduce *mix, struct err *e)
+    struct ch_reduce *red, struct err *e)
 {
 	struct ch_buf src = { 0 }, t1 = { 0 }, m2 = { 0 };
 	struct ch_table t;
 	int64_t va = 0, vs = 0, vca = 0, vcs = 0, vpa = 0;
 	double fa = 0, fs = 0, overlap = 0;
 	char whole[32];
-	bool ok, reduce = mix != NULL && nm >= 2 && full == nm - 2;
+	bool ok, reduce = red != NULL && nm >= 2 && full == nm - 2;
 	const struct month_data *dp = reduce ? &d[nm - 2] : NULL;
 	const struct month_data *dc = reduce ? &d[nm - 1] : NULL;
 	int yp = reduce ? (int)yyyymm(m0 + nm - 2) : 0;
 	int yc = reduce ? (int)yyyymm(m0 + nm - 1) : 0;
 	bool with_mix = reduce && dp->total.accesses > 0 &&
 	    dc->total.accesses > 0;
-
 	int64_t b[BOUNDS] = { 0 };
 
-	if (mix != NULL) {
-		memcpy(b, mix->bound, sizeof(b));
-		mix->given = mix->changed = false;
-		mix->overlap = 0;
+	if (red != NULL) {
+		memcpy(b, red->bound, sizeof(b));
+		red->given = red->changed = false;
+		red->overlap = 0;
 	}
 	ok = src_sql(&src, SRC_MP, first_day(m0), last_day(m0 + nm - 1), ids,
 	    "");
@@ -1203,30 +1202,34 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
 	    (with_mix && fabs(overlap - MODEL_MIX_CHANGED) < 1e-6)))
 		reduce = false;
 	if (reduce) {
-		mix->given = true;
-		mix->overlap = overlap > 1.0 ? 1.0 : overlap;
-		mix->changed = with_mix && overlap < MODEL_MIX_CHANGED;
+		red->given = true;
+		red->overlap = overlap > 1.0 ? 1.0 : overlap;
+		red->changed = with_mix && overlap < MODEL_MIX_CHANGED;
 		/* M-1's and M's kept ports (see above) */
 		ok = ch_buf_printf(&m2, " OR (sumIf(accesses, month = %d) >= %lld"
 		    " AND sumIf(accesses, month = %d) > 0)"
 		    " OR (sumIf(sources, month = %d) >= %lld"
 		    " AND sumIf(sources, month = %d) > 0)"
 		    " OR (sumIf(accesses, month = %d) >= %lld"
-		    " AND sumIf(accesses, month = %d) > 0)"
-		    " OR (sumIf(accesses, month = %d) > 0 AND"
-		    " sumIf(accesses, month = %d) / %lld",
+		    " AND sumIf(accesses, month = %d) > 0)",
 		    yc, (long long)vca, yc, yc, (long long)vcs, yc,
-		    yp, (long long)vpa, yp, yc, yc, (long long)dc->sensor_days);
-		if (ok && dp->sensor_days > 0)
+		    yp, (long long)vpa, yp);
+		/* (no notable port without sensor-days in M) */
+		if (ok && dc->sensor_days > 0)
+			ok = ch_buf_printf(&m2, " OR (sumIf(accesses, month = %d)"
+			    " > 0 AND sumIf(accesses, month = %d) / %lld", yc, yc,
+			    (long long)dc->sensor_days);
+		if (ok && dc->sensor_days > 0 && dp->sensor_days > 0)
 			ok = ch_buf_printf(&m2, " - sumIf(accesses, month = %d) / %lld",
 			    yp, (long long)dp->sensor_days);
-		ok = ok && ch_buf_printf(&m2, " >= %.17g * (%lld / %lld) * 0.999999)",
-		    MODEL_NOTABLE_MIN_SHARE, (long long)dc->total.accesses,
-		    (long long)dc->sensor_days);
-		for (size_t i = 0; ok && i < mix->npins; i++)
+		if (ok && dc->sensor_days > 0)
+			ok = ch_buf_printf(&m2, " >= %.17g * (%lld / %lld) * 0.999999)",
+			    MODEL_NOTABLE_MIN_SHARE, (long long)dc->total.accesses,
+			    (long long)dc->sensor_days);
+		for (size_t i = 0; ok && i < red->npins; i++)
 			ok = (i > 0 || ch_buf_printf(&m2, " OR pk IN (")) &&
-			    pk_text(&m2, i == 0, &mix->pins[i]) &&
-			    (i + 1 < mix->npins || ch_buf_printf(&m2, ")"));
+			    pk_text(&m2, i == 0, &red->pins[i]) &&
+			    (i + 1 < red->npins || ch_buf_printf(&m2, ")"));
 	}
 	/* the months from index full on whole, unless reduced */
 	if (reduce)
@@ -1258,7 +1261,7 @@ lesser_summed_sql(struct store *s, struct ch_buf *q, month_t m0, int nm,
  * months before index full come reduced (lesser_summed_sql()). */
 static bool
 load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
-    const char *ids, struct ch_reduce *mix, struct month_data *d,
+    const char *ids, struct ch_reduce *red, struct month_data *d,
     struct err *e)
 {
 	struct ch_buf q = { 0 };
@@ -1268,7 +1271,7 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
 	bool ok, summed = ports && full > 0;
 
 	if (summed) {
-		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, d, mix, e) &&
+		ok = lesser_summed_sql(s, &q, m0, nm, full, ids, d, red, e) &&
 		    run(s, &q, true, 6, &t, e);
 	} else
 		ok = run(s, &q, ch_buf_printf(&q, "SELECT month, %s,"
@@ -1328,7 +1331,7 @@ load_month_cells(struct store *s, month_t m0, int nm, bool ports, int full,
  * On failure the caller frees d with month_data_finish(). */
 static bool
 load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
-    struct ch_reduce *mix, struct month_data *d, struct counts last_days[32],
+    struct ch_reduce *red, struct month_data *d, struct counts last_days[32],
     struct err *e)
 {
 	struct ch_buf q = { 0 };
@@ -1399,7 +1402,7 @@ load_months(struct store *s, month_t m0, int nm, int full, const char *ids,
 			d[k].sensors = (int)v;
 	}
 	ch_table_free(&t);
-	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, mix, d, e) ||
+	if (!ok || !load_month_cells(s, m0, nm, true, full, ids, red, d, e) ||
 	    !load_month_cells(s, m0, nm, false, 0, ids, NULL, d, e))
 		return false;
 	/* the monthly rollups add up to the sensor-days' totals */
@@ -1644,7 +1647,7 @@ ch_store_month_input(struct store *s, month_t m, const struct key *pins,
     size_t npins, struct month_input *in, struct err *e)
 {
 	struct ch_buf tmp = { 0 };
-	struct ch_reduce mix;
+	struct ch_reduce red;
 	struct counts days[32];
 	const char *ids;
 
@@ -1660,17 +1663,17 @@ ch_store_month_input(struct store *s, month_t m, const struct key *pins,
 		goto fail;
 	/* M-1 and M reduced to the ports the model uses one by one, with the
 	 * traffic mix computed on the server (month_input.mix_given) */
-	memset(&mix, 0, sizeof(mix));
-	mix.pins = pins;
-	mix.npins = npins;
-	reduce_bounds(&mix, in->color_months, in->ncolor_months, m);
+	memset(&red, 0, sizeof(red));
+	red.pins = pins;
+	red.npins = npins;
+	reduce_bounds(&red, in->color_months, in->ncolor_months, m);
 	memset(days, 0, sizeof(days));
 	if (!load_months(s, m - (MODEL_MONTHS - 1), MODEL_MONTHS,
-	    MODEL_MONTHS - 2, ids, &mix, in->six, days, e))
+	    MODEL_MONTHS - 2, ids, &red, in->six, days, e))
 		goto fail;
-	in->mix_given = mix.given;
-	in->mix_overlap = mix.overlap;
-	in->mix_changed = mix.changed;
+	in->mix_given = red.given;
+	in->mix_overlap = red.overlap;
+	in->mix_changed = red.changed;
 	if (!load_days(s, m, true, ids, &in->six[MODEL_MONTHS - 1], days,
 	    &in->day_ports, &in->nday_ports, e) ||
 	    !load_days(s, m, false, ids, NULL, NULL, &in->day_countries,
