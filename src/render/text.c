@@ -325,10 +325,22 @@ text_mark_nobreak(const char *text, size_t len, const char *terms,
     PangoAttrList *attrs)
 {
 	GArray *v = g_array_new(FALSE, FALSE, sizeof(struct span));
+	struct term { size_t off, len; };
+	GArray *tv = g_array_new(FALSE, FALSE, sizeof(struct term));
 	const char *end = text + len, *prev = NULL, *p = text;
 	struct span cur = { 0, 0 };
 
 	charsets_init();
+	/* the terms, split once */
+	for (const char *w = terms; w != NULL && *w != '\0';) {
+		size_t wl = strcspn(w, " ");
+
+		if (wl > 0)
+			g_array_append_val(tv, ((struct term){
+			    (size_t)(w - terms), wl }));
+		w += wl;
+		w += strspn(w, " ");
+	}
 	while (p < end) {
 		const char *next = g_utf8_find_next_char(p, end);
 		gunichar c = g_utf8_get_char_validated(p, end - p);
@@ -370,15 +382,15 @@ text_mark_nobreak(const char *text, size_t len, const char *terms,
 				g_array_append_val(v, ((struct span){
 				    (size_t)(p - text), (size_t)(q - text) }));
 		}
-		for (const char *w = terms; w != NULL && *w != '\0';) {
-			size_t wl = strcspn(w, " ");
+		for (guint i = 0; i < tv->len; i++) {
+			const struct term *t = &g_array_index(tv, struct term, i);
+			const char *w = terms + t->off;
+			size_t wl = t->len;
 
-			if (wl > 0 && (size_t)(end - p) >= wl &&
+			if (*w == *p && (size_t)(end - p) >= wl &&
 			    memcmp(p, w, wl) == 0)
 				g_array_append_val(v, ((struct span){
 				    (size_t)(p - text), (size_t)(p - text) + wl }));
-			w += wl;
-			w += strspn(w, " ");
 		}
 		prev = p;
 		p = next;
@@ -432,6 +444,7 @@ text_mark_nobreak(const char *text, size_t len, const char *terms,
 		pango_attr_list_insert_before(attrs, a);
 	}
 	g_array_free(v, TRUE);
+	g_array_free(tv, TRUE);
 }
 
 void
