@@ -71,5 +71,32 @@ for name in sample sample.en huge countries; do
 		bad "$name: $at leaves $worst of its text area blank (at most 1/3)"
 	fi
 done
+# section 4's table: its header row never ends a page (the page that
+# holds a header also holds a row of the table under it: a line with more
+# than the page number)
+if command -v pdftotext >/dev/null; then
+	for name in sample sample.en huge countries; do
+		pdf=$T/${name%.en}/talot-2007-06.pdf
+		[ "$name" = sample.en ] && pdf=$T/sample/talot-2007-06.en.pdf
+		head='^ *(ポート種類 +解説|Port +Explanation) *$'
+		n=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
+		lone="" seen=0
+		for ((pg = 1; pg <= n; pg++)); do
+			pdftotext -layout -f "$pg" -l "$pg" "$pdf" "$T/page.txt"
+			grep -Eq "$head" "$T/page.txt" || continue
+			seen=$((seen + 1))
+			awk -v h="$head" '$0 ~ h { on = 1; next }
+			    on && /[^-[:space:][:digit:]]/ { found = 1 }
+			    END { exit !found }' "$T/page.txt" || lone="$lone $pg"
+		done
+		if [ "$seen" -eq 0 ]; then
+			bad "$name: section 4's table header found on no page"
+		elif [ -z "$lone" ]; then
+			ok "$name: the table header is followed by a row on each of its $seen page(s)"
+		else
+			bad "$name: the table header ends page(s)$lone"
+		fi
+	done
+fi
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -453,6 +453,7 @@ figure_height(const struct ed_figure *f)
 
 static cmark_node *lone_image(cmark_node *para);
 static bool is_figure(cmark_node *n);
+static bool is_port_table(cmark_node *n);
 
 /* Space around a figure: above the chart, between chart and caption,
  * below the caption. */
@@ -621,6 +622,7 @@ table_row_layout(struct pdf *p, const char *m1, const char *m2, double c1,
 	if (*l2 == NULL) {
 		if (*l1)
 			g_object_unref(*l1);
+		*l1 = NULL;
 		return false;
 	}
 	return true;
@@ -721,15 +723,109 @@ ref_links(struct pdf *p, PangoLayout *l, const struct ed_port_row *r,
 	}
 }
 
-/* The month's top ports with their catalogue explanations; the header row
- * is repeated on every page the table reaches. */
+/* Section 4's table: the width of its first column and the padding of a
+ * cell. */
+#define TABLE_C1 92.0
+#define TABLE_PAD 5.0
+
+/* The table's header row, laid out; false with p->e set. */
+static bool
+port_head_layout(struct pdf *p, PangoLayout **h1, PangoLayout **h2)
+{
+	const struct edition *ed = p->ed;
+	struct buf b1 = { 0 }, b2 = { 0 };
+	bool ok;
+
+	buf_adds(&b1, "<b>");
+	buf_add_text(&b1, ed->words[ED_W_TABLE_PORT]);
+	buf_adds(&b1, "</b>");
+	buf_adds(&b2, "<b>");
+	buf_add_text(&b2, ed->words[ED_W_TABLE_EXPLANATION]);
+	buf_adds(&b2, "</b>");
+	ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, TABLE_C1,
+	    TABLE_PAD, h1, h2);
+	buf_free(&b1);
+	buf_free(&b2);
+	return ok || p->e->msg[0] ? ok : err_set(p->e, "out of memory");
+}
+
+/* Row i of the table (a port, its accesses and share; its explanation
+ * and references), laid out; false with p->e set. */
+static bool
+port_row_layout(struct pdf *p, size_t i, PangoLayout **l1, PangoLayout **l2)
+{
+	const struct edition *ed = p->ed;
+	const struct ed_port_row *r = &ed->ports[i];
+	struct buf b1 = { 0 }, b2 = { 0 };
+	bool ok;
+
+	buf_add_text(&b1, r->label);
+	buf_adds(&b1, "\n<small>");
+	buf_add_text(&b1, r->accesses_text);
+	buf_adds(&b1, " (");
+	buf_add_text(&b1, r->share_text);
+	buf_adds(&b1, ")</small>");
+	buf_add_text(&b2, r->explanation[0] ? r->explanation :
+	    ed->words[ED_W_NO_EXPLANATION]);
+	if (r->nrefs > 0) {
+		buf_adds(&b2, "\n<small>");
+		buf_add_text(&b2, ed->words[ED_W_REFERENCES]);
+		for (size_t k = 0; k < r->nrefs; k++) {
+			buf_adds(&b2, "\n<span foreground=\"#0b4f8a\" "
+			    "underline=\"single\">");
+			buf_add_text(&b2, r->refs[k].title);
+			buf_adds(&b2, "</span>");
+		}
+		buf_adds(&b2, "</small>");
+	}
+	ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, TABLE_C1,
+	    TABLE_PAD, l1, l2);
+	buf_free(&b1);
+	buf_free(&b2);
+	return ok || p->e->msg[0] ? ok : err_set(p->e, "out of memory");
+}
+
+static double
+row_h(PangoLayout *l1, PangoLayout *l2)
+{
+	return fmax(text_height(l1), text_height(l2)) + 2 * TABLE_PAD;
+}
+
+/* The height the table takes where it starts: its header row and its
+ * first row, which always share a page (at most a page; 0 on error or
+ * when there are no ports: keeping is a nicety, drawing reports errors). */
+static double
+port_table_head_height(struct pdf *p)
+{
+	PangoLayout *h1, *h2, *l1, *l2;
+	struct err e = { 0 }, *keep = p->e;
+	double h = 0;
+
+	if (p->ed->nports == 0)
+		return 0;
+	p->e = &e;
+	if (port_head_layout(p, &h1, &h2)) {
+		if (port_row_layout(p, 0, &l1, &l2)) {
+			h = fmin(row_h(h1, h2) + row_h(l1, l2),
+			    bottom() - MARGIN_TOP);
+			g_object_unref(l1);
+			g_object_unref(l2);
+		}
+		g_object_unref(h1);
+		g_object_unref(h2);
+	}
+	p->e = keep;
+	return h;
+}
+
+/* The month's top ports with their catalogue explanations.  The header
+ * row never ends a page: it starts on a page with room for it and the
+ * first row, and is repeated on every page the table reaches. */
 static bool
 port_table(struct pdf *p)
 {
 	const struct edition *ed = p->ed;
-	const double c1 = 92, pad = 5;
-	PangoLayout *h1, *h2;
-	struct buf hb1 = { 0 }, hb2 = { 0 };
+	PangoLayout *h1, *h2, *l1 = NULL, *l2 = NULL;
 	double hh;
 	bool ok;
 
@@ -742,81 +838,47 @@ port_table(struct pdf *p)
 		buf_free(&b);
 		return ok;
 	}
-	buf_adds(&hb1, "<b>");
-	buf_add_text(&hb1, ed->words[ED_W_TABLE_PORT]);
-	buf_adds(&hb1, "</b>");
-	buf_adds(&hb2, "<b>");
-	buf_add_text(&hb2, ed->words[ED_W_TABLE_EXPLANATION]);
-	buf_adds(&hb2, "</b>");
-	ok = !hb1.oom && !hb2.oom && table_row_layout(p, hb1.s, hb2.s, c1, pad,
-	    &h1, &h2);
-	buf_free(&hb1);
-	buf_free(&hb2);
-	if (!ok)
-		return p->e->msg[0] ? false : err_set(p->e, "out of memory");
-	hh = fmax(text_height(h1), text_height(h2)) + 2 * pad;
-	if (!need(p, 3 * hh)) {
-		g_object_unref(h1);
-		g_object_unref(h2);
+	if (!port_head_layout(p, &h1, &h2))
 		return false;
-	}
-	table_row_draw(p, h1, h2, c1, pad, hh, true);
-	for (size_t i = 0; i < ed->nports; i++) {
-		const struct ed_port_row *r = &ed->ports[i];
-		struct buf b1 = { 0 }, b2 = { 0 };
-		PangoLayout *l1, *l2;
+	hh = row_h(h1, h2);
+	ok = port_row_layout(p, 0, &l1, &l2) &&
+	    need(p, fmin(hh + row_h(l1, l2), bottom() - MARGIN_TOP));
+	if (ok)
+		table_row_draw(p, h1, h2, TABLE_C1, TABLE_PAD, hh, true);
+	for (size_t i = 0; i < ed->nports && ok; i++) {
 		double h;
 
-		buf_add_text(&b1, r->label);
-		buf_adds(&b1, "\n<small>");
-		buf_add_text(&b1, r->accesses_text);
-		buf_adds(&b1, " (");
-		buf_add_text(&b1, r->share_text);
-		buf_adds(&b1, ")</small>");
-		buf_add_text(&b2, r->explanation[0] ? r->explanation :
-		    ed->words[ED_W_NO_EXPLANATION]);
-		if (r->nrefs > 0) {
-			buf_adds(&b2, "\n<small>");
-			buf_add_text(&b2, ed->words[ED_W_REFERENCES]);
-			for (size_t k = 0; k < r->nrefs; k++) {
-				buf_adds(&b2, "\n<span foreground=\"#0b4f8a\" "
-				    "underline=\"single\">");
-				buf_add_text(&b2, r->refs[k].title);
-				buf_adds(&b2, "</span>");
-			}
-			buf_adds(&b2, "</small>");
+		if (i > 0 && !port_row_layout(p, i, &l1, &l2)) {
+			l1 = l2 = NULL;
+			ok = false;
+			break;
 		}
-		ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, c1,
-		    pad, &l1, &l2);
-		buf_free(&b1);
-		buf_free(&b2);
-		if (!ok) {
-			g_object_unref(h1);
-			g_object_unref(h2);
-			return p->e->msg[0] ? false : err_set(p->e, "out of memory");
-		}
-		h = fmax(text_height(l1), text_height(l2)) + 2 * pad;
+		h = row_h(l1, l2);
 		if (p->y + h > bottom()) {
 			ok = page_new(p);
 			if (ok)
-				table_row_draw(p, h1, h2, c1, pad, hh, true);
+				table_row_draw(p, h1, h2, TABLE_C1, TABLE_PAD,
+				    hh, true);
 		}
 		if (ok) {
-			ref_links(p, l2, r, MARGIN_X + c1 + pad, p->y + pad);
-			table_row_draw(p, l1, l2, c1, pad, h, false);
+			ref_links(p, l2, &ed->ports[i], MARGIN_X + TABLE_C1 +
+			    TABLE_PAD, p->y + TABLE_PAD);
+			table_row_draw(p, l1, l2, TABLE_C1, TABLE_PAD, h,
+			    false);
 		}
 		g_object_unref(l1);
 		g_object_unref(l2);
-		if (!ok) {
-			g_object_unref(h1);
-			g_object_unref(h2);
-			return false;
-		}
+		l1 = l2 = NULL;
+	}
+	if (l1 != NULL) {
+		g_object_unref(l1);
+		g_object_unref(l2);
 	}
 	g_object_unref(h1);
 	g_object_unref(h2);
-	p->y += 10;
-	return true;
+	if (ok)
+		p->y += 10;
+	return ok;
 }
 
 /* ---- blocks ---- */
@@ -964,7 +1026,8 @@ block_height(struct pdf *p, cmark_node *n, int lines)
 		break;
 	case CMARK_NODE_PARAGRAPH:
 		if (lone_image(n) != NULL) {
-			h = is_figure(n) ? row_height(p, n, NULL) : 0;
+			h = is_figure(n) ? row_height(p, n, NULL) :
+			    is_port_table(n) ? port_table_head_height(p) : 0;
 			break;
 		}
 		inlines(n, &b, p->jlreq);
@@ -1039,6 +1102,16 @@ is_text_paragraph(cmark_node *n)
 }
 
 static bool
+is_port_table(cmark_node *n)
+{
+	cmark_node *img;
+
+	return n != NULL && cmark_node_get_type(n) == CMARK_NODE_PARAGRAPH &&
+	    (img = lone_image(n)) != NULL &&
+	    strcmp(cmark_node_get_url(img) + 6, "port-table") == 0;
+}
+
+static bool
 is_figure(cmark_node *n)
 {
 	cmark_node *img;
@@ -1064,11 +1137,13 @@ keep_height(struct pdf *p, cmark_node *n, int depth)
 	if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 		if (next != NULL && depth < 3 &&
 		    (cmark_node_get_type(next) == CMARK_NODE_HEADING ||
-		    is_text_paragraph(next) || is_figure(next)))
+		    is_text_paragraph(next) || is_figure(next) ||
+		    is_port_table(next)))
 			h += keep_height(p, next, depth + 1);
 		else
 			h += 60;
-	} else if (depth == 0 && is_text_paragraph(n) && is_figure(next))
+	} else if (depth == 0 && is_text_paragraph(n) &&
+	    (is_figure(next) || is_port_table(next)))
 		h += block_height(p, next, 0);
 	return h;
 }
@@ -1084,11 +1159,13 @@ keep_with_next(struct pdf *p, cmark_node *n)
 	bool heading = cmark_node_get_type(n) == CMARK_NODE_HEADING;
 	cmark_node *next = cmark_node_next(n);
 
-	if (!heading && !(is_text_paragraph(n) && is_figure(next)))
+	if (!heading && !(is_text_paragraph(n) &&
+	    (is_figure(next) || is_port_table(next))))
 		return true;
 	h = keep_height(p, n, 0);
 	if (heading && is_text_paragraph(next) &&
-	    is_figure(cmark_node_next(next))) {
+	    (is_figure(cmark_node_next(next)) ||
+	    is_port_table(cmark_node_next(next)))) {
 		double hh = block_height(p, n, 0);
 
 		if (room - hh < third)
