@@ -840,21 +840,24 @@ test_cells(void **state)
 		assert_int_equal(ndaily, model.nnotable + 4);
 	}
 	assert_chart_text_ja(d, 10);
-	/* printing: every sheet one page wide; figures and tables landscape */
+	/* printing: every sheet one page wide; figures and tables landscape;
+	 * 図1.1 (six rows, two charts) on one page */
 	{
 		size_t nprint = 0;
 
 		for (size_t i = 0; find_line(d, "print\t", i, line,
 		    sizeof(line)); i++, nprint++) {
 			char l[4096];
-			bool summary;
+			bool summary, trend;
 
 			memcpy(l, line, sizeof(l));
 			summary = strcmp(field(l, 1), "概要") == 0;
 			memcpy(l, line, sizeof(l));
+			trend = strcmp(field(l, 1), "図1.1 推移") == 0;
+			memcpy(l, line, sizeof(l));
 			assert_string_equal(field(l, 3), "1");
 			memcpy(l, line, sizeof(l));
-			assert_string_equal(field(l, 4), "0");
+			assert_string_equal(field(l, 4), trend ? "1" : "0");
 			memcpy(l, line, sizeof(l));
 			if (!summary)
 				assert_string_equal(field(l, 2), "landscape");

@@ -741,6 +741,9 @@ write_trend(struct book *bk, const struct ed_figure *f)
 		return;
 	book_index_add(bk, &sh, f->caption);
 	sheet_caption(&sh, f->caption, f->note);
+	/* six rows and two charts: printed on one page, not one page wide
+	 * with the second chart cut across two */
+	worksheet_fit_to_pages(sh.ws, 1, 1);
 	heads[0] = ed->words[ED_W_MONTH];
 	heads[1] = ed->words[ED_W_SENSORS];
 	heads[2] = ed->words[ED_W_SENSOR_DAYS];
