@@ -116,5 +116,41 @@ PY
 "$BIN" import --db "$T/fx.db" "$T/fx.csv" >/dev/null || { echo "import failed"; exit 1; }
 check_month fixture "$T/fx.db" 2025-03
 
+# every placeholder templates/README.md documents is one the program
+# provides: a bulletin.md using each of them (yes/no values and lists as
+# sections, a list item's names inside the list) renders, in both languages
+# (an unknown placeholder is an error naming it)
+names=$(sed -n '/^### Placeholders provided by the program/,/^Yes\/no values/p' \
+    "$SRC/templates/README.md" | grep '^|' | cut -d'|' -f2)
+top="" item="" nt=0
+while IFS= read -r cell; do
+	inner=false
+	case $cell in *'&nbsp;'*) inner=true ;; esac
+	kind=scalar
+	case $cell in *'(yes/no)'*) kind=bool ;; *'(list)'*) kind=list ;; esac
+	for n in $(grep -o '`[a-z_]*`' <<<"$cell" | tr -d '`'); do
+		nt=$((nt + 1))
+		if [ "$kind" = scalar ]; then u="{{$n}}"; else u="{{#$n}}x{{/$n}}"; fi
+		if $inner; then item="$item $u"; elif [ "$kind" = list ]; then
+			top="$top {{#$n}}@ITEM@{{/$n}}"
+		else top="$top $u"; fi
+	done
+done <<<"$names"
+body=${top/@ITEM@/$item}
+for lang in ja en; do
+	rm -rf "$T/tpl"
+	cp -r "$SRC/templates" "$T/tpl"
+	printf '# {{title}}\n\n%s\n' "$body" >"$T/tpl/$lang/bulletin.md"
+	mkdir -p "$T/ph-$lang"
+	if [ "$nt" -ge 40 ] && "$BIN" render --db "$T/sample.db" --month 2007-06 \
+	    --out "$T/ph-$lang" --template "$T/tpl" --lang "$lang" \
+	    --format pdf 2>"$T/ph.err"; then
+		ok "$lang: the $nt placeholders templates/README.md documents are all provided"
+	else
+		bad "$lang: the placeholders templates/README.md documents ($nt)" \
+		    "$(head -3 "$T/ph.err")"
+	fi
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
