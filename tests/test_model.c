@@ -2028,7 +2028,8 @@ situation_build(const char *name, const struct key *pins, size_t npins,
 	struct store *s = situation_open(name);
 	struct err e = { "" };
 
-	if (!store_month_input(s, JUNE, in, &e)) {
+	/* as a render reads it: with the notable ports' days × countries */
+	if (!store_month_read(s, JUNE, pins, npins, in, &e)) {
 		print_error("%s: %s\n", name, e.msg);
 		fail();
 	}
@@ -2111,6 +2112,30 @@ test_situation_new_port(void **state)
 	assert_near(m.mix_overlap, 330.0 / 380.0, 1e-12);
 	assert_false(m.mix_changed);
 	assert_false(m.sensors_changed);
+	model_finish(&m);
+	month_input_finish(&in);
+	situation_close(s);
+}
+
+/* June: 1026/udp new, 6,000 accesses from NL and 1 from US: NL dominant
+ * with 6,000 of 6,001 (not all); 135/tcp from CN only. */
+static void
+test_situation_dominant_near_all(void **state)
+{
+	struct month_input in;
+	struct month_model m;
+	struct store *s;
+
+	(void)state;
+	s = situation_build("dominant-near-all", NULL, 0, &in, &m);
+	assert_int_equal(m.nnotable, 1);
+	assert_key_port(m.notable[0].key, UDP, 1026);
+	assert_true(m.notable[0].is_new);
+	assert_int_equal(m.notable[0].cur, 6001);
+	assert_true(m.notable[0].has_dominant);
+	assert_string_equal(m.notable[0].dominant.cc, "NL");
+	assert_int_equal(m.notable[0].dominant_accesses, 6000);
+	assert_near(m.notable[0].dominant_share, 6000.0 / 6001.0, 1e-15);
 	model_finish(&m);
 	month_input_finish(&in);
 	situation_close(s);
@@ -2327,6 +2352,11 @@ test_situation_icmp_after_tcp(void **state)
 	assert_true(model_icmp_is_response(&m.notable[0].key));
 	assert_int_equal(model_icmp_class(&m.notable[1].key), ICMP_ERROR);
 	assert_int_equal(model_icmp_class(&m.rises[2].key), ICMP_REQUEST);
+	/* each from one country only: every access */
+	assert_string_equal(m.notable[0].dominant.cc, "CN");
+	assert_int_equal(m.notable[0].dominant_accesses, m.notable[0].cur);
+	assert_string_equal(m.notable[1].dominant.cc, "US");
+	assert_int_equal(m.notable[1].dominant_accesses, m.notable[1].cur);
 	model_finish(&m);
 	month_input_finish(&in);
 	situation_close(s);
@@ -2409,6 +2439,7 @@ main(void)
 		cmocka_unit_test(test_situation_falls_to_zero),
 		cmocka_unit_test(test_situation_icmp_after_tcp),
 		cmocka_unit_test(test_situation_trend_reverses),
+		cmocka_unit_test(test_situation_dominant_near_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -343,7 +343,9 @@ has "single-sensor: total 660" "$txt" "合計660件"
 has "single-sensor: 22 accesses, 5 sources per sensor per day" "$txt" \
     "平均5の発信元から22件"
 has "single-sensor: 1026/udp notable, 約2倍" "$txt" "2007年5月の約2倍"
-has "single-sensor: 中国 100%" "$txt" "100%を占めて"
+has "single-sensor: all from 中国" "$txt" "発信元の地域はすべて中国でした"
+hasnt "single-sensor: no share stated when all came from one country" "$txt" \
+    "100%を占めて"
 has "single-sensor: Fig 2.1.1" "$txt" "【図 2.1.1 "
 
 # one port only

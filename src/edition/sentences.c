@@ -427,6 +427,51 @@ sensors_sentence(struct ed_build *b)
 }
 
 /* The paragraph of notable port i. */
+/* A country's name as running text names it: with the article for the
+ * codes strings.conf lists in country.the ("the United States"). */
+static char *
+country_in_text(struct ed_build *b, const struct key *k)
+{
+	char *name = ed_key_label(b, k), *t;
+	const char *the = ed_word(b, "country.the");
+	size_t n = strlen(k->cc);
+
+	if (name == NULL || k->kind != KEY_COUNTRY || n == 0)
+		return name;
+	for (const char *p = the; *p != '\0';) {
+		size_t w;
+
+		while (*p == ' ')
+			p++;
+		w = strcspn(p, " ");
+		if (w == n && strncmp(p, k->cc, n) == 0) {
+			t = ed_expand(b, "country.with_the",
+			    (struct str_arg[]){ { "name", name } }, 1);
+			free(name);
+			return t;
+		}
+		p += w;
+	}
+	return name;
+}
+
+/* The dominant country's share of a notable port's accesses, in whole
+ * percent; one decimal, rounded towards the truth, where whole percent
+ * would say 100 for a share below it or 0 for a share above it (the
+ * share is exactly 100 % only when every access came from it:
+ * notable.dominant_all). */
+static void
+dominant_share_text(const struct notable *nt, char *buf, size_t len)
+{
+	double pct = nt->dominant_share * 100;
+
+	fmt_decimal(pct, 0, buf, len);
+	if (nt->dominant_accesses < nt->cur && strcmp(buf, "100") == 0)
+		fmt_decimal(fmin(floor(pct * 10) / 10, 99.9), 1, buf, len);
+	else if (nt->dominant_accesses > 0 && strcmp(buf, "0") == 0)
+		fmt_decimal(fmax(ceil(pct * 10) / 10, 0.1), 1, buf, len);
+}
+
 static char *
 notable_sentence(struct ed_build *b, const struct notable *nt)
 {
@@ -447,11 +492,13 @@ notable_sentence(struct ed_build *b, const struct notable *nt)
 	    "notable.no_prev", args, 5));
 	free(ratio);
 	if (nt->has_dominant && nt->cur > 0) {
-		label = ed_key_label(b, &nt->dominant);
-		fmt_decimal(nt->dominant_share * 100, 0, share, sizeof(share));
+		bool all = nt->dominant_accesses == nt->cur;
+
+		label = country_in_text(b, &nt->dominant);
+		dominant_share_text(nt, share, sizeof(share));
 		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
-		sb_take(b, &t, ed_expand(b, "notable.dominant",
-		    (struct str_arg[]){ { "country", label },
+		sb_take(b, &t, ed_expand(b, all ? "notable.dominant_all" :
+		    "notable.dominant", (struct str_arg[]){ { "country", label },
 		    { "share", share } }, 2));
 		free(label);
 	}

@@ -1071,6 +1071,7 @@ model_notable_fill(struct month_model *m, size_t idx,
 	n = &m->notable[idx];
 	n->dominant = key_other();
 	n->dominant_share = 0;
+	n->dominant_accesses = 0;
 	n->has_dominant = false;
 	ndays = (size_t)(n->ndays_prev + n->ndays_cur);
 	/* rank countries by accesses over both months; dominant by M */
@@ -1117,6 +1118,7 @@ model_notable_fill(struct month_model *m, size_t idx,
 			n->dominant = dom[0];
 			n->has_dominant = n->cur > 0;
 			dv = cell_value(all, nall, &dom[0], MEASURE_SOURCES);
+			n->dominant_accesses = dv;
 			n->dominant_share = n->cur > 0 ?
 			    (double)dv / (double)n->cur : 0;
 		}

@@ -204,6 +204,8 @@ struct notable {
 	                            * "観測なし" (none in M) */
 	struct key dominant;       /* top source country in M */
 	double dominant_share;     /* its share of the port's accesses in M */
+	int64_t dominant_accesses; /* its accesses to the port in M (== cur:
+	                            * every access came from it) */
 	bool pinned;               /* chosen by the template, not automatically */
 	/* chart: days of M-1 then days of M; countries top MODEL_NOTABLE_CC
 	 * over both months + その他 */

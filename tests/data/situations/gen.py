@@ -95,6 +95,15 @@ def main():
           month(2007, 6, S2, [("icmp/0", "CN", 60), ("icmp/3", "US", 30),
                               ("icmp/8", "CN", 10)]))
 
+    # a new port (1026/udp) whose accesses come all but one from one
+    # country (NL, 6,000 of 6,001: 99.98 %, never "100%"; "the
+    # Netherlands" in English)
+    june = month(2007, 6, S2, [("135/tcp", "CN", 100),
+                               ("1026/udp", "NL", 100)])
+    june.append(row(2007, 6, 15, "s1", "1026/udp", "US", 1))
+    write("dominant-near-all",
+          month(2007, 5, S2, [("135/tcp", "CN", 100)]) + june)
+
     # six months falling 1000 -> 600, then June up 10 % (660)
     rows = []
     for m, acc in zip(range(1, 7), [1000, 900, 800, 700, 600, 660]):
