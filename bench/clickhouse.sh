@@ -36,7 +36,7 @@ SERVER=$(command -v clickhouse-server || echo /usr/sbin/clickhouse-server)
 T=$(mktemp -d "${TMPDIR:-/tmp}/talot-bench-ch.XXXXXX")
 SPID=
 cleanup() {
-	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null && wait "$SPID" 2>/dev/null
+	[ -n "$SPID" ] && kill -9 "$SPID" 2>/dev/null && { wait "$SPID" 2>/dev/null || true; }
 	[ "${KEEP:-0}" = 1 ] && echo "kept $T" >&2 || rm -rf "$T"
 }
 trap cleanup EXIT
