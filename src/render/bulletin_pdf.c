@@ -728,13 +728,26 @@ ref_links(struct pdf *p, PangoLayout *l, const struct ed_port_row *r,
 #define TABLE_C1 92.0
 #define TABLE_PAD 5.0
 
+/* A row of the table from its two cells' markup, which it frees; false
+ * with p->e set. */
+static bool
+cells_layout(struct pdf *p, struct buf *b1, struct buf *b2,
+    PangoLayout **l1, PangoLayout **l2)
+{
+	bool ok = !b1->oom && !b2->oom && table_row_layout(p, b1->s, b2->s,
+	    TABLE_C1, TABLE_PAD, l1, l2);
+
+	buf_free(b1);
+	buf_free(b2);
+	return ok || p->e->msg[0] ? ok : err_set(p->e, "out of memory");
+}
+
 /* The table's header row, laid out; false with p->e set. */
 static bool
 port_head_layout(struct pdf *p, PangoLayout **h1, PangoLayout **h2)
 {
 	const struct edition *ed = p->ed;
 	struct buf b1 = { 0 }, b2 = { 0 };
-	bool ok;
 
 	buf_adds(&b1, "<b>");
 	buf_add_text(&b1, ed->words[ED_W_TABLE_PORT]);
@@ -742,11 +755,7 @@ port_head_layout(struct pdf *p, PangoLayout **h1, PangoLayout **h2)
 	buf_adds(&b2, "<b>");
 	buf_add_text(&b2, ed->words[ED_W_TABLE_EXPLANATION]);
 	buf_adds(&b2, "</b>");
-	ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, TABLE_C1,
-	    TABLE_PAD, h1, h2);
-	buf_free(&b1);
-	buf_free(&b2);
-	return ok || p->e->msg[0] ? ok : err_set(p->e, "out of memory");
+	return cells_layout(p, &b1, &b2, h1, h2);
 }
 
 /* Row i of the table (a port, its accesses and share; its explanation
@@ -757,7 +766,6 @@ port_row_layout(struct pdf *p, size_t i, PangoLayout **l1, PangoLayout **l2)
 	const struct edition *ed = p->ed;
 	const struct ed_port_row *r = &ed->ports[i];
 	struct buf b1 = { 0 }, b2 = { 0 };
-	bool ok;
 
 	buf_add_text(&b1, r->label);
 	buf_adds(&b1, "\n<small>");
@@ -778,11 +786,7 @@ port_row_layout(struct pdf *p, size_t i, PangoLayout **l1, PangoLayout **l2)
 		}
 		buf_adds(&b2, "</small>");
 	}
-	ok = !b1.oom && !b2.oom && table_row_layout(p, b1.s, b2.s, TABLE_C1,
-	    TABLE_PAD, l1, l2);
-	buf_free(&b1);
-	buf_free(&b2);
-	return ok || p->e->msg[0] ? ok : err_set(p->e, "out of memory");
+	return cells_layout(p, &b1, &b2, l1, l2);
 }
 
 static double
