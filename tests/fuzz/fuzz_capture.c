@@ -30,7 +30,7 @@
 static const int dlts[8] = { DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2,
 	DLT_RAW, 228 /* DLT_IPV4 */, 229 /* DLT_IPV6 */, DLT_NULL, DLT_LOOP };
 
-static char path[64];
+static char path[96];
 static int64_t npackets;
 
 static void
@@ -90,8 +90,7 @@ file(const uint8_t *data, size_t size)
 	bool ok;
 
 	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/fuzz_capture.%ld",
-		    (long)getpid());
+		fuzz_tmp_path(path, sizeof(path), "fuzz_capture", "");
 	fp = fopen(path, "wb");
 	FUZZ_CHECK(fp != NULL);
 	FUZZ_CHECK(fwrite(data, 1, size, fp) == size);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FUZZ_CHECK(cond)                                                      \
 	do {                                                                  \
@@ -22,6 +23,19 @@
 			abort();                                              \
 		}                                                             \
 	} while (0)
+
+/* Writes into buf "DIR/NAME.PID" + suffix, DIR being TMPDIR when set and
+ * short enough, else /tmp (.ci/fuzz points TMPDIR at /dev/shm where it can,
+ * so that writing each input is not disk I/O). */
+static inline void
+fuzz_tmp_path(char *buf, size_t len, const char *name, const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+
+	if (dir == NULL || *dir == '\0' || strlen(dir) > 40)
+		dir = "/tmp";
+	snprintf(buf, len, "%s/%s.%ld%s", dir, name, (long)getpid(), suffix);
+}
 
 /* A byte reader over the fuzz input: takes fixed-size values from the front
  * and hands out the rest; reads past the end give zeros. */

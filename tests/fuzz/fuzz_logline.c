@@ -18,7 +18,7 @@
 #include "ingest_internal.h"
 #include "fuzz_common.h"
 
-static char path[64];
+static char path[96];
 static struct ingest_tz *tokyo;
 
 static bool
@@ -89,8 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pos += n + 1;
 	}
 	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/fuzz_logline.%ld",
-		    (long)getpid());
+		fuzz_tmp_path(path, sizeof(path), "fuzz_logline", "");
 	fp = fopen(path, "wb");
 	FUZZ_CHECK(fp != NULL);
 	FUZZ_CHECK(fwrite(data, 1, size, fp) == size);

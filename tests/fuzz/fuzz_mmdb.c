@@ -18,7 +18,7 @@
 #include "ingest_internal.h"
 #include "fuzz_common.h"
 
-static char path[64];
+static char path[96];
 
 static void
 check_cc(const char cc[3])
@@ -67,8 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(strcmp(cc, "ZZ") == 0);
 	}
 	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/fuzz_mmdb.%ld.mmdb",
-		    (long)getpid());
+		fuzz_tmp_path(path, sizeof(path), "fuzz_mmdb", ".mmdb");
 	fp = fopen(path, "wb");
 	FUZZ_CHECK(fp != NULL);
 	FUZZ_CHECK(fwrite(data, 1, size, fp) == size);
