@@ -492,13 +492,17 @@ notable_sentence(struct ed_build *b, const struct notable *nt)
 	    "notable.no_prev", args, 5));
 	free(ratio);
 	if (nt->has_dominant && nt->cur > 0) {
+		/* all, more than half ("most"), or only the largest */
 		bool all = nt->dominant_accesses == nt->cur;
+		bool most = nt->dominant_accesses > nt->cur -
+		    nt->dominant_accesses;
 
 		label = country_in_text(b, &nt->dominant);
 		dominant_share_text(nt, share, sizeof(share));
 		sb_add(b, &t, ed_word(b, "format.sentence_sep"));
 		sb_take(b, &t, ed_expand(b, all ? "notable.dominant_all" :
-		    "notable.dominant", (struct str_arg[]){ { "country", label },
+		    most ? "notable.dominant" : "notable.dominant_largest",
+		    (struct str_arg[]){ { "country", label },
 		    { "share", share } }, 2));
 		free(label);
 	}

@@ -97,9 +97,12 @@ def main():
 
     # a new port (1026/udp) whose accesses come all but one from one
     # country (NL, 6,000 of 6,001: 99.98 %, never "100%"; "the
-    # Netherlands" in English)
+    # Netherlands" in English), and one (3389/tcp) whose main country
+    # sends only 40 % (not "most")
     june = month(2007, 6, S2, [("135/tcp", "CN", 100),
-                               ("1026/udp", "NL", 100)])
+                               ("1026/udp", "NL", 100),
+                               ("3389/tcp", "CN", 40), ("3389/tcp", "US", 30),
+                               ("3389/tcp", "KR", 30)])
     june.append(row(2007, 6, 15, "s1", "1026/udp", "US", 1))
     write("dominant-near-all",
           month(2007, 5, S2, [("135/tcp", "CN", 100)]) + june)
