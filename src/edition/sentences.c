@@ -426,7 +426,6 @@ sensors_sentence(struct ed_build *b)
 	return sb_done(b, &t);
 }
 
-/* The paragraph of notable port i. */
 /* A country's name as running text names it: with the article for the
  * codes strings.conf lists in country.the ("the United States"). */
 static char *
@@ -472,6 +471,7 @@ dominant_share_text(const struct notable *nt, char *buf, size_t len)
 		fmt_decimal(fmax(ceil(pct * 10) / 10, 0.1), 1, buf, len);
 }
 
+/* The paragraph of notable port i. */
 static char *
 notable_sentence(struct ed_build *b, const struct notable *nt)
 {
