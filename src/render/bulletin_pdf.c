@@ -611,28 +611,16 @@ figure_row_draw(struct pdf *p, const char *const *ids, int k)
 
 /* ---- section 4 table ---- */
 
-/* Lays out one table row; false with p->e set. */
-static bool
-table_row_layout(struct pdf *p, const char *m1, const char *m2, double c1,
-    double pad, PangoLayout **l1, PangoLayout **l2)
-{
-	*l1 = text_layout(p->t, m1, 8.6, c1 - 2 * pad, PANGO_ALIGN_LEFT, p->e);
-	*l2 = *l1 ? text_layout(p->t, m2, 8.6, CONTENT_W - c1 - 2 * pad,
-	    PANGO_ALIGN_LEFT, p->e) : NULL;
-	if (*l2 == NULL) {
-		if (*l1)
-			g_object_unref(*l1);
-		*l1 = NULL;
-		return false;
-	}
-	return true;
-}
+/* Section 4's table: the width of its first column and the padding of a
+ * cell. */
+#define TABLE_C1 92.0
+#define TABLE_PAD 5.0
 
 static void
-table_row_draw(struct pdf *p, PangoLayout *l1, PangoLayout *l2, double c1,
-    double pad, double h, bool header)
+table_row_draw(struct pdf *p, PangoLayout *l1, PangoLayout *l2, double h,
+    bool header)
 {
-	double x = MARGIN_X;
+	const double x = MARGIN_X, c1 = TABLE_C1, pad = TABLE_PAD;
 
 	cairo_save(p->cr);
 	if (header) {
@@ -723,20 +711,27 @@ ref_links(struct pdf *p, PangoLayout *l, const struct ed_port_row *r,
 	}
 }
 
-/* Section 4's table: the width of its first column and the padding of a
- * cell. */
-#define TABLE_C1 92.0
-#define TABLE_PAD 5.0
-
-/* A row of the table from its two cells' markup, which it frees; false
- * with p->e set. */
+/* A row of the table laid out from its two cells' markup, which it
+ * frees; false with p->e set (and *l1, *l2 NULL). */
 static bool
 cells_layout(struct pdf *p, struct buf *b1, struct buf *b2,
     PangoLayout **l1, PangoLayout **l2)
 {
-	bool ok = !b1->oom && !b2->oom && table_row_layout(p, b1->s, b2->s,
-	    TABLE_C1, TABLE_PAD, l1, l2);
+	bool ok;
 
+	*l1 = *l2 = NULL;
+	if (!b1->oom && !b2->oom) {
+		*l1 = text_layout(p->t, b1->s, 8.6, TABLE_C1 - 2 * TABLE_PAD,
+		    PANGO_ALIGN_LEFT, p->e);
+		*l2 = *l1 ? text_layout(p->t, b2->s, 8.6,
+		    CONTENT_W - TABLE_C1 - 2 * TABLE_PAD, PANGO_ALIGN_LEFT,
+		    p->e) : NULL;
+		if (*l2 == NULL && *l1 != NULL) {
+			g_object_unref(*l1);
+			*l1 = NULL;
+		}
+	}
+	ok = *l2 != NULL;
 	buf_free(b1);
 	buf_free(b2);
 	return ok || p->e->msg[0] ? ok : err_set(p->e, "out of memory");
@@ -848,7 +843,7 @@ port_table(struct pdf *p)
 	ok = port_row_layout(p, 0, &l1, &l2) &&
 	    need(p, fmin(hh + row_h(l1, l2), bottom() - MARGIN_TOP));
 	if (ok)
-		table_row_draw(p, h1, h2, TABLE_C1, TABLE_PAD, hh, true);
+		table_row_draw(p, h1, h2, hh, true);
 	for (size_t i = 0; i < ed->nports && ok; i++) {
 		double h;
 
@@ -861,14 +856,12 @@ port_table(struct pdf *p)
 		if (p->y + h > bottom()) {
 			ok = page_new(p);
 			if (ok)
-				table_row_draw(p, h1, h2, TABLE_C1, TABLE_PAD,
-				    hh, true);
+				table_row_draw(p, h1, h2, hh, true);
 		}
 		if (ok) {
 			ref_links(p, l2, &ed->ports[i], MARGIN_X + TABLE_C1 +
 			    TABLE_PAD, p->y + TABLE_PAD);
-			table_row_draw(p, l1, l2, TABLE_C1, TABLE_PAD, h,
-			    false);
+			table_row_draw(p, l1, l2, h, false);
 		}
 		g_object_unref(l1);
 		g_object_unref(l2);
