@@ -47,10 +47,11 @@ render_template_dir(const char *given)
  * which a memory limit (ulimit -v) counts, and GLib aborts when a thread
  * cannot start.  Under such a limit, one arena and 2 MB stacks keep a
  * render's address space small and its need predictable
- * (RENDER_MEMORY_NEED).  Without one, two arenas: the workbook's thread
- * then allocates beside the PDF's instead of taking turns with it on one
- * lock (the sample month: 153 ms -> 122 ms of wall time on two CPUs,
- * and half the system time). */
+ * (RENDER_MEMORY_NEED).  Without one, three arenas: the workbook's
+ * thread, the PDF's and its page writer (pdf_pages.c) then allocate side
+ * by side instead of taking turns on one lock (the sample month, two
+ * CPUs: one arena 153 ms -> two 122 ms of wall time, and half the system
+ * time; with the page writer, two arenas 124 ms -> three 108 ms). */
 /* The limits on a process's memory that a render respects, and how a
  * user sets them. */
 static const int mem_limits[] = { RLIMIT_AS, RLIMIT_DATA };
@@ -69,7 +70,7 @@ limit_address_space(void)
 		    rl.rlim_cur != RLIM_INFINITY)
 			limited = true;
 	}
-	mallopt(M_ARENA_MAX, limited ? 1 : 2);
+	mallopt(M_ARENA_MAX, limited ? 1 : 3);
 	if (pthread_attr_init(&a) == 0) {
 		pthread_attr_setstacksize(&a, (size_t)2 << 20);
 		pthread_setattr_default_np(&a);

@@ -15,6 +15,7 @@
 #include "figure_chart.h"
 #include "config.h"
 #include "fmt.h"
+#include "pdf_pages.h"
 #include "text.h"
 
 #define PAGE_W 595.276
@@ -32,12 +33,13 @@ struct pdf {
 	const struct edition *ed;
 	struct err *e;
 	cairo_surface_t *surf;
-	cairo_t *cr;
+	struct pdf_pages *pages; /* writes the pages to surf */
+	cairo_t *cr;         /* the current page's (pdf_pages_begin()) */
 	struct text *t;
 	double y;            /* next free y on the page */
+	struct chart_rgb ink; /* of the text flow_layout() sets */
 	int page;            /* 1-based, 0 before the first page */
 	int outline_sec;     /* outline id of the current section */
-	bool failed;
 	int depth;           /* of block(): nesting */
 	bool in_title;       /* in the title block (title_open()) */
 	bool filling;        /* setting text before a figure (figure_block()) */
@@ -55,6 +57,10 @@ struct pdf {
 	} *hc;
 	size_t nhc, caphc;
 };
+
+/* The colours of body text and of headings. */
+#define INK_BODY ((struct chart_rgb){ 0.1, 0.1, 0.1 })
+#define INK_HEADING ((struct chart_rgb){ 0.05, 0.18, 0.36 })
 
 static double
 bottom(void)
@@ -82,16 +88,34 @@ draw_text_at(struct pdf *p, const char *markup, double size, double x,
 	return true;
 }
 
+/* A rule across the text width at y. */
 static void
+rule(struct pdf *p, double y, double width, struct chart_rgb c)
+{
+	cairo_save(p->cr);
+	cairo_set_source_rgb(p->cr, c.r, c.g, c.b);
+	cairo_set_line_width(p->cr, width);
+	cairo_move_to(p->cr, MARGIN_X, y);
+	cairo_line_to(p->cr, PAGE_W - MARGIN_X, y);
+	cairo_stroke(p->cr);
+	cairo_restore(p->cr);
+}
+
+/* Ends the current page (if any) with its number, and hands it to the
+ * writer.  A page whose drawing failed fails the render: cairo ignores
+ * every step after a failed one, and the page would be left blank. */
+static bool
 page_finish(struct pdf *p)
 {
 	char num[256], n[16];
 	struct chart_rgb grey = { 0.35, 0.35, 0.35 };
 	const char *f = p->ed->page_format, *at;
 	struct buf b = { 0 };
+	cairo_status_t st;
+	bool ok;
 
-	if (p->page == 0)
-		return;
+	if (p->cr == NULL)
+		return true;
 	snprintf(n, sizeof(n), "%d", p->page);
 	at = strstr(f, "{{page}}");
 	if (at != NULL)
@@ -99,10 +123,16 @@ page_finish(struct pdf *p)
 	else
 		snprintf(num, sizeof(num), "%s", n);
 	buf_add_text(&b, num);
-	draw_text_at(p, b.s ? b.s : "", 8.5, MARGIN_X, PAGE_H - 44, CONTENT_W,
-	    PANGO_ALIGN_CENTER, &grey);
+	ok = b.oom ? err_set(p->e, "out of memory") : true;
+	ok = ok && draw_text_at(p, b.s ? b.s : "", 8.5, MARGIN_X, PAGE_H - 44,
+	    CONTENT_W, PANGO_ALIGN_CENTER, &grey);
 	buf_free(&b);
-	cairo_show_page(p->cr);
+	st = pdf_pages_end(p->pages, p->cr);
+	p->cr = NULL;
+	if (st != CAIRO_STATUS_SUCCESS && ok)
+		ok = err_set(p->e, "cannot draw page %d (%s)", p->page,
+		    cairo_status_to_string(st));
+	return ok;
 }
 
 static bool
@@ -111,7 +141,11 @@ page_new(struct pdf *p)
 	struct chart_rgb grey = { 0.35, 0.35, 0.35 };
 	struct buf b = { 0 };
 
-	page_finish(p);
+	if (!page_finish(p))
+		return false;
+	p->cr = pdf_pages_begin(p->pages);
+	if (p->cr == NULL)
+		return err_set(p->e, "out of memory");
 	p->page++;
 	/* the paper, white: cairo's PDF surface first replays every page
 	 * to find what it can draw natively, keeping the union of every
@@ -152,8 +186,11 @@ need(struct pdf *p, double h)
 }
 
 /* Draws the first nlines lines of a layout (all when nlines < 0) line by
- * line, breaking across pages.  p->y ends below the last line drawn, or,
- * when lines are left, where the next one would start. */
+ * line in p->ink, breaking across pages.  p->y ends below the last line
+ * drawn, or, when lines are left, where the next one would start.  A new
+ * page is a new cairo context (pdf_pages_begin()), so nothing set on the
+ * context before the call is left after a break: the colour is set on
+ * each line's. */
 static bool
 flow_layout(struct pdf *p, PangoLayout *l, double x, int nlines)
 {
@@ -181,6 +218,7 @@ flow_layout(struct pdf *p, PangoLayout *l, double x, int nlines)
 			y0 = p->y;
 			shift = top;
 		}
+		cairo_set_source_rgb(p->cr, p->ink.r, p->ink.g, p->ink.b);
 		cairo_move_to(p->cr, x + (double)lr.x / PANGO_SCALE,
 		    y0 + base - shift);
 		pango_cairo_show_layout_line(p->cr,
@@ -271,9 +309,9 @@ attrs_slice(struct attrs *a, size_t off, size_t end)
 	return al;
 }
 
-/* Typesets markup at x in width w (size points, colour already set on
- * p->cr), line by line across pages, FLOW_CHUNK bytes at a time: each
- * chunk's lines but its last are drawn, and the next chunk starts where
+/* Typesets markup at x in width w (size points, in p->ink), line by line
+ * across pages, FLOW_CHUNK bytes at a time: each chunk's lines but its
+ * last are drawn, and the next chunk starts where
  * that last line did, so the lines are those of one layout (pango breaks
  * lines greedily). */
 static bool
@@ -339,13 +377,11 @@ paragraph(struct pdf *p, const char *markup, double size, double indent,
 
 	if (!need(p, 2 * size))
 		return false;
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+	p->ink = INK_BODY;
 	text_set_justify(p->t, justify);
 	ok = flow_markup(p, markup, size, MARGIN_X + indent, CONTENT_W - indent,
 	    PANGO_ALIGN_LEFT);
 	text_set_justify(p->t, false);
-	cairo_restore(p->cr);
 	p->y += after;
 	return ok;
 }
@@ -646,8 +682,8 @@ table_row_draw(struct pdf *p, PangoLayout *l1, PangoLayout *l2, double h,
 /* Makes each reference title in layout l (drawn at x, y) a link to its URL:
  * one rectangle per line the title runs over.  The URLs were checked by
  * the catalogue (RFC 3986 characters only), so only ' needs escaping in
- * cairo's attribute string. */
-static void
+ * cairo's attribute string.  False with p->e set when out of memory. */
+static bool
 ref_links(struct pdf *p, PangoLayout *l, const struct ed_port_row *r,
     double x, double y)
 {
@@ -703,12 +739,13 @@ ref_links(struct pdf *p, PangoLayout *l, const struct ed_port_row *r,
 		} while (pango_layout_iter_next_line(it));
 		pango_layout_iter_free(it);
 		buf_adds(&a, "]");
-		if (!a.oom && nrect > 0) {
-			cairo_tag_begin(p->cr, CAIRO_TAG_LINK, a.s);
-			cairo_tag_end(p->cr, CAIRO_TAG_LINK);
+		if (a.oom || (nrect > 0 && !pdf_pages_link(p->pages, a.s))) {
+			buf_free(&a);
+			return err_set(p->e, "out of memory");
 		}
 		buf_free(&a);
 	}
+	return true;
 }
 
 /* A row of the table laid out from its two cells' markup, which it
@@ -858,11 +895,10 @@ port_table(struct pdf *p)
 			if (ok)
 				table_row_draw(p, h1, h2, hh, true);
 		}
-		if (ok) {
-			ref_links(p, l2, &ed->ports[i], MARGIN_X + TABLE_C1 +
-			    TABLE_PAD, p->y + TABLE_PAD);
+		ok = ok && ref_links(p, l2, &ed->ports[i], MARGIN_X +
+		    TABLE_C1 + TABLE_PAD, p->y + TABLE_PAD);
+		if (ok)
 			table_row_draw(p, l1, l2, h, false);
-		}
 		g_object_unref(l1);
 		g_object_unref(l2);
 		l1 = l2 = NULL;
@@ -918,6 +954,7 @@ heading(struct pdf *p, cmark_node *n, int level)
 	struct buf b = { 0 }, t = { 0 };
 	struct hstyle hs = heading_style(level);
 	char link[64];
+	int id;
 	bool ok;
 
 	heading_markup(p, n, &b);
@@ -936,23 +973,22 @@ heading(struct pdf *p, cmark_node *n, int level)
 		snprintf(link, sizeof(link), "page=%d pos=[%.1f %.1f]", p->page,
 		    MARGIN_X, p->y);
 		if (level <= 2)
-			p->outline_sec = cairo_pdf_surface_add_outline(p->surf,
+			p->outline_sec = id = pdf_pages_outline(p->pages,
 			    CAIRO_PDF_OUTLINE_ROOT, t.s ? t.s : "", link,
 			    CAIRO_PDF_OUTLINE_FLAG_OPEN);
 		else
-			cairo_pdf_surface_add_outline(p->surf, p->outline_sec,
+			id = pdf_pages_outline(p->pages, p->outline_sec,
 			    t.s ? t.s : "", link, 0);
-		cairo_save(p->cr);
-		cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+		if (id < 0) {
+			buf_free(&b);
+			buf_free(&t);
+			return err_set(p->e, "out of memory");
+		}
+		p->ink = INK_HEADING;
 		ok = flow_markup(p, b.s ? b.s : "", hs.size, MARGIN_X, CONTENT_W,
 		    level == 1 ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-		if (ok && hs.rule) {
-			cairo_set_line_width(p->cr, 0.8);
-			cairo_move_to(p->cr, MARGIN_X, p->y + 2);
-			cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 2);
-			cairo_stroke(p->cr);
-		}
-		cairo_restore(p->cr);
+		if (ok && hs.rule)
+			rule(p, p->y + 2, 0.8, INK_HEADING);
 		p->y += hs.after;
 	}
 	buf_free(&b);
@@ -1197,9 +1233,13 @@ title_open(struct pdf *p, cmark_node *n)
 	p->y += 6;
 	snprintf(link, sizeof(link), "page=%d pos=[%.1f %.1f]", p->page,
 	    MARGIN_X, p->y);
-	p->outline_sec = cairo_pdf_surface_add_outline(p->surf,
-	    CAIRO_PDF_OUTLINE_ROOT, t.s ? t.s : "", link,
-	    CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	p->outline_sec = pdf_pages_outline(p->pages, CAIRO_PDF_OUTLINE_ROOT,
+	    t.s ? t.s : "", link, CAIRO_PDF_OUTLINE_FLAG_OPEN);
+	if (p->outline_sec < 0) {
+		buf_free(&b);
+		buf_free(&t);
+		return err_set(p->e, "out of memory");
+	}
 	/* a title that wraps at 18 pt is set smaller, down to 15 pt, when
 	 * that puts it on one line */
 	size = heading_style(1).size;
@@ -1219,11 +1259,9 @@ title_open(struct pdf *p, cmark_node *n)
 		}
 		g_object_unref(l);
 	}
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+	p->ink = INK_HEADING;
 	ok = flow_markup(p, b.s ? b.s : "", size, MARGIN_X, CONTENT_W,
 	    PANGO_ALIGN_CENTER);
-	cairo_restore(p->cr);
 	p->y += 7;
 	p->in_title = true;
 	buf_free(&b);
@@ -1243,11 +1281,9 @@ title_line(struct pdf *p, cmark_node *n)
 		buf_free(&b);
 		return err_set(p->e, "out of memory");
 	}
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
+	p->ink = INK_HEADING;
 	ok = flow_markup(p, b.s ? b.s : "", 12, MARGIN_X, CONTENT_W,
 	    PANGO_ALIGN_CENTER);
-	cairo_restore(p->cr);
 	p->y += 3;
 	buf_free(&b);
 	return ok;
@@ -1265,17 +1301,12 @@ title_close(struct pdf *p)
 		buf_free(&b);
 		return err_set(p->e, "out of memory");
 	}
-	cairo_save(p->cr);
-	cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+	p->ink = (struct chart_rgb){ 0.3, 0.3, 0.3 };
 	p->y += 4;
 	ok = flow_markup(p, b.s ? b.s : "", 9, MARGIN_X, CONTENT_W,
 	    PANGO_ALIGN_CENTER);
-	cairo_set_source_rgb(p->cr, 0.05, 0.18, 0.36);
-	cairo_set_line_width(p->cr, 1.2);
-	cairo_move_to(p->cr, MARGIN_X, p->y + 8);
-	cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 8);
-	cairo_stroke(p->cr);
-	cairo_restore(p->cr);
+	if (ok)
+		rule(p, p->y + 8, 1.2, INK_HEADING);
 	p->y += 14;
 	buf_free(&b);
 	return ok;
@@ -1316,10 +1347,8 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 		if (indent == 0 && (l = measured_layout(p, n)) != NULL) {
 			ok = need(p, 2 * BODY_SIZE);
 			if (ok) {
-				cairo_save(p->cr);
-				cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
+				p->ink = INK_BODY;
 				ok = flow_layout(p, l, MARGIN_X, -1);
-				cairo_restore(p->cr);
 				p->y += 7;
 			}
 			g_object_unref(l);
@@ -1364,13 +1393,7 @@ block_draw(struct pdf *p, cmark_node *n, double indent)
 	case CMARK_NODE_THEMATIC_BREAK:
 		if (!need(p, 12))
 			return false;
-		cairo_save(p->cr);
-		cairo_set_source_rgb(p->cr, 0.6, 0.6, 0.6);
-		cairo_set_line_width(p->cr, 0.5);
-		cairo_move_to(p->cr, MARGIN_X, p->y + 6);
-		cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y + 6);
-		cairo_stroke(p->cr);
-		cairo_restore(p->cr);
+		rule(p, p->y + 6, 0.5, (struct chart_rgb){ 0.6, 0.6, 0.6 });
 		p->y += 12;
 		return true;
 	default:
@@ -1594,6 +1617,7 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	struct pdf_out po = { .af = &af };
 	cmark_node *doc = NULL;
 	char date[64];
+	cairo_status_t st;
 	bool ok = false;
 
 	memset(&p, 0, sizeof(p));
@@ -1610,7 +1634,6 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	}
 	p.surf = cairo_pdf_surface_create_for_stream(write_fp, &po, PAGE_W,
 	    PAGE_H);
-	p.cr = cairo_create(p.surf);
 	p.t = text_create(ed->font, e);
 	if (p.t == NULL)
 		goto out;
@@ -1633,12 +1656,21 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	    date);
 	cairo_pdf_surface_set_metadata(p.surf, CAIRO_PDF_METADATA_MOD_DATE,
 	    date);
-	if (!page_new(&p) || !blocks(&p, doc, 0))
+	/* from here to pdf_pages_finish(), p.surf is the writer's */
+	p.pages = pdf_pages_start(p.surf, PAGE_W, PAGE_H);
+	if (p.pages == NULL) {
+		err_set(e, "out of memory");
 		goto out;
-	page_finish(&p);
-	p.page = 0;
-	cairo_destroy(p.cr);
-	p.cr = NULL;
+	}
+	if (!page_new(&p) || !blocks(&p, doc, 0) || !page_finish(&p))
+		goto out;
+	st = pdf_pages_finish(p.pages);
+	p.pages = NULL;
+	if (st != CAIRO_STATUS_SUCCESS) {
+		err_set(e, "%s: cannot write the PDF (%s)", path,
+		    cairo_status_to_string(st));
+		goto out;
+	}
 	cairo_surface_finish(p.surf);
 	if (cairo_surface_status(p.surf) != CAIRO_STATUS_SUCCESS) {
 		err_set(e, "%s: cannot write the PDF (%s)", path,
@@ -1653,9 +1685,10 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	}
 	ok = atomic_commit(&af, e);
 out:
-	buf_free(&po.copy);
 	if (p.cr)
 		cairo_destroy(p.cr);
+	pdf_pages_finish(p.pages);
+	buf_free(&po.copy);
 	if (p.surf) {
 		cairo_surface_finish(p.surf);
 		cairo_surface_destroy(p.surf);
