@@ -320,7 +320,7 @@ xlsx_thread(void *arg)
  * written, as when they were written one after the other. */
 static bool
 write_pdf_xlsx(const struct render_job *j, month_t m, const char *lang,
-    const struct edition *ed, struct err *e)
+    const struct edition *ed, struct pdf_preload *pl, struct err *e)
 {
 	char name[64], pdf[4096], xlsx[4096];
 	struct xlsx_job x = { .ed = ed, .path = xlsx };
@@ -331,15 +331,20 @@ write_pdf_xlsx(const struct render_job *j, month_t m, const char *lang,
 	    edition_file_name(m, lang, "pdf", name, sizeof(name)));
 	snprintf(xlsx, sizeof(xlsx), "%s/%s", j->out_dir,
 	    edition_file_name(m, lang, "xlsx", name, sizeof(name)));
-	if (!(j->formats & RENDER_XLSX))
-		return !(j->formats & RENDER_PDF) ||
-		    bulletin_pdf_write(ed, pdf, e);
-	if (!(j->formats & RENDER_PDF))
+	if (!(j->formats & RENDER_XLSX)) {
+		if (j->formats & RENDER_PDF)
+			return bulletin_pdf_write(ed, pl, pdf, e);
+		bulletin_pdf_preload_free(pl);
+		return true;
+	}
+	if (!(j->formats & RENDER_PDF)) {
+		bulletin_pdf_preload_free(pl);
 		return bulletin_xlsx_write(ed, xlsx, e);
+	}
 	threaded = pthread_create(&th, NULL, xlsx_thread, &x) == 0;
 	if (!threaded)
 		xlsx_thread(&x);
-	pdf_ok = bulletin_pdf_write(ed, pdf, e);
+	pdf_ok = bulletin_pdf_write(ed, pl, pdf, e);
 	if (threaded)
 		pthread_join(th, NULL);
 	if (!pdf_ok) {
@@ -359,12 +364,18 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
     struct err *e)
 {
 	struct month_model model;
+	struct pdf_preload *pl = NULL;
 	bool ok, prev_empty;
 
 	if (j->nlangs == 0)
 		return err_set(e, "no language to render");
-	if (!render_load_model(j->db, m, &j->langs[0].settings, &model, e))
+	/* the first PDF's fonts load while the store is read */
+	if (j->formats & RENDER_PDF)
+		pl = bulletin_pdf_preload(j->langs[0].settings.font);
+	if (!render_load_model(j->db, m, &j->langs[0].settings, &model, e)) {
+		bulletin_pdf_preload_free(pl);
 		return false;
+	}
 	ok = true;
 	prev_empty = !model.six[MODEL_MONTHS - 2].has_data;
 	for (size_t i = 0; ok && i < j->nlangs; i++) {
@@ -384,11 +395,13 @@ render_month(const struct render_job *j, month_t m, struct diag *warnings,
 			ok = false;
 			break;
 		}
-		ok = write_pdf_xlsx(j, m, l->name, &ed, e);
+		ok = write_pdf_xlsx(j, m, l->name, &ed, pl, e);
+		pl = NULL;
 		if (ok && (j->formats & RENDER_HTML))
 			ok = write_html(j, &ed, prev_empty, e);
 		edition_free(&ed);
 	}
+	bulletin_pdf_preload_free(pl);
 	model_finish(&model);
 	return ok;
 }

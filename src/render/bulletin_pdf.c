@@ -3,6 +3,7 @@
 #include "bulletin_pdf.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1528,6 +1529,94 @@ struct pdf_out {
 	struct buf copy;
 };
 
+/* ---- fonts loaded ahead ---- */
+
+struct pdf_preload {
+	pthread_t th;
+	atomic_bool stop;
+	char *family;
+	struct text *t;      /* the thread's until it is joined */
+};
+
+/* The sizes a bulletin sets text in, in the order a render first needs
+ * them: the running header, the title, the subtitle, the date of issue, a
+ * section heading, the body, the port table, the chart labels (a chart's
+ * 7.2 points and its smaller 90 %), a subsection heading, the page number,
+ * the captions.  A size not listed loads when it is first used. */
+static const double preload_sizes[] = {
+	8, 18, 12, 9, 13.5, BODY_SIZE, 8.8, 7.2, 6.48, 11, 8.5, 8.6
+};
+
+static void *
+preload_main(void *arg)
+{
+	struct pdf_preload *pl = arg;
+	struct err e;
+
+	pl->t = text_create(pl->family, &e);
+	if (pl->t != NULL) {
+		/* pango keys its fonts by the font options too, which come
+		 * from the surface drawn on: a page's (pdf_pages_begin()) */
+		cairo_rectangle_t ext = { 0, 0, PAGE_W, PAGE_H };
+		cairo_surface_t *rec = cairo_recording_surface_create(
+		    CAIRO_CONTENT_COLOR_ALPHA, &ext);
+		cairo_t *cr = cairo_create(rec);
+
+		pango_cairo_update_context(cr, text_context(pl->t));
+		cairo_destroy(cr);
+		cairo_surface_destroy(rec);
+		text_preload(pl->t, preload_sizes,
+		    sizeof(preload_sizes) / sizeof(*preload_sizes), &pl->stop);
+	}
+	return NULL;
+}
+
+struct pdf_preload *
+bulletin_pdf_preload(const char *family)
+{
+	struct pdf_preload *pl = calloc(1, sizeof(*pl));
+
+	if (pl == NULL)
+		return NULL;
+	atomic_init(&pl->stop, false);
+	pl->family = strdup(family);
+	if (pl->family == NULL ||
+	    pthread_create(&pl->th, NULL, preload_main, pl) != 0) {
+		free(pl->family);
+		free(pl);
+		return NULL;
+	}
+	return pl;
+}
+
+/* The preloaded fonts' text if its family is family (not NULL), else
+ * NULL; frees pl (NULL is allowed). */
+static struct text *
+preload_take(struct pdf_preload *pl, const char *family)
+{
+	struct text *t;
+
+	if (pl == NULL)
+		return NULL;
+	atomic_store(&pl->stop, true);
+	pthread_join(pl->th, NULL);
+	t = pl->t;
+	if (t != NULL && (family == NULL ||
+	    strcmp(text_family(t), family) != 0)) {
+		text_destroy(t);
+		t = NULL;
+	}
+	free(pl->family);
+	free(pl);
+	return t;
+}
+
+void
+bulletin_pdf_preload_free(struct pdf_preload *pl)
+{
+	text_destroy(preload_take(pl, NULL));
+}
+
 static cairo_status_t
 write_fp(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -1610,7 +1699,8 @@ pdf_set_lang(const struct buf *pdf, const char *lang, struct atomic_file *af)
 }
 
 bool
-bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
+bulletin_pdf_write(const struct edition *ed, struct pdf_preload *pl,
+    const char *path, struct err *e)
 {
 	struct pdf p;
 	struct atomic_file af;
@@ -1626,15 +1716,20 @@ bulletin_pdf_write(const struct edition *ed, const char *path, struct err *e)
 	snprintf(p.header, sizeof(p.header), "%s", ed->header);
 	doc = cmark_parse_document(ed->markdown, strlen(ed->markdown),
 	    CMARK_OPT_DEFAULT);
-	if (doc == NULL)
+	if (doc == NULL) {
+		bulletin_pdf_preload_free(pl);
 		return err_set(e, "bulletin.md: cannot parse the Markdown");
+	}
 	if (!atomic_begin(&af, path, e)) {
+		bulletin_pdf_preload_free(pl);
 		cmark_node_free(doc);
 		return false;
 	}
 	p.surf = cairo_pdf_surface_create_for_stream(write_fp, &po, PAGE_W,
 	    PAGE_H);
-	p.t = text_create(ed->font, e);
+	p.t = preload_take(pl, ed->font);
+	if (p.t == NULL)
+		p.t = text_create(ed->font, e);
 	if (p.t == NULL)
 		goto out;
 	text_set_language(p.t, ed->lang);

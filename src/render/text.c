@@ -50,6 +50,41 @@ text_create(const char *family, struct err *e)
 	return t;
 }
 
+const char *
+text_family(const struct text *t)
+{
+	return t->family;
+}
+
+void
+text_preload(struct text *t, const double *sizes, size_t n,
+    const atomic_bool *stop)
+{
+	for (size_t i = 0; i < 2 * n && !atomic_load(stop); i++) {
+		PangoLayout *l = pango_layout_new(t->ctx);
+		PangoFontDescription *fd = pango_font_description_new();
+
+		pango_font_description_set_family(fd, t->family);
+		pango_font_description_set_absolute_size(fd,
+		    sizes[i / 2] * PANGO_SCALE);
+		if (i % 2 == 1)
+			pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+		/* kana, a kanji, Latin and a digit: one font covers them all
+		 * (fonts/fonts.conf), and the line height needs its metrics */
+		pango_layout_set_text(l, "あ漢Aa1", -1);
+		pango_layout_set_line_spacing(l, 1.45f);
+		(void)pango_layout_get_line_count(l);
+		{
+			PangoRectangle r;
+
+			pango_layout_get_extents(l, NULL, &r);
+		}
+		g_object_unref(l);
+	}
+}
+
 void
 text_set_language(struct text *t, const char *lang)
 {
