@@ -31,7 +31,9 @@ cairo_t *pdf_pages_begin(struct pdf_pages *pp);
 /* Ends the page begun last: cr (from pdf_pages_begin()) is destroyed and
  * the page goes to the writer, unless cr or its surface is in error: a
  * drawing step that failed leaves the rest of the page undrawn, so that
- * error is returned and the page is not written. */
+ * error is returned and the page is not written (the link areas and
+ * outline entries given for it then go with the next: the caller is to
+ * stop). */
 cairo_status_t pdf_pages_end(struct pdf_pages *pp, cairo_t *cr);
 
 /* A link area on the current page: cairo's CAIRO_TAG_LINK attributes,
