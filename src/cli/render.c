@@ -342,6 +342,8 @@ write_pdf_xlsx(const struct render_job *j, month_t m, const char *lang,
 		return bulletin_xlsx_write(ed, xlsx, e);
 	}
 	threaded = pthread_create(&th, NULL, xlsx_thread, &x) == 0;
+	if (threaded)
+		pthread_setname_np(th, "talot-xlsx");
 	if (!threaded)
 		xlsx_thread(&x);
 	pdf_ok = bulletin_pdf_write(ed, pl, pdf, e);

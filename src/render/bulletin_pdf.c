@@ -1,5 +1,6 @@
 /* bulletin_pdf.c — the bulletin as an A4 PDF: the expanded template parsed
  * with cmark, typeset with pango, figures from the chart module. */
+#define _GNU_SOURCE   /* pthread_setname_np */
 #include "bulletin_pdf.h"
 
 #include <math.h>
@@ -1586,6 +1587,7 @@ bulletin_pdf_preload(const char *family)
 		free(pl);
 		return NULL;
 	}
+	pthread_setname_np(pl->th, "talot-fonts");
 	return pl;
 }
 

@@ -1,5 +1,6 @@
 /* pdf_pages.c — a PDF's pages drawn in one thread and written in another
  * (see pdf_pages.h). */
+#define _GNU_SOURCE   /* pthread_setname_np */
 #include "pdf_pages.h"
 
 #include <pthread.h>
@@ -183,6 +184,8 @@ pdf_pages_start(cairo_surface_t *surf, double w, double h)
 		return pp;
 	}
 	pp->threaded = pthread_create(&pp->th, NULL, writer, pp) == 0;
+	if (pp->threaded)
+		pthread_setname_np(pp->th, "talot-pdf-write");
 	if (!pp->threaded) {
 		pthread_cond_destroy(&pp->cv);
 		pthread_mutex_destroy(&pp->mu);
