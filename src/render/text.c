@@ -57,17 +57,17 @@ text_family(const struct text *t)
 }
 
 void
-text_preload(struct text *t, const double *sizes, size_t n,
+text_preload(struct text *t, const struct text_font *fonts, size_t n,
     const atomic_bool *stop)
 {
-	for (size_t i = 0; i < 2 * n && !atomic_load(stop); i++) {
+	for (size_t i = 0; i < n && !atomic_load(stop); i++) {
 		PangoLayout *l = pango_layout_new(t->ctx);
 		PangoFontDescription *fd = pango_font_description_new();
 
 		pango_font_description_set_family(fd, t->family);
 		pango_font_description_set_absolute_size(fd,
-		    sizes[i / 2] * PANGO_SCALE);
-		if (i % 2 == 1)
+		    fonts[i].size * PANGO_SCALE);
+		if (fonts[i].bold)
 			pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
 		pango_layout_set_font_description(l, fd);
 		pango_font_description_free(fd);

@@ -22,11 +22,17 @@ void text_destroy(struct text *t);
 PangoContext *text_context(struct text *t);
 const char *text_family(const struct text *t);
 
-/* Loads the fonts of each of sizes[0..n) (points), regular and bold, in
- * that order, as the first layout of that size and weight would: pango
- * finds the font with fontconfig and measures it by shaping a sample
- * text, about 0.7 ms a font.  Stops early once *stop is set. */
-void text_preload(struct text *t, const double *sizes, size_t n,
+/* A size (points) and weight of the family. */
+struct text_font {
+	double size;
+	bool bold;
+};
+
+/* Loads fonts[0..n) in that order, as the first layout of that size and
+ * weight would: pango finds the font with fontconfig and measures it by
+ * shaping a sample text, about 0.7 ms a font.  Stops early once *stop is
+ * set. */
+void text_preload(struct text *t, const struct text_font *fonts, size_t n,
     const atomic_bool *stop);
 
 /* A layout of pango markup at width (points; <= 0 for no wrapping) and
