@@ -942,7 +942,7 @@ heading_style(int level)
 
 /* The pango markup of heading n: bold. */
 static bool
-heading_markup(struct pdf *p, cmark_node *n, struct buf *b)
+heading_markup(cmark_node *n, struct buf *b)
 {
 	buf_adds(b, "<b>");
 	inlines(n, b, false);   /* not justified: spaces as written */
@@ -959,7 +959,7 @@ heading(struct pdf *p, cmark_node *n, int level)
 	int id;
 	bool ok;
 
-	heading_markup(p, n, &b);
+	heading_markup(n, &b);
 	plain_text(n, &t);
 	if (b.oom || t.oom) {
 		buf_free(&b);
@@ -1046,7 +1046,7 @@ block_height(struct pdf *p, cmark_node *n, int lines)
 	switch (cmark_node_get_type(n)) {
 	case CMARK_NODE_HEADING:
 		hs = heading_style(cmark_node_get_heading_level(n));
-		heading_markup(p, n, &b);
+		heading_markup(n, &b);
 		if (b.len > FLOW_CHUNK) {
 			h = PAGE_H;   /* taller than a page: never kept */
 			break;
@@ -1225,7 +1225,7 @@ title_open(struct pdf *p, cmark_node *n)
 	double size;
 	bool ok;
 
-	heading_markup(p, n, &b);
+	heading_markup(n, &b);
 	plain_text(n, &t);
 	if (b.oom || t.oom) {
 		buf_free(&b);
