@@ -184,9 +184,9 @@ pdf_pages_start(cairo_surface_t *surf, double w, double h)
 		return pp;
 	}
 	pp->threaded = pthread_create(&pp->th, NULL, writer, pp) == 0;
-	if (pp->threaded)
+	if (pp->threaded) {
 		pthread_setname_np(pp->th, "talot-pdf-write");
-	if (!pp->threaded) {
+	} else {
 		pthread_cond_destroy(&pp->cv);
 		pthread_mutex_destroy(&pp->mu);
 	}
