@@ -490,10 +490,13 @@ static char cat_names[250][16];
 static const char *cats250[250];
 
 static const struct chart_unit ja_units[] = {
-	{ 1e4, "万" }, { 1e8, "億" }, { 1e12, "兆" },
+	{ 1e4, "万", NULL }, { 1e8, "億", NULL }, { 1e12, "兆", NULL },
 };
+/* as templates/en/strings.conf: plural in the axis title, "167 million"
+ * at a point */
 static const struct chart_unit en_units[] = {
-	{ 1e3, "thousand" }, { 1e6, "million" }, { 1e9, "billion" },
+	{ 1e3, "thousands", " thousand" }, { 1e6, "millions", " million" },
+	{ 1e9, "billions", " billion" },
 };
 
 static void
@@ -940,9 +943,14 @@ test_units(void **state)
 	assert_string_equal(chart_format_unit(1.234e13, chart_unit_for(&st,
 	    2e13), 0, buf, sizeof buf), "12.3兆");
 	st.units = en_units;
-	assert_string_equal(chart_unit_for(&st, 2.5e9)->name, "billion");
+	assert_string_equal(chart_unit_for(&st, 2.5e9)->name, "billions");
+	/* a data label: the number, a space and the singular */
+	assert_string_equal(chart_format_unit(1.6667e8, chart_unit_for(&st,
+	    2e8), 0, buf, sizeof buf), "167 million");
+	assert_string_equal(chart_format_unit(3.333e7, chart_unit_for(&st,
+	    4e7), 0, buf, sizeof buf), "33.3 million");
 	st.unit_from = 1e4;
-	assert_string_equal(chart_unit_for(&st, 2e4)->name, "thousand");
+	assert_string_equal(chart_unit_for(&st, 2e4)->name, "thousands");
 
 	/* drawn: the axis title carries the unit, the ticks are short */
 	{

@@ -162,6 +162,19 @@ for f in only-month single-sensor zero-traffic countries-250 big-counts unknown-
 	python3 "$SRC/tests/xlsx_check.py" "$T/$f/talot-$mon.en.xlsx" >>"$T/$f.txt"
 	no_japanese "$f: nothing Japanese in the English PDF and workbook" "$T/$f.txt"
 done
+# huge counts: the axis title says "(in millions)", a point's label "167
+# million" (a number takes the singular, after a space), never "167millions"
+if [ -s "$T/big-counts.txt" ]; then
+	if grep -qF "(in millions)" "$T/big-counts.txt" &&
+	    grep -qE "(^| )167 million( |$)" "$T/big-counts.txt" &&
+	    grep -qE "(^| )33\.3 million( |$)" "$T/big-counts.txt" &&
+	    ! grep -qE "[0-9] ?(thousands|millions|billions|trillions)" "$T/big-counts.txt"; then
+		ok "big-counts: '(in millions)' on the axis, '167 million' at a point"
+	else
+		bad "big-counts: '(in millions)' on the axis, '167 million' at a point" \
+		    "$(grep -E "illion" "$T/big-counts.txt" | head -4)"
+	fi
+fi
 
 # a missing English string is an error naming the key, never Japanese
 cp -r "$SRC/templates" "$T/tpl"
@@ -176,6 +189,24 @@ if [ "$rc" = 1 ] && grep -q "missing string 'trend.down_gentle'" "$T/miss.err" &
 else
 	bad "a missing English string" "exit $rc" "$(head -3 "$T/miss.err")"
 fi
+# a data label's unit with an unterminated quote, or text after its quote:
+# one line naming scale.units, no file
+for bad in '1e6:millions:" million' '1e6:millions:" million"x'; do
+	cp -r "$SRC/templates" "$T/tplu"
+	sed -i "s|^scale\.units = .*|scale.units = $bad|" "$T/tplu/en/strings.conf"
+	rm -rf "$T/unit"; mkdir -p "$T/unit"
+	"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/unit" \
+	    --template "$T/tplu" --lang en 2>"$T/unit.err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "scale.units: expected DIVISOR:NAME" "$T/unit.err" &&
+	    [ "$(grep -c . "$T/unit.err")" = 1 ] && [ -z "$(ls "$T/unit")" ]; then
+		ok "scale.units '$bad': exit 1, one line naming it, no file"
+	else
+		bad "scale.units '$bad': exit 1, one line naming it, no file" \
+		    "exit $rc" "$(head -3 "$T/unit.err")" "$(ls "$T/unit")"
+	fi
+	rm -rf "$T/tplu"
+done
 # a language without its folder
 "$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/miss" \
     --lang fr 2>"$T/fr.err"

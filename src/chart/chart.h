@@ -69,12 +69,14 @@ struct chart_labels {
 	double x, y, w, h;       /* OUT: the rectangle of the last chart drawn */
 };
 
-/* A unit for large values: values are divided by divisor and the name is
- * written in the axis title (and after value labels), e.g. {1e4, "万"},
- * {1e8, "億"}, {1e12, "兆"} or {1e3, "thousand"}, {1e6, "million"}. */
+/* A unit for large values: values are divided by divisor, the name is
+ * written in the axis title, and label (name when NULL) after a value in a
+ * data label, e.g. {1e4, "万"}, {1e8, "億"}, or {1e6, "millions",
+ * " million"}: "(in millions)" on the axis, "167 million" at a point. */
 struct chart_unit {
 	double divisor;
 	const char *name;
+	const char *label;
 };
 
 /* Appearance shared by all charts.  Fill with chart_style_defaults(), then

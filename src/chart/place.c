@@ -246,8 +246,9 @@ chart_report(struct chart_style *st, struct chart_label_box b)
  * eleven characters and more) are written in powers of ten, so that the
  * tick labels never squeeze the plot. */
 static const struct chart_unit neutral_units[] = {
-	{ 1e6, "×10^6" }, { 1e9, "×10^9" }, { 1e12, "×10^12" },
-	{ 1e15, "×10^15" }, { 1e18, "×10^18" },
+	{ 1e6, "×10^6", NULL }, { 1e9, "×10^9", NULL },
+	{ 1e12, "×10^12", NULL }, { 1e15, "×10^15", NULL },
+	{ 1e18, "×10^18", NULL },
 };
 
 const struct chart_unit *
@@ -287,6 +288,7 @@ chart_format_unit(double v, const struct chart_unit *u, int decimals,
 	v /= u->divisor;
 	decimals = fabs(v) >= 100 || v == 0 ? 0 : fabs(v) >= 10 ? 1 : 2;
 	chart_format_number(v, decimals, num, sizeof num);
-	snprintf(buf, len, "%s%s", num, u->name != NULL ? u->name : "");
+	snprintf(buf, len, "%s%s", num, u->label != NULL ? u->label :
+	    u->name != NULL ? u->name : "");
 	return buf;
 }

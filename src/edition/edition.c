@@ -351,14 +351,16 @@ notable_rows(struct ed_build *b)
 	}
 }
 
-/* "1e4:万 1e8:億 1e12:兆" → units */
+/* "1e4:万 1e8:億 1e12:兆" → units; a pair may add :LABEL, what follows a
+ * value in a data label ("1e6:millions:\" million\"", quoted for its
+ * space), when it differs from the axis title's NAME */
 static void
 parse_units(struct ed_build *b, struct edition *ed)
 {
 	const char *p = ed_word(b, "scale.units");
 
 	while (!b->failed && *p != '\0' && ed->nunits < 6) {
-		char *end, *name;
+		char *end, *name, *label = NULL;
 		double d;
 		size_t n;
 
@@ -373,18 +375,48 @@ parse_units(struct ed_build *b, struct edition *ed)
 			return;
 		}
 		p = end + 1;
-		n = strcspn(p, " ");
+		n = strcspn(p, " :");
 		name = strndup(p, n);
+		p += n;
+		if (name != NULL && *p == ':') {
+			const char *q;
+			bool bad = false;
+
+			p++;
+			if (*p == '"') {
+				/* quoted: up to the closing quote, which must
+				 * end the pair */
+				q = strchr(p + 1, '"');
+				bad = q == NULL || (q[1] != ' ' && q[1] != '\0');
+				if (!bad) {
+					label = strndup(p + 1, (size_t)(q - p - 1));
+					p = q + 1;
+				}
+			} else {
+				n = strcspn(p, " ");
+				label = strndup(p, n);
+				p += n;
+			}
+			if (bad || label == NULL) {
+				free(name);
+				b->failed = true;
+				err_set(b->e, bad ?
+				    "strings.conf: scale.units: expected DIVISOR:NAME or DIVISOR:NAME:LABEL pairs like 1e4:万 or 1e6:millions:\" million\"" :
+				    "out of memory");
+				return;
+			}
+		}
 		if (name == NULL) {
 			b->failed = true;
 			err_set(b->e, "out of memory");
 			return;
 		}
 		ed->unit_names[ed->nunits] = name;
+		ed->unit_labels[ed->nunits] = label;
 		ed->units[ed->nunits].divisor = d;
 		ed->units[ed->nunits].name = name;
+		ed->units[ed->nunits].label = label;
 		ed->nunits++;
-		p += n;
 	}
 	ed->unit_open = ed_strdup(b, ed_word(b, "scale.open"));
 	ed->unit_close = ed_strdup(b, ed_word(b, "scale.close"));
@@ -489,8 +521,10 @@ edition_free(struct edition *ed)
 		free(ed->notable_heads[i]);
 	for (int i = 0; i < ED_W_COUNT; i++)
 		free(ed->words[i]);
-	for (size_t i = 0; i < ed->nunits; i++)
+	for (size_t i = 0; i < ed->nunits; i++) {
 		free(ed->unit_names[i]);
+		free(ed->unit_labels[i]);
+	}
 	free(ed->unit_open);
 	free(ed->unit_close);
 	free(ed->title);

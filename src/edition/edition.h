@@ -193,7 +193,7 @@ struct edition {
 	/* units for large values on chart axes: 万/億/兆, thousands/millions */
 	size_t nunits;
 	struct chart_unit units[6];
-	char *unit_names[6];
+	char *unit_names[6], *unit_labels[6];
 	char *unit_open, *unit_close;
 };
 
