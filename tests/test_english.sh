@@ -176,38 +176,36 @@ if [ -s "$T/big-counts.txt" ]; then
 	fi
 fi
 
-# a missing English string is an error naming the key, never Japanese
-cp -r "$SRC/templates" "$T/tpl"
-sed -i '/^trend\.down_gentle =/d' "$T/tpl/en/strings.conf"
-mkdir -p "$T/miss"
-"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/miss" \
-    --template "$T/tpl" --lang en 2>"$T/miss.err"
-rc=$?
-if [ "$rc" = 1 ] && grep -q "missing string 'trend.down_gentle'" "$T/miss.err" &&
-    [ "$(grep -c . "$T/miss.err")" = 1 ] && [ -z "$(ls "$T/miss")" ]; then
-	ok "a missing English string: exit 1, one line naming the key, no file"
-else
-	bad "a missing English string" "exit $rc" "$(head -3 "$T/miss.err")"
-fi
-# a data label's unit with an unterminated quote, or text after its quote:
-# one line naming scale.units, no file
-for bad in '1e6:millions:" million' '1e6:millions:" million"x'; do
-	cp -r "$SRC/templates" "$T/tplu"
-	sed -i "s|^scale\.units = .*|scale.units = $bad|" "$T/tplu/en/strings.conf"
-	rm -rf "$T/unit"; mkdir -p "$T/unit"
-	"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/unit" \
-	    --template "$T/tplu" --lang en 2>"$T/unit.err"
+# bad_strings WHAT SED PATTERN: the English strings.conf edited by SED
+# fails the render with exit 1 and one line matching PATTERN, no file
+bad_strings() {
+	rm -rf "$T/tplb" "$T/badout"
+	cp -r "$SRC/templates" "$T/tplb"
+	sed -i "$2" "$T/tplb/en/strings.conf"
+	mkdir -p "$T/badout"
+	"$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/badout" \
+	    --template "$T/tplb" --lang en 2>"$T/bad.err"
 	rc=$?
-	if [ "$rc" = 1 ] && grep -q "scale.units: expected DIVISOR:NAME" "$T/unit.err" &&
-	    [ "$(grep -c . "$T/unit.err")" = 1 ] && [ -z "$(ls "$T/unit")" ]; then
-		ok "scale.units '$bad': exit 1, one line naming it, no file"
+	if [ "$rc" = 1 ] && grep -q -- "$3" "$T/bad.err" &&
+	    [ "$(grep -c . "$T/bad.err")" = 1 ] && [ -z "$(ls "$T/badout")" ]; then
+		ok "$1: exit 1, one line naming it, no file"
 	else
-		bad "scale.units '$bad': exit 1, one line naming it, no file" \
-		    "exit $rc" "$(head -3 "$T/unit.err")" "$(ls "$T/unit")"
+		bad "$1: exit 1, one line naming it, no file" "exit $rc" \
+		    "$(head -3 "$T/bad.err")" "$(ls "$T/badout")"
 	fi
-	rm -rf "$T/tplu"
-done
+}
+# a missing English string is an error naming the key, never Japanese
+bad_strings "a missing English string" '/^trend\.down_gentle =/d' \
+    "missing string 'trend.down_gentle'"
+# a data label's unit with an unterminated quote, or text after its quote
+bad_strings "scale.units with an unterminated quote" \
+    's|^scale\.units = .*|scale.units = 1e6:millions:" million|' \
+    "scale.units: expected DIVISOR:NAME"
+bad_strings "scale.units with text after the quote" \
+    's|^scale\.units = .*|scale.units = 1e6:millions:" million"x|' \
+    "scale.units: expected DIVISOR:NAME"
 # a language without its folder
+mkdir -p "$T/miss"
 "$BIN" render --db "$T/sample.db" --month 2007-06 --out "$T/miss" \
     --lang fr 2>"$T/fr.err"
 rc=$?
