@@ -331,20 +331,16 @@ write_pdf_xlsx(const struct render_job *j, month_t m, const char *lang,
 	    edition_file_name(m, lang, "pdf", name, sizeof(name)));
 	snprintf(xlsx, sizeof(xlsx), "%s/%s", j->out_dir,
 	    edition_file_name(m, lang, "xlsx", name, sizeof(name)));
-	if (!(j->formats & RENDER_XLSX)) {
-		if (j->formats & RENDER_PDF)
-			return bulletin_pdf_write(ed, pl, pdf, e);
-		bulletin_pdf_preload_free(pl);
-		return true;
-	}
-	if (!(j->formats & RENDER_PDF)) {
-		bulletin_pdf_preload_free(pl);
+	/* pl is NULL unless a PDF is asked for (render_month()) */
+	if (!(j->formats & RENDER_XLSX))
+		return !(j->formats & RENDER_PDF) ||
+		    bulletin_pdf_write(ed, pl, pdf, e);
+	if (!(j->formats & RENDER_PDF))
 		return bulletin_xlsx_write(ed, xlsx, e);
-	}
 	threaded = pthread_create(&th, NULL, xlsx_thread, &x) == 0;
 	if (threaded)
 		pthread_setname_np(th, "talot-xlsx");
-	if (!threaded)
+	else
 		xlsx_thread(&x);
 	pdf_ok = bulletin_pdf_write(ed, pl, pdf, e);
 	if (threaded)

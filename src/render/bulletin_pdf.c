@@ -313,9 +313,8 @@ attrs_slice(struct attrs *a, size_t off, size_t end)
 
 /* Typesets markup at x in width w (size points, in p->ink), line by line
  * across pages, FLOW_CHUNK bytes at a time: each chunk's lines but its
- * last are drawn, and the next chunk starts where
- * that last line did, so the lines are those of one layout (pango breaks
- * lines greedily). */
+ * last are drawn, and the next chunk starts where that last line did, so
+ * the lines are those of one layout (pango breaks lines greedily). */
 static bool
 flow_markup(struct pdf *p, const char *markup, double size, double x,
     double w, PangoAlignment align)
@@ -1559,18 +1558,15 @@ preload_main(void *arg)
 	struct pdf_preload *pl = arg;
 	struct err e;
 
-	pl->t = text_create(pl->family, &e);
-	if (pl->t != NULL) {
-		/* pango keys its fonts by the font options too, which come
-		 * from the surface drawn on: a page's (pdf_pages_begin()) */
-		cairo_rectangle_t ext = { 0, 0, PAGE_W, PAGE_H };
-		cairo_surface_t *rec = cairo_recording_surface_create(
-		    CAIRO_CONTENT_COLOR_ALPHA, &ext);
-		cairo_t *cr = cairo_create(rec);
+	cairo_t *cr;
 
+	pl->t = text_create(pl->family, &e);
+	/* pango keys its fonts by the font options too, which come from the
+	 * surface drawn on: a page's */
+	cr = pl->t != NULL ? pdf_pages_recording(PAGE_W, PAGE_H) : NULL;
+	if (cr != NULL) {
 		pango_cairo_update_context(cr, text_context(pl->t));
 		cairo_destroy(cr);
-		cairo_surface_destroy(rec);
 		text_preload(pl->t, preload_fonts,
 		    sizeof(preload_fonts) / sizeof(*preload_fonts), &pl->stop);
 	}

@@ -194,10 +194,11 @@ pdf_pages_start(cairo_surface_t *surf, double w, double h)
 }
 
 cairo_t *
-pdf_pages_begin(struct pdf_pages *pp)
+pdf_pages_recording(double w, double h)
 {
+	cairo_rectangle_t ext = { 0, 0, w, h };
 	cairo_surface_t *rec = cairo_recording_surface_create(
-	    CAIRO_CONTENT_COLOR_ALPHA, &pp->page);
+	    CAIRO_CONTENT_COLOR_ALPHA, &ext);
 	cairo_t *cr = cairo_create(rec);
 
 	cairo_surface_destroy(rec);
@@ -206,6 +207,12 @@ pdf_pages_begin(struct pdf_pages *pp)
 		return NULL;
 	}
 	return cr;
+}
+
+cairo_t *
+pdf_pages_begin(struct pdf_pages *pp)
+{
+	return pdf_pages_recording(pp->page.width, pp->page.height);
 }
 
 cairo_status_t

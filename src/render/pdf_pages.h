@@ -28,6 +28,11 @@ struct pdf_pages *pdf_pages_start(cairo_surface_t *surf, double w, double h);
  * pdf_pages_end() ends it.  NULL when out of memory. */
 cairo_t *pdf_pages_begin(struct pdf_pages *pp);
 
+/* A context on a recording surface of w × h points, as pdf_pages_begin()
+ * gives a page (its font options are a page's); NULL when out of
+ * memory. */
+cairo_t *pdf_pages_recording(double w, double h);
+
 /* Ends the page begun last: cr (from pdf_pages_begin()) is destroyed and
  * the page goes to the writer, unless cr or its surface is in error: a
  * drawing step that failed leaves the rest of the page undrawn, so that

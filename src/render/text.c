@@ -63,6 +63,7 @@ text_preload(struct text *t, const struct text_font *fonts, size_t n,
 	for (size_t i = 0; i < n && !atomic_load(stop); i++) {
 		PangoLayout *l = pango_layout_new(t->ctx);
 		PangoFontDescription *fd = pango_font_description_new();
+		PangoRectangle r;   /* laid out to load and measure the font */
 
 		pango_font_description_set_family(fd, t->family);
 		pango_font_description_set_absolute_size(fd,
@@ -75,12 +76,7 @@ text_preload(struct text *t, const struct text_font *fonts, size_t n,
 		 * (fonts/fonts.conf), and the line height needs its metrics */
 		pango_layout_set_text(l, "あ漢Aa1", -1);
 		pango_layout_set_line_spacing(l, 1.45f);
-		(void)pango_layout_get_line_count(l);
-		{
-			PangoRectangle r;
-
-			pango_layout_get_extents(l, NULL, &r);
-		}
+		pango_layout_get_extents(l, NULL, &r);
 		g_object_unref(l);
 	}
 }
